@@ -1,0 +1,166 @@
+package dev.timerwatch.scheduling;
+
+import java.util.concurrent.Callable;
+
+import dev.timerwatch.tracking.PendingBucket;
+import dev.timerwatch.tracking.TaskKind;
+import dev.timerwatch.tracking.TaskObserver;
+import dev.timerwatch.tracking.TrackedTask;
+import dev.timerwatch.tracking.TrackingFailures;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A command wrapped by a decorator that cannot see inside its executor's queue: it observes
+ * each run from the inside, and its {@link TrackedFuture} observes cancellation.
+ *
+ * <p>What happens after a run that threw depends on the scheduler: a JDK executor suppresses
+ * every later run of the periodic task, a Spring {@code TaskScheduler} by default logs and
+ * carries on. The decorator says which through {@code stopsOnFailure}.
+ */
+public final class TrackedCommand<V> extends TrackedTask implements Runnable, Callable<V> {
+
+	private final @Nullable Runnable runnable;
+
+	private final @Nullable Callable<V> callable;
+
+	private final boolean stopsOnFailure;
+
+	private TrackedCommand(@Nullable Runnable runnable, @Nullable Callable<V> callable, PendingBucket bucket,
+			TaskKind kind, boolean stopsOnFailure) {
+		super(bucket, kind);
+		this.runnable = runnable;
+		this.callable = callable;
+		this.stopsOnFailure = stopsOnFailure;
+	}
+
+	/**
+	 * Wrap a runnable.
+	 * @param runnable the user's task
+	 * @param bucket from the tracker's {@code admit}
+	 * @param kind how it is scheduled
+	 * @param stopsOnFailure whether a periodic task that throws never runs again
+	 * @return the tracked command
+	 */
+	public static TrackedCommand<Void> of(Runnable runnable, PendingBucket bucket, TaskKind kind,
+			boolean stopsOnFailure) {
+		return new TrackedCommand<>(runnable, null, bucket, kind, stopsOnFailure);
+	}
+
+	/**
+	 * Wrap a callable, which runs once.
+	 * @param <V> the result type
+	 * @param callable the user's task
+	 * @param bucket from the tracker's {@code admit}
+	 * @return the tracked command
+	 */
+	public static <V> TrackedCommand<V> of(Callable<V> callable, PendingBucket bucket) {
+		return new TrackedCommand<>(null, callable, bucket, TaskKind.ONCE, true);
+	}
+
+	@Override
+	public void run() {
+		try {
+			call();
+		}
+		catch (RuntimeException | Error ex) {
+			throw ex;
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	@Override
+	@SuppressWarnings("unchecked")
+	public V call() throws Exception {
+		TaskObserver observer = beforeRun();
+		boolean tracked = observer != null;
+		long startNanos = (tracked && observer != TaskObserver.NONE) ? System.nanoTime() : 0;
+		try {
+			V result;
+			if (this.callable != null) {
+				result = this.callable.call();
+			}
+			else {
+				this.runnable.run();
+				result = null;
+			}
+			if (tracked) {
+				afterRun(observer, startNanos, null);
+			}
+			return result;
+		}
+		catch (Throwable ex) {
+			if (tracked) {
+				afterRun(observer, startNanos, ex);
+			}
+			throw ex;
+		}
+	}
+
+	private @Nullable TaskObserver beforeRun() {
+		try {
+			if (!runStarting()) {
+				return null;
+			}
+			TaskObserver observer = origin().scheduler().registry().observer();
+			if (observer != TaskObserver.NONE) {
+				observer.runStarted(origin(), -1);
+			}
+			return observer;
+		}
+		catch (Throwable ex) {
+			TrackingFailures.report(ex);
+			return null;
+		}
+	}
+
+	private void afterRun(TaskObserver observer, long startNanos, @Nullable Throwable failure) {
+		try {
+			if (observer != TaskObserver.NONE) {
+				observer.runFinished(origin(), System.nanoTime() - startNanos, failure);
+			}
+			Outcome outcome;
+			if (kind().isPeriodic() && (failure == null || !this.stopsOnFailure)) {
+				outcome = Outcome.RESCHEDULED;
+			}
+			else {
+				outcome = (failure != null) ? Outcome.FAILED : Outcome.COMPLETED;
+			}
+			runEnded(outcome, failure);
+		}
+		catch (Throwable ex) {
+			TrackingFailures.report(ex);
+		}
+	}
+
+	/**
+	 * The future of this command was cancelled.
+	 */
+	public void onCancel() {
+		try {
+			cancelled(false);
+		}
+		catch (Throwable ex) {
+			TrackingFailures.report(ex);
+		}
+	}
+
+	/**
+	 * The scheduler refused the command.
+	 */
+	public void onReject() {
+		try {
+			rejected();
+		}
+		catch (Throwable ex) {
+			TrackingFailures.report(ex);
+		}
+	}
+
+	@Override
+	public String toString() {
+		return String.valueOf((this.callable != null) ? this.callable : this.runnable);
+	}
+
+}

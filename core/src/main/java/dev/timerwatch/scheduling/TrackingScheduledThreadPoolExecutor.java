@@ -1,0 +1,236 @@
+package dev.timerwatch.scheduling;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionHandler;
+import java.util.concurrent.RunnableScheduledFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+
+import dev.timerwatch.tracking.PendingBucket;
+import dev.timerwatch.tracking.SchedulerProbe;
+import dev.timerwatch.tracking.SchedulerTracker;
+import dev.timerwatch.tracking.TaskKind;
+import dev.timerwatch.tracking.TimerRegistry;
+import dev.timerwatch.tracking.TrackingFailures;
+
+/**
+ * A {@link ScheduledThreadPoolExecutor} that records every task it accepts.
+ *
+ * <p>It tracks through {@link #decorateTask}, the hook the JDK provides for exactly this, so
+ * the executor's own code does everything else: {@code schedule} returns the very object that
+ * sits in {@link #getQueue()} and that {@link #remove} accepts, rejection handlers receive
+ * this executor, shutdown policies and {@code shutdownNow} behave as before. Being a subclass,
+ * it is still a {@code ScheduledThreadPoolExecutor} wherever one is injected, and it needs no
+ * JVM flags (a runtime proxy of a {@code java.util.concurrent} class would).
+ *
+ * <p>Cancelled tasks stay in the queue until their delay expires unless the remove-on-cancel
+ * policy is on; this executor counts them, because they are what leaks when timeouts are
+ * cancelled by the thousand.
+ */
+public class TrackingScheduledThreadPoolExecutor extends ScheduledThreadPoolExecutor {
+
+	private final SchedulerTracker tracker;
+
+	/**
+	 * Create an executor tracked under the given name, with the JDK's default thread factory
+	 * and abort policy.
+	 * @param corePoolSize the number of threads to keep
+	 * @param registry the registry to report to
+	 * @param name the name to report under
+	 */
+	public TrackingScheduledThreadPoolExecutor(int corePoolSize, TimerRegistry registry, String name) {
+		this(corePoolSize, Executors.defaultThreadFactory(), new AbortPolicy(), registry, name);
+	}
+
+	/**
+	 * Create an executor tracked under the given name.
+	 * @param corePoolSize the number of threads to keep
+	 * @param threadFactory creates the threads
+	 * @param handler receives rejected tasks
+	 * @param registry the registry to report to
+	 * @param name the name to report under
+	 */
+	public TrackingScheduledThreadPoolExecutor(int corePoolSize, ThreadFactory threadFactory,
+			RejectedExecutionHandler handler, TimerRegistry registry, String name) {
+		super(corePoolSize, threadFactory, new TrackingRejectedExecutionHandler(handler));
+		this.tracker = registry.register(name, ScheduledThreadPoolExecutor.class.getSimpleName());
+		this.tracker.attach(this, new Probe());
+	}
+
+	/**
+	 * Create a tracking executor configured as the given one: pool size, thread factory,
+	 * rejection handler, keep-alive and the three cancellation and shutdown policies.
+	 * @param original the executor to copy; it is left untouched
+	 * @param registry the registry to report to
+	 * @param name the name to report under
+	 * @return the new executor
+	 */
+	public static TrackingScheduledThreadPoolExecutor copyOf(ScheduledThreadPoolExecutor original,
+			TimerRegistry registry, String name) {
+		TrackingScheduledThreadPoolExecutor copy = new TrackingScheduledThreadPoolExecutor(
+				original.getCorePoolSize(), original.getThreadFactory(), original.getRejectedExecutionHandler(),
+				registry, name);
+		copy.setKeepAliveTime(original.getKeepAliveTime(TimeUnit.NANOSECONDS), TimeUnit.NANOSECONDS);
+		copy.allowCoreThreadTimeOut(original.allowsCoreThreadTimeOut());
+		copy.setRemoveOnCancelPolicy(original.getRemoveOnCancelPolicy());
+		copy.setContinueExistingPeriodicTasksAfterShutdownPolicy(
+				original.getContinueExistingPeriodicTasksAfterShutdownPolicy());
+		copy.setExecuteExistingDelayedTasksAfterShutdownPolicy(
+				original.getExecuteExistingDelayedTasksAfterShutdownPolicy());
+		return copy;
+	}
+
+	/**
+	 * The tracker this executor reports to.
+	 * @return the tracker
+	 */
+	public SchedulerTracker getTracker() {
+		return this.tracker;
+	}
+
+	@Override
+	public ScheduledFuture<?> scheduleAtFixedRate(Runnable command, long initialDelay, long period, TimeUnit unit) {
+		Objects.requireNonNull(command, "command");
+		return super.scheduleAtFixedRate(new PeriodicCommand(command, TaskKind.FIXED_RATE), initialDelay, period,
+				unit);
+	}
+
+	@Override
+	public ScheduledFuture<?> scheduleWithFixedDelay(Runnable command, long initialDelay, long delay, TimeUnit unit) {
+		Objects.requireNonNull(command, "command");
+		return super.scheduleWithFixedDelay(new PeriodicCommand(command, TaskKind.FIXED_DELAY), initialDelay, delay,
+				unit);
+	}
+
+	@Override
+	protected <V> RunnableScheduledFuture<V> decorateTask(Runnable runnable, RunnableScheduledFuture<V> task) {
+		if (runnable instanceof PeriodicCommand periodic) {
+			return track(periodic.command, periodic.kind, task);
+		}
+		return track(runnable, TaskKind.ONCE, task);
+	}
+
+	@Override
+	protected <V> RunnableScheduledFuture<V> decorateTask(Callable<V> callable, RunnableScheduledFuture<V> task) {
+		return track(callable, TaskKind.ONCE, task);
+	}
+
+	private <V> RunnableScheduledFuture<V> track(Object command, TaskKind kind, RunnableScheduledFuture<V> task) {
+		try {
+			PendingBucket bucket = this.tracker.admit(command, kind);
+			return new TrackedScheduledFuture<>(task, bucket, kind);
+		}
+		catch (Throwable ex) {
+			TrackingFailures.report(ex);
+			return task;
+		}
+	}
+
+	void afterCancel(TrackedScheduledFuture<?> task) {
+		boolean removeOnCancel = getRemoveOnCancelPolicy();
+		if (removeOnCancel) {
+			// The JDK's own removal looks for the undecorated task and would miss this one.
+			super.remove(task);
+		}
+		task.cancelledInQueue(!removeOnCancel);
+	}
+
+	@Override
+	public boolean remove(Runnable task) {
+		boolean removed = super.remove(task);
+		if (removed && task instanceof TrackedScheduledFuture<?> tracked) {
+			tracked.discardedFromQueue();
+		}
+		return removed;
+	}
+
+	@Override
+	public void purge() {
+		for (Runnable queued : getQueue()) {
+			if (queued instanceof TrackedScheduledFuture<?> tracked && tracked.isCancelled()
+					&& super.remove(queued)) {
+				tracked.discardedFromQueue();
+			}
+		}
+		super.purge();
+	}
+
+	@Override
+	public void shutdown() {
+		super.shutdown();
+		recountRetained();
+	}
+
+	@Override
+	public List<Runnable> shutdownNow() {
+		List<Runnable> drained = super.shutdownNow();
+		for (Runnable task : drained) {
+			if (task instanceof TrackedScheduledFuture<?> tracked) {
+				tracked.discardedFromQueue();
+			}
+		}
+		recountRetained();
+		return drained;
+	}
+
+	// Shutdown drops cancelled tasks from the queue without running them, so the incremental
+	// count is re-based on what is still queued.
+	private void recountRetained() {
+		try {
+			long retained = getQueue().stream()
+				.filter((task) -> task instanceof TrackedScheduledFuture<?> tracked && tracked.isRetained())
+				.count();
+			this.tracker.resetRetainedCancelled(retained);
+		}
+		catch (Throwable ex) {
+			TrackingFailures.report(ex);
+		}
+	}
+
+	@Override
+	protected void terminated() {
+		super.terminated();
+		try {
+			this.tracker.close();
+		}
+		catch (Throwable ex) {
+			TrackingFailures.report(ex);
+		}
+	}
+
+	@Override
+	public void setRejectedExecutionHandler(RejectedExecutionHandler handler) {
+		super.setRejectedExecutionHandler(new TrackingRejectedExecutionHandler(handler));
+	}
+
+	@Override
+	public RejectedExecutionHandler getRejectedExecutionHandler() {
+		RejectedExecutionHandler handler = super.getRejectedExecutionHandler();
+		return (handler instanceof TrackingRejectedExecutionHandler tracking) ? tracking.delegate : handler;
+	}
+
+	private final class Probe implements SchedulerProbe {
+
+		@Override
+		public int poolSize() {
+			return getPoolSize();
+		}
+
+		@Override
+		public int queueSize() {
+			return getQueue().size();
+		}
+
+		@Override
+		public long retainedCancelled() {
+			return TrackingScheduledThreadPoolExecutor.this.tracker.countedRetainedCancelled();
+		}
+
+	}
+
+}

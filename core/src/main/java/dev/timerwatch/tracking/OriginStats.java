@@ -1,0 +1,210 @@
+package dev.timerwatch.tracking;
+
+import java.nio.charset.StandardCharsets;
+import java.util.EnumSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Aggregates for the tasks of one origin on one scheduler, updated in constant time on every
+ * task event and never by scanning tasks.
+ */
+public final class OriginStats {
+
+	private final SchedulerTracker scheduler;
+
+	private final TaskOrigin origin;
+
+	private final String id;
+
+	private final List<StackTraceElement> creationStack;
+
+	final LongAdder scheduled = new LongAdder();
+
+	final LongAdder running = new LongAdder();
+
+	final LongAdder completed = new LongAdder();
+
+	final LongAdder failed = new LongAdder();
+
+	final LongAdder cancelled = new LongAdder();
+
+	final LongAdder runs = new LongAdder();
+
+	final LongAdder failedRuns = new LongAdder();
+
+	private final AtomicInteger kinds = new AtomicInteger();
+
+	private final ConcurrentLinkedDeque<PendingBucket> buckets = new ConcurrentLinkedDeque<>();
+
+	private volatile PendingBucket current;
+
+	OriginStats(SchedulerTracker scheduler, TaskOrigin origin, List<StackTraceElement> creationStack) {
+		this.scheduler = scheduler;
+		this.origin = origin;
+		this.id = shortId(scheduler.name(), origin);
+		this.creationStack = List.copyOf(creationStack);
+		TimerRegistry registry = scheduler.registry();
+		this.current = new PendingBucket(this, registry.epoch(), registry.currentTimeMillis());
+		this.buckets.add(this.current);
+	}
+
+	PendingBucket admit(TaskKind kind) {
+		this.scheduled.increment();
+		int bit = 1 << kind.ordinal();
+		if ((this.kinds.get() & bit) == 0) {
+			this.kinds.getAndAccumulate(bit, (a, b) -> a | b);
+		}
+		PendingBucket bucket = this.current;
+		int epoch = this.scheduler.registry().epoch();
+		if (bucket.epoch() != epoch) {
+			bucket = rotate(epoch);
+		}
+		bucket.increment();
+		return bucket;
+	}
+
+	private synchronized PendingBucket rotate(int epoch) {
+		PendingBucket bucket = this.current;
+		if (bucket.epoch() != epoch) {
+			bucket = new PendingBucket(this, epoch, this.scheduler.registry().currentTimeMillis());
+			this.buckets.addLast(bucket);
+			this.current = bucket;
+		}
+		return bucket;
+	}
+
+	/**
+	 * Drop drained buckets. A bucket two epochs behind the current one gets no new tasks
+	 * (only a thread stalled for two whole epochs between reading and incrementing it could
+	 * add one), so once empty it stays empty.
+	 */
+	void prune(int epoch) {
+		Iterator<PendingBucket> iterator = this.buckets.iterator();
+		while (iterator.hasNext()) {
+			PendingBucket bucket = iterator.next();
+			if (bucket != this.current && bucket.epoch() <= epoch - 2 && bucket.pending() == 0) {
+				iterator.remove();
+			}
+		}
+	}
+
+	/**
+	 * The tracker of the scheduler these tasks run on.
+	 * @return the scheduler tracker
+	 */
+	public SchedulerTracker scheduler() {
+		return this.scheduler;
+	}
+
+	public TaskOrigin origin() {
+		return this.origin;
+	}
+
+	/**
+	 * A short id, stable across restarts, for this origin on this scheduler.
+	 * @return the id
+	 */
+	public String id() {
+		return this.id;
+	}
+
+	public String schedulerName() {
+		return this.scheduler.name();
+	}
+
+	/**
+	 * The stack that created the first task of this origin, from its first application frame.
+	 * @return the frames, possibly empty
+	 */
+	public List<StackTraceElement> creationStack() {
+		return this.creationStack;
+	}
+
+	public long pending() {
+		long sum = 0;
+		for (PendingBucket bucket : this.buckets) {
+			sum += bucket.pending();
+		}
+		return sum;
+	}
+
+	public long running() {
+		return this.running.sum();
+	}
+
+	public long scheduled() {
+		return this.scheduled.sum();
+	}
+
+	public long completed() {
+		return this.completed.sum();
+	}
+
+	public long failed() {
+		return this.failed.sum();
+	}
+
+	public long cancelled() {
+		return this.cancelled.sum();
+	}
+
+	/**
+	 * How many runs have ended, periodic runs included.
+	 * @return the run count
+	 */
+	public long runs() {
+		return this.runs.sum();
+	}
+
+	/**
+	 * How many runs have thrown, whether or not the task ran again afterwards.
+	 * @return the failed run count
+	 */
+	public long failedRuns() {
+		return this.failedRuns.sum();
+	}
+
+	public Set<TaskKind> kinds() {
+		EnumSet<TaskKind> result = EnumSet.noneOf(TaskKind.class);
+		int bits = this.kinds.get();
+		for (TaskKind kind : TaskKind.values()) {
+			if ((bits & (1 << kind.ordinal())) != 0) {
+				result.add(kind);
+			}
+		}
+		return result;
+	}
+
+	/**
+	 * When the oldest pending task was created, to the resolution of a registry epoch.
+	 * @return epoch milliseconds, or -1 if nothing is pending
+	 */
+	public long oldestPendingMillis() {
+		for (PendingBucket bucket : this.buckets) {
+			if (bucket.pending() > 0) {
+				return bucket.startMillis();
+			}
+		}
+		return -1;
+	}
+
+	private static String shortId(String scheduler, TaskOrigin origin) {
+		long hash = 0xcbf29ce484222325L;
+		for (byte b : (scheduler + "|" + origin.describe()).getBytes(StandardCharsets.UTF_8)) {
+			hash ^= (b & 0xff);
+			hash *= 0x100000001b3L;
+		}
+		return String.format("%016x", hash).substring(0, 12);
+	}
+
+	@Override
+	public String toString() {
+		return this.origin.describe() + " on " + this.scheduler.name();
+	}
+
+}

@@ -1,0 +1,133 @@
+package dev.timerwatch.tracking;
+
+import java.util.Objects;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Where tasks come from: the application call site that scheduled them, or the
+ * {@code @Scheduled} method they run. Immutable.
+ */
+public final class TaskOrigin {
+
+	private static final TaskOrigin UNKNOWN = new TaskOrigin("unknown", "unknown", null, -1, false);
+
+	private final String className;
+
+	private final String methodName;
+
+	private final @Nullable String fileName;
+
+	private final int lineNumber;
+
+	private final boolean scheduledMethod;
+
+	private TaskOrigin(String className, String methodName, @Nullable String fileName, int lineNumber,
+			boolean scheduledMethod) {
+		this.className = className;
+		this.methodName = methodName;
+		this.fileName = fileName;
+		this.lineNumber = lineNumber;
+		this.scheduledMethod = scheduledMethod;
+	}
+
+	/**
+	 * The origin of a task scheduled from the given line of code.
+	 * @param className the declaring class of the calling method
+	 * @param methodName the calling method
+	 * @param fileName the source file, if known
+	 * @param lineNumber the line, or a negative number if unknown
+	 * @return the origin
+	 */
+	public static TaskOrigin callSite(String className, String methodName, @Nullable String fileName,
+			int lineNumber) {
+		return new TaskOrigin(className, methodName, fileName, lineNumber, false);
+	}
+
+	/**
+	 * The origin of the tasks of a {@code @Scheduled} method.
+	 * @param className the bean's user class
+	 * @param methodName the annotated method
+	 * @return the origin
+	 */
+	public static TaskOrigin scheduledMethod(String className, String methodName) {
+		return new TaskOrigin(className, methodName, null, -1, true);
+	}
+
+	/**
+	 * The origin of tasks scheduled with no application frame on the stack.
+	 * @return the unknown origin
+	 */
+	public static TaskOrigin unknown() {
+		return UNKNOWN;
+	}
+
+	public String getClassName() {
+		return this.className;
+	}
+
+	public String getMethodName() {
+		return this.methodName;
+	}
+
+	public @Nullable String getFileName() {
+		return this.fileName;
+	}
+
+	public int getLineNumber() {
+		return this.lineNumber;
+	}
+
+	/**
+	 * Whether this is a {@code @Scheduled} method rather than a call site.
+	 * @return whether this origin is a scheduled method
+	 */
+	public boolean isScheduledMethod() {
+		return this.scheduledMethod;
+	}
+
+	public boolean isUnknown() {
+		return this == UNKNOWN;
+	}
+
+	/**
+	 * The origin as a reader expects it: {@code com.example.PingService.start(PingService.java:42)}
+	 * for a call site, {@code com.example.ReportJob#generate} for a scheduled method.
+	 * @return a readable description
+	 */
+	public String describe() {
+		if (this.scheduledMethod) {
+			return this.className + "#" + this.methodName;
+		}
+		if (this == UNKNOWN) {
+			return "unknown";
+		}
+		String location = (this.fileName != null)
+				? (this.lineNumber >= 0 ? this.fileName + ":" + this.lineNumber : this.fileName) : "Unknown Source";
+		return this.className + "." + this.methodName + "(" + location + ")";
+	}
+
+	@Override
+	public boolean equals(@Nullable Object other) {
+		if (this == other) {
+			return true;
+		}
+		if (!(other instanceof TaskOrigin that)) {
+			return false;
+		}
+		return this.lineNumber == that.lineNumber && this.scheduledMethod == that.scheduledMethod
+				&& this.className.equals(that.className) && this.methodName.equals(that.methodName)
+				&& Objects.equals(this.fileName, that.fileName);
+	}
+
+	@Override
+	public int hashCode() {
+		return Objects.hash(this.className, this.methodName, this.fileName, this.lineNumber, this.scheduledMethod);
+	}
+
+	@Override
+	public String toString() {
+		return describe();
+	}
+
+}

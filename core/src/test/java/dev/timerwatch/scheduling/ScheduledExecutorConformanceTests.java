@@ -1,0 +1,264 @@
+package dev.timerwatch.scheduling;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.RejectedExecutionHandler;
+import java.util.concurrent.RunnableScheduledFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+
+import dev.timerwatch.tracking.TimerRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatNullPointerException;
+
+/**
+ * The behaviour the JSR-166 TCK's {@code ScheduledExecutorTest} expects of a
+ * {@link ScheduledThreadPoolExecutor}, asserted by the same code against the raw JDK executor
+ * and the tracking one: tracking must not change any of it.
+ */
+class ScheduledExecutorConformanceTests {
+
+	private ScheduledThreadPoolExecutor executor;
+
+	static Stream<Arguments> executors() {
+		Supplier<ScheduledThreadPoolExecutor> raw = () -> new ScheduledThreadPoolExecutor(2);
+		Supplier<ScheduledThreadPoolExecutor> tracked = () -> new TrackingScheduledThreadPoolExecutor(2,
+				new TimerRegistry(), "conformance");
+		return Stream.of(Arguments.of("raw", raw), Arguments.of("tracked", tracked));
+	}
+
+	@AfterEach
+	void shutdown() throws InterruptedException {
+		if (this.executor != null) {
+			this.executor.shutdownNow();
+			this.executor.awaitTermination(5, TimeUnit.SECONDS);
+		}
+	}
+
+	private ScheduledThreadPoolExecutor use(Supplier<ScheduledThreadPoolExecutor> factory) {
+		this.executor = factory.get();
+		return this.executor;
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("executors")
+	void nullTasksThrowNullPointerException(String name, Supplier<ScheduledThreadPoolExecutor> factory) {
+		ScheduledThreadPoolExecutor executor = use(factory);
+		assertThatNullPointerException().isThrownBy(() -> executor.schedule((Runnable) null, 1, TimeUnit.SECONDS));
+		assertThatNullPointerException()
+			.isThrownBy(() -> executor.schedule((Callable<?>) null, 1, TimeUnit.SECONDS));
+		assertThatNullPointerException()
+			.isThrownBy(() -> executor.scheduleAtFixedRate(null, 1, 1, TimeUnit.SECONDS));
+		assertThatNullPointerException()
+			.isThrownBy(() -> executor.scheduleWithFixedDelay(null, 1, 1, TimeUnit.SECONDS));
+		assertThatNullPointerException().isThrownBy(() -> executor.execute(null));
+		assertThatNullPointerException().isThrownBy(() -> executor.submit((Runnable) null));
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("executors")
+	void scheduleReturnsTheObjectThatSitsInTheQueueAndThatRemoveAccepts(String name,
+			Supplier<ScheduledThreadPoolExecutor> factory) {
+		ScheduledThreadPoolExecutor executor = use(factory);
+		ScheduledFuture<?> once = executor.schedule(() -> { }, 1, TimeUnit.HOURS);
+		ScheduledFuture<?> periodic = executor.scheduleAtFixedRate(() -> { }, 1, 1, TimeUnit.HOURS);
+		Future<?> submitted = executor.submit(() -> sleep(200));
+		assertThat(executor.getQueue()).contains((Runnable) once, (Runnable) periodic);
+		assertThat((Object) once).isInstanceOf(RunnableScheduledFuture.class);
+		assertThat(executor.remove((Runnable) once)).isTrue();
+		assertThat(executor.remove((Runnable) periodic)).isTrue();
+		assertThat(executor.getQueue()).doesNotContain((Runnable) once, (Runnable) periodic);
+		assertThat(executor.remove((Runnable) once)).isFalse();
+		assertThat((Object) submitted).isInstanceOf(RunnableScheduledFuture.class);
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("executors")
+	void rejectionHandlerReceivesTheExecutorTheCallerHolds(String name,
+			Supplier<ScheduledThreadPoolExecutor> factory) {
+		ScheduledThreadPoolExecutor executor = use(factory);
+		AtomicReference<ThreadPoolExecutor> seenExecutor = new AtomicReference<>();
+		AtomicReference<Runnable> seenTask = new AtomicReference<>();
+		RejectedExecutionHandler handler = (task, rejecting) -> {
+			seenTask.set(task);
+			seenExecutor.set(rejecting);
+		};
+		executor.setRejectedExecutionHandler(handler);
+		assertThat(executor.getRejectedExecutionHandler()).isSameAs(handler);
+		executor.shutdown();
+		ScheduledFuture<?> future = executor.schedule(() -> { }, 1, TimeUnit.SECONDS);
+		assertThat(seenExecutor.get()).isSameAs(executor);
+		assertThat(seenTask.get()).isSameAs(future);
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("executors")
+	void abortPolicyThrowsRejectedExecutionExceptionAfterShutdown(String name,
+			Supplier<ScheduledThreadPoolExecutor> factory) {
+		ScheduledThreadPoolExecutor executor = use(factory);
+		assertThat(executor.getRejectedExecutionHandler()).isInstanceOf(ThreadPoolExecutor.AbortPolicy.class);
+		executor.shutdown();
+		assertThatExceptionOfType(RejectedExecutionException.class)
+			.isThrownBy(() -> executor.schedule(() -> { }, 1, TimeUnit.SECONDS));
+		assertThatExceptionOfType(RejectedExecutionException.class).isThrownBy(() -> executor.execute(() -> { }));
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("executors")
+	void shutdownNowReturnsTheQueuedTasks(String name, Supplier<ScheduledThreadPoolExecutor> factory) {
+		ScheduledThreadPoolExecutor executor = use(factory);
+		ScheduledFuture<?> first = executor.schedule(() -> { }, 1, TimeUnit.HOURS);
+		ScheduledFuture<?> second = executor.scheduleWithFixedDelay(() -> { }, 1, 1, TimeUnit.HOURS);
+		List<Runnable> drained = executor.shutdownNow();
+		assertThat(drained).containsExactlyInAnyOrder((Runnable) first, (Runnable) second);
+		assertThat(executor.isShutdown()).isTrue();
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("executors")
+	void anExceptionInAPeriodicTaskSuppressesItsLaterRuns(String name, Supplier<ScheduledThreadPoolExecutor> factory)
+			throws Exception {
+		ScheduledThreadPoolExecutor executor = use(factory);
+		AtomicInteger runs = new AtomicInteger();
+		ScheduledFuture<?> future = executor.scheduleAtFixedRate(() -> {
+			runs.incrementAndGet();
+			throw new IllegalStateException("boom");
+		}, 0, 5, TimeUnit.MILLISECONDS);
+		assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> future.get(5, TimeUnit.SECONDS))
+			.withCauseInstanceOf(IllegalStateException.class);
+		sleep(50);
+		assertThat(runs).hasValue(1);
+		assertThat(future.isDone()).isTrue();
+		assertThat(future.isCancelled()).isFalse();
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("executors")
+	void periodicTasksAreCancelledOnShutdownByDefault(String name, Supplier<ScheduledThreadPoolExecutor> factory)
+			throws Exception {
+		ScheduledThreadPoolExecutor executor = use(factory);
+		assertThat(executor.getContinueExistingPeriodicTasksAfterShutdownPolicy()).isFalse();
+		ScheduledFuture<?> periodic = executor.scheduleAtFixedRate(() -> { }, 1, 1, TimeUnit.HOURS);
+		executor.shutdown();
+		assertThat(periodic.isCancelled()).isTrue();
+		assertThat(executor.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("executors")
+	void periodicTasksContinueAfterShutdownWhenThePolicySaysSo(String name,
+			Supplier<ScheduledThreadPoolExecutor> factory) throws Exception {
+		ScheduledThreadPoolExecutor executor = use(factory);
+		executor.setContinueExistingPeriodicTasksAfterShutdownPolicy(true);
+		CountDownLatch runsAfterShutdown = new CountDownLatch(3);
+		ScheduledFuture<?> periodic = executor.scheduleAtFixedRate(runsAfterShutdown::countDown, 10, 5,
+				TimeUnit.MILLISECONDS);
+		executor.shutdown();
+		assertThat(runsAfterShutdown.await(5, TimeUnit.SECONDS)).isTrue();
+		assertThat(periodic.isCancelled()).isFalse();
+		assertThat(executor.isTerminated()).isFalse();
+		periodic.cancel(false);
+		assertThat(executor.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("executors")
+	void delayedTasksRunAfterShutdownByDefault(String name, Supplier<ScheduledThreadPoolExecutor> factory)
+			throws Exception {
+		ScheduledThreadPoolExecutor executor = use(factory);
+		ScheduledFuture<String> delayed = executor.schedule(() -> "ran", 20, TimeUnit.MILLISECONDS);
+		executor.shutdown();
+		assertThat(delayed.get(5, TimeUnit.SECONDS)).isEqualTo("ran");
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("executors")
+	void delayedTasksAreCancelledOnShutdownWhenThePolicySaysSo(String name,
+			Supplier<ScheduledThreadPoolExecutor> factory) throws Exception {
+		ScheduledThreadPoolExecutor executor = use(factory);
+		executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+		ScheduledFuture<String> delayed = executor.schedule(() -> "ran", 1, TimeUnit.HOURS);
+		executor.shutdown();
+		assertThat(delayed.isCancelled()).isTrue();
+		assertThat(executor.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("executors")
+	void cancelledTasksStayQueuedUnlessRemoveOnCancelIsSet(String name,
+			Supplier<ScheduledThreadPoolExecutor> factory) {
+		ScheduledThreadPoolExecutor executor = use(factory);
+		ScheduledFuture<?> kept = executor.schedule(() -> { }, 1, TimeUnit.HOURS);
+		assertThat(kept.cancel(false)).isTrue();
+		assertThat(executor.getQueue()).contains((Runnable) kept);
+		executor.setRemoveOnCancelPolicy(true);
+		ScheduledFuture<?> removed = executor.schedule(() -> { }, 1, TimeUnit.HOURS);
+		assertThat(removed.cancel(false)).isTrue();
+		assertThat(executor.getQueue()).doesNotContain((Runnable) removed);
+		executor.purge();
+		assertThat(executor.getQueue()).isEmpty();
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("executors")
+	void aCancelledFutureReportsCancellation(String name, Supplier<ScheduledThreadPoolExecutor> factory) {
+		ScheduledThreadPoolExecutor executor = use(factory);
+		ScheduledFuture<?> future = executor.schedule(() -> { }, 1, TimeUnit.HOURS);
+		assertThat(future.cancel(true)).isTrue();
+		assertThat(future.cancel(true)).isFalse();
+		assertThat(future.isCancelled()).isTrue();
+		assertThat(future.isDone()).isTrue();
+		assertThatExceptionOfType(CancellationException.class).isThrownBy(future::get);
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("executors")
+	void invokeAllAndInvokeAnyReturnTheResults(String name, Supplier<ScheduledThreadPoolExecutor> factory)
+			throws Exception {
+		ScheduledThreadPoolExecutor executor = use(factory);
+		List<Future<Integer>> all = executor.invokeAll(List.of(() -> 1, () -> 2));
+		assertThat(all).extracting(Future::get).containsExactly(1, 2);
+		assertThat(executor.invokeAny(List.<Callable<Integer>>of(() -> 7))).isEqualTo(7);
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("executors")
+	void tasksRunInDelayOrder(String name, Supplier<ScheduledThreadPoolExecutor> factory) throws Exception {
+		ScheduledThreadPoolExecutor executor = use(factory);
+		executor.setCorePoolSize(1);
+		StringBuffer order = new StringBuffer();
+		CountDownLatch done = new CountDownLatch(3);
+		executor.schedule(() -> { order.append('c'); done.countDown(); }, 60, TimeUnit.MILLISECONDS);
+		executor.schedule(() -> { order.append('a'); done.countDown(); }, 20, TimeUnit.MILLISECONDS);
+		executor.schedule(() -> { order.append('b'); done.countDown(); }, 40, TimeUnit.MILLISECONDS);
+		assertThat(done.await(5, TimeUnit.SECONDS)).isTrue();
+		assertThat(order).hasToString("abc");
+	}
+
+	private static void sleep(long millis) {
+		try {
+			Thread.sleep(millis);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+}
