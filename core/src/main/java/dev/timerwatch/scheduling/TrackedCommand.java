@@ -105,7 +105,7 @@ public final class TrackedCommand<V> extends TrackedTask implements Runnable, Ca
 			}
 			TaskObserver observer = origin().scheduler().registry().observer();
 			if (observer != TaskObserver.NONE) {
-				observer.runStarted(origin(), -1);
+				Observers.runStarted(observer, origin(), -1);
 			}
 			return observer;
 		}
@@ -117,9 +117,6 @@ public final class TrackedCommand<V> extends TrackedTask implements Runnable, Ca
 
 	private void afterRun(TaskObserver observer, long startNanos, @Nullable Throwable failure) {
 		try {
-			if (observer != TaskObserver.NONE) {
-				observer.runFinished(origin(), System.nanoTime() - startNanos, failure);
-			}
 			Outcome outcome;
 			if (kind().isPeriodic() && (failure == null || !this.stopsOnFailure)) {
 				outcome = Outcome.RESCHEDULED;
@@ -128,6 +125,9 @@ public final class TrackedCommand<V> extends TrackedTask implements Runnable, Ca
 				outcome = (failure != null) ? Outcome.FAILED : Outcome.COMPLETED;
 			}
 			runEnded(outcome, failure);
+			if (observer != TaskObserver.NONE) {
+				Observers.runFinished(observer, origin(), System.nanoTime() - startNanos, failure);
+			}
 		}
 		catch (Throwable ex) {
 			TrackingFailures.report(ex);

@@ -39,7 +39,7 @@ final class TrackedScheduledFuture<V> extends TrackedTask implements RunnableSch
 				observer = origin().scheduler().registry().observer();
 				if (observer != TaskObserver.NONE) {
 					startNanos = System.nanoTime();
-					observer.runStarted(origin(), -this.delegate.getDelay(TimeUnit.NANOSECONDS));
+					Observers.runStarted(observer, origin(), -this.delegate.getDelay(TimeUnit.NANOSECONDS));
 				}
 			}
 		}
@@ -70,10 +70,10 @@ final class TrackedScheduledFuture<V> extends TrackedTask implements RunnableSch
 				failure = failureOf(this.delegate);
 				outcome = (failure != null) ? Outcome.FAILED : Outcome.COMPLETED;
 			}
-			if (observer != TaskObserver.NONE) {
-				observer.runFinished(origin(), System.nanoTime() - startNanos, failure);
-			}
 			runEnded(outcome, failure);
+			if (observer != TaskObserver.NONE) {
+				Observers.runFinished(observer, origin(), System.nanoTime() - startNanos, failure);
+			}
 		}
 		catch (Throwable ex) {
 			TrackingFailures.report(ex);

@@ -1,0 +1,108 @@
+package dev.timerwatch.scheduling;
+
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.timerwatch.fixtures.PingService;
+import dev.timerwatch.tracking.OriginStats;
+import dev.timerwatch.tracking.TaskKind;
+import dev.timerwatch.tracking.TimerRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static dev.timerwatch.scheduling.TrackingScheduledThreadPoolExecutorTests.assertIdentity;
+import static dev.timerwatch.scheduling.TrackingScheduledThreadPoolExecutorTests.single;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatNullPointerException;
+import static org.awaitility.Awaitility.await;
+
+class TrackingScheduledExecutorServiceTests {
+
+	private final TimerRegistry registry = new TimerRegistry();
+
+	private final ScheduledExecutorService raw = Executors.newSingleThreadScheduledExecutor();
+
+	private final TrackingScheduledExecutorService executor = new TrackingScheduledExecutorService(this.raw,
+			this.registry, "single");
+
+	@AfterEach
+	void shutdown() {
+		this.executor.shutdownNow();
+	}
+
+	@Test
+	void attributesTasksToTheirCallSite() {
+		new PingService().start(this.executor);
+		OriginStats origin = single(this.registry.origins());
+		assertThat(origin.origin().getLineNumber()).isEqualTo(PingService.LEAK_LINE);
+		assertThat(origin.kinds()).containsExactly(TaskKind.FIXED_RATE);
+		assertThat(origin.pending()).isEqualTo(1);
+	}
+
+	@Test
+	void countsCompletedFailedAndCancelledTasks() throws Exception {
+		assertThat(this.executor.submit(() -> 42).get(5, TimeUnit.SECONDS)).isEqualTo(42);
+		Future<?> failing = this.executor.submit(() -> {
+			throw new IllegalStateException("fails");
+		});
+		assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> failing.get(5, TimeUnit.SECONDS));
+		ScheduledFuture<?> timeout = this.executor.schedule(() -> { }, 1, TimeUnit.HOURS);
+		assertThat(timeout.cancel(false)).isTrue();
+		OriginStats origin = single(this.registry.origins());
+		await().untilAsserted(() -> {
+			assertThat(origin.completed()).isEqualTo(1);
+			assertThat(origin.failed()).isEqualTo(1);
+		});
+		assertThat(origin.cancelled()).isEqualTo(1);
+		assertIdentity(origin);
+	}
+
+	@Test
+	void aPeriodicTaskThatThrowsStopsAndIsCountedAsFailed() {
+		AtomicInteger runs = new AtomicInteger();
+		ScheduledFuture<?> future = this.executor.scheduleAtFixedRate(() -> {
+			runs.incrementAndGet();
+			throw new IllegalStateException("silent death");
+		}, 0, 5, TimeUnit.MILLISECONDS);
+		await().until(future::isDone);
+		OriginStats origin = single(this.registry.origins());
+		await().untilAsserted(() -> assertThat(origin.failed()).isEqualTo(1));
+		assertThat(runs).hasValue(1);
+		assertThat(origin.pending()).isZero();
+	}
+
+	@Test
+	void passesRejectionOnAndLeavesTheTaskUncounted() {
+		this.executor.schedule(() -> { }, 1, TimeUnit.HOURS);
+		OriginStats origin = single(this.registry.origins());
+		this.raw.shutdown();
+		assertThatExceptionOfType(RejectedExecutionException.class)
+			.isThrownBy(() -> this.executor.schedule(() -> { }, 1, TimeUnit.HOURS));
+		assertThatExceptionOfType(RejectedExecutionException.class).isThrownBy(() -> this.executor.execute(() -> { }));
+		assertThat(origin.scheduled()).isEqualTo(1);
+	}
+
+	@Test
+	void nullTasksThrowNullPointerException() {
+		assertThatNullPointerException().isThrownBy(() -> this.executor.schedule((Runnable) null, 1, TimeUnit.SECONDS));
+		assertThatNullPointerException().isThrownBy(() -> this.executor.execute(null));
+		assertThat(this.registry.origins()).isEmpty();
+	}
+
+	@Test
+	void invokeAllRunsEveryTaskAndTracksIt() throws Exception {
+		List<Future<Integer>> results = this.executor.invokeAll(List.of(() -> 1, () -> 2, () -> 3));
+		assertThat(results).extracting(Future::get).containsExactly(1, 2, 3);
+		assertThat(this.registry.origins()).singleElement()
+			.satisfies((origin) -> assertThat(origin.completed()).isEqualTo(3));
+	}
+
+}

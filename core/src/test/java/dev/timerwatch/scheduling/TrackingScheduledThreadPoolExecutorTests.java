@@ -1,0 +1,314 @@
+package dev.timerwatch.scheduling;
+
+import java.lang.ref.WeakReference;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.timerwatch.fixtures.PingService;
+import dev.timerwatch.tracking.CallSiteLocator;
+import dev.timerwatch.tracking.OriginStats;
+import dev.timerwatch.tracking.TaskKind;
+import dev.timerwatch.tracking.TaskObserver;
+import dev.timerwatch.tracking.TimerRegistry;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+class TrackingScheduledThreadPoolExecutorTests {
+
+	private final TimerRegistry registry = new TimerRegistry();
+
+	private final TrackingScheduledThreadPoolExecutor executor = new TrackingScheduledThreadPoolExecutor(2,
+			this.registry, "scheduler");
+
+	@AfterEach
+	void shutdown() throws InterruptedException {
+		this.executor.shutdownNow();
+		this.executor.awaitTermination(5, TimeUnit.SECONDS);
+	}
+
+	@Test
+	void attributesATaskToTheLineThatScheduledIt() {
+		new PingService().start(this.executor);
+		OriginStats origin = single(this.registry.origins());
+		assertThat(origin.origin().getClassName()).isEqualTo(PingService.class.getName());
+		assertThat(origin.origin().getMethodName()).isEqualTo("start");
+		assertThat(origin.origin().getFileName()).isEqualTo("PingService.java");
+		assertThat(origin.origin().getLineNumber()).isEqualTo(PingService.LEAK_LINE);
+		assertThat(origin.origin().describe())
+			.isEqualTo("dev.timerwatch.fixtures.PingService.start(PingService.java:" + PingService.LEAK_LINE + ")");
+		assertThat(origin.kinds()).containsExactly(TaskKind.FIXED_RATE);
+		assertThat(origin.pending()).isEqualTo(1);
+		assertThat(origin.schedulerName()).isEqualTo("scheduler");
+		assertThat(origin.creationStack()).first()
+			.satisfies((frame) -> assertThat(frame.getMethodName()).isEqualTo("start"));
+	}
+
+	@Test
+	void keepsTheCountsOfOneOriginTogetherAcrossManyTasks() {
+		PingService service = new PingService();
+		for (int i = 0; i < 100; i++) {
+			service.start(this.executor);
+		}
+		OriginStats origin = single(this.registry.origins());
+		assertThat(origin.pending()).isEqualTo(100);
+		assertThat(origin.scheduled()).isEqualTo(100);
+	}
+
+	@Test
+	void tellsApartTwoCallSitesThatScheduleTheSameRunnableClass() {
+		PingService service = new PingService();
+		Runnable shared = new SharedTask();
+		for (int i = 0; i < 20; i++) {
+			service.timeout(this.executor, shared);
+			service.otherTimeout(this.executor, shared);
+		}
+		assertThat(this.registry.origins()).hasSize(2)
+			.allSatisfy((origin) -> assertThat(origin.pending()).isEqualTo(20))
+			.extracting((origin) -> origin.origin().getMethodName())
+			.containsExactlyInAnyOrder("timeout", "otherTimeout");
+	}
+
+	@Test
+	void countsEveryTaskInExactlyOneState() throws Exception {
+		CountDownLatch release = new CountDownLatch(1);
+		CountDownLatch blockerStarted = new CountDownLatch(1);
+		this.executor.execute(() -> {
+			blockerStarted.countDown();
+			awaitLatch(release);
+		});
+		assertThat(blockerStarted.await(5, TimeUnit.SECONDS)).isTrue();
+		this.executor.submit(() -> { }).get(5, TimeUnit.SECONDS);
+		this.executor.submit(() -> {
+			throw new IllegalStateException("fails");
+		});
+		this.executor.schedule(() -> { }, 1, TimeUnit.HOURS).cancel(false);
+		this.executor.scheduleWithFixedDelay(() -> { }, 1, 1, TimeUnit.HOURS);
+		await().untilAsserted(() -> {
+			OriginStats total = single(this.registry.origins());
+			assertThat(total.completed()).isEqualTo(1);
+			assertThat(total.failed()).isEqualTo(1);
+		});
+		OriginStats origin = single(this.registry.origins());
+		assertThat(origin.running()).isEqualTo(1);
+		assertThat(origin.cancelled()).isEqualTo(1);
+		assertThat(origin.pending()).isEqualTo(1);
+		assertThat(origin.scheduled()).isEqualTo(5);
+		assertIdentity(origin);
+		release.countDown();
+		await().untilAsserted(() -> assertThat(origin.completed()).isEqualTo(2));
+		assertIdentity(origin);
+	}
+
+	@Test
+	void aPeriodicTaskReturnsToPendingAfterEachRun() throws Exception {
+		CountDownLatch threeRuns = new CountDownLatch(3);
+		ScheduledFuture<?> future = this.executor.scheduleAtFixedRate(threeRuns::countDown, 0, 5,
+				TimeUnit.MILLISECONDS);
+		assertThat(threeRuns.await(5, TimeUnit.SECONDS)).isTrue();
+		OriginStats origin = single(this.registry.origins());
+		await().untilAsserted(() -> assertThat(origin.pending() + origin.running()).isEqualTo(1));
+		future.cancel(false);
+		await().untilAsserted(() -> assertThat(origin.cancelled()).isEqualTo(1));
+		assertThat(origin.pending()).isZero();
+		assertThat(origin.runs()).isGreaterThanOrEqualTo(3);
+		assertIdentity(origin);
+	}
+
+	@Test
+	void aPeriodicTaskThatThrowsIsCountedAsFailed() {
+		this.executor.scheduleAtFixedRate(() -> {
+			throw new IllegalStateException("silent death");
+		}, 0, 5, TimeUnit.MILLISECONDS);
+		OriginStats origin = await().until(() -> single(this.registry.origins()), (o) -> o.failed() == 1);
+		assertThat(origin.pending()).isZero();
+		assertThat(origin.failedRuns()).isEqualTo(1);
+		assertIdentity(origin);
+	}
+
+	@Test
+	void countsCancelledTasksTheQueueStillHolds() {
+		List<ScheduledFuture<?>> timeouts = List.of(this.executor.schedule(() -> { }, 1, TimeUnit.HOURS),
+				this.executor.schedule(() -> { }, 1, TimeUnit.HOURS));
+		timeouts.forEach((timeout) -> timeout.cancel(false));
+		assertThat(this.executor.getTracker().probe().retainedCancelled()).isEqualTo(2);
+		assertThat(this.executor.getQueue()).hasSize(2);
+		this.executor.purge();
+		assertThat(this.executor.getQueue()).isEmpty();
+		assertThat(this.executor.getTracker().probe().retainedCancelled()).isZero();
+		assertThat(single(this.registry.origins()).cancelled()).isEqualTo(2);
+	}
+
+	@Test
+	void retainedCancelledTasksLeaveTheCountWhenTheirDelayExpires() {
+		this.executor.schedule(() -> { }, 50, TimeUnit.MILLISECONDS).cancel(false);
+		assertThat(this.executor.getTracker().probe().retainedCancelled()).isEqualTo(1);
+		await().untilAsserted(() -> assertThat(this.executor.getTracker().probe().retainedCancelled()).isZero());
+		assertThat(this.executor.getQueue()).isEmpty();
+	}
+
+	@Test
+	void countsNoRetainedTasksWhenRemoveOnCancelIsSet() {
+		this.executor.setRemoveOnCancelPolicy(true);
+		this.executor.schedule(() -> { }, 1, TimeUnit.HOURS).cancel(false);
+		assertThat(this.executor.getQueue()).isEmpty();
+		assertThat(this.executor.getTracker().probe().retainedCancelled()).isZero();
+		assertThat(single(this.registry.origins()).cancelled()).isEqualTo(1);
+	}
+
+	@Test
+	void countsTasksDrainedByShutdownNowAsCancelled() {
+		this.executor.schedule(() -> { }, 1, TimeUnit.HOURS);
+		this.executor.scheduleAtFixedRate(() -> { }, 1, 1, TimeUnit.HOURS);
+		OriginStats origin = single(this.registry.origins());
+		this.executor.shutdownNow();
+		assertThat(origin.pending()).isZero();
+		assertThat(origin.cancelled()).isEqualTo(2);
+		assertIdentity(origin);
+	}
+
+	@Test
+	void doesNotCountTasksTheExecutorRejects() {
+		this.executor.schedule(() -> { }, 1, TimeUnit.HOURS);
+		OriginStats origin = single(this.registry.origins());
+		this.executor.setRejectedExecutionHandler((task, executor) -> { });
+		this.executor.shutdown();
+		this.executor.schedule(() -> { }, 1, TimeUnit.HOURS);
+		assertThat(origin.scheduled()).isEqualTo(1);
+		assertIdentity(origin);
+	}
+
+	@Test
+	void removedTasksAreCountedAsCancelled() {
+		ScheduledFuture<?> future = this.executor.schedule(() -> { }, 1, TimeUnit.HOURS);
+		assertThat(this.executor.remove((Runnable) future)).isTrue();
+		OriginStats origin = single(this.registry.origins());
+		assertThat(origin.pending()).isZero();
+		assertThat(origin.cancelled()).isEqualTo(1);
+	}
+
+	@Test
+	void holdsNoReferenceToTasksThatHaveEnded() throws Exception {
+		ScheduledFuture<?> cancelled = this.executor.schedule(new SharedTask(), 1, TimeUnit.HOURS);
+		ScheduledFuture<?> completed = this.executor.schedule(new SharedTask(), 0, TimeUnit.MILLISECONDS);
+		completed.get(5, TimeUnit.SECONDS);
+		cancelled.cancel(false);
+		this.executor.purge();
+		WeakReference<Object> cancelledRef = new WeakReference<>(cancelled);
+		WeakReference<Object> completedRef = new WeakReference<>(completed);
+		cancelled = null;
+		completed = null;
+		await().atMost(10, TimeUnit.SECONDS).until(() -> {
+			System.gc();
+			return cancelledRef.get() == null && completedRef.get() == null;
+		});
+		assertThat(this.registry.origins()).isNotEmpty();
+	}
+
+	@Test
+	void aFailureInsideTrackingNeverReachesTheTaskOrTheCaller() throws Exception {
+		AtomicInteger clockReads = new AtomicInteger();
+		TimerRegistry broken = new TimerRegistry(CallSiteLocator.withDefaults(), () -> {
+			if (clockReads.incrementAndGet() > 1) {
+				throw new IllegalStateException("broken clock");
+			}
+			return 0;
+		}, 1000);
+		TrackingScheduledThreadPoolExecutor executor = new TrackingScheduledThreadPoolExecutor(1, broken, "broken");
+		try {
+			assertThat(executor.submit(() -> "still runs").get(5, TimeUnit.SECONDS)).isEqualTo("still runs");
+		}
+		finally {
+			executor.shutdownNow();
+		}
+	}
+
+	@Test
+	void aFailingObserverNeverReachesTheTask() throws Exception {
+		this.registry.setObserver(new TaskObserver() {
+			@Override
+			public void runStarted(OriginStats origin, long lagNanos) {
+				throw new IllegalStateException("observer fails");
+			}
+
+			@Override
+			public void runFinished(OriginStats origin, long durationNanos, @Nullable Throwable failure) {
+				throw new IllegalStateException("observer fails");
+			}
+		});
+		AtomicInteger runs = new AtomicInteger();
+		assertThat(this.executor.submit(runs::incrementAndGet).get(5, TimeUnit.SECONDS)).isEqualTo(1);
+		OriginStats origin = single(this.registry.origins());
+		await().untilAsserted(() -> assertThat(origin.completed()).isEqualTo(1));
+	}
+
+	@Test
+	void copiesTheConfigurationOfAnotherExecutor() {
+		java.util.concurrent.ScheduledThreadPoolExecutor original = new java.util.concurrent.ScheduledThreadPoolExecutor(
+				3, (runnable) -> new Thread(runnable, "custom"),
+				new java.util.concurrent.ThreadPoolExecutor.DiscardPolicy());
+		original.setRemoveOnCancelPolicy(true);
+		original.setContinueExistingPeriodicTasksAfterShutdownPolicy(true);
+		original.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+		original.setKeepAliveTime(7, TimeUnit.SECONDS);
+		original.allowCoreThreadTimeOut(true);
+		TrackingScheduledThreadPoolExecutor copy = TrackingScheduledThreadPoolExecutor.copyOf(original, this.registry,
+				"copy");
+		try {
+			assertThat(copy.getCorePoolSize()).isEqualTo(3);
+			assertThat(copy.getThreadFactory()).isSameAs(original.getThreadFactory());
+			assertThat(copy.getRejectedExecutionHandler()).isSameAs(original.getRejectedExecutionHandler());
+			assertThat(copy.getRemoveOnCancelPolicy()).isTrue();
+			assertThat(copy.getContinueExistingPeriodicTasksAfterShutdownPolicy()).isTrue();
+			assertThat(copy.getExecuteExistingDelayedTasksAfterShutdownPolicy()).isFalse();
+			assertThat(copy.getKeepAliveTime(TimeUnit.SECONDS)).isEqualTo(7);
+			assertThat(copy.allowsCoreThreadTimeOut()).isTrue();
+		}
+		finally {
+			copy.shutdownNow();
+			original.shutdownNow();
+		}
+	}
+
+	@Test
+	void stopsReportingASchedulerOnceItHasTerminated() throws Exception {
+		this.executor.shutdown();
+		assertThat(this.executor.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
+		assertThat(this.registry.schedulers()).isEmpty();
+	}
+
+	static void assertIdentity(OriginStats origin) {
+		assertThat(origin.scheduled()).as("scheduled = pending + running + completed + failed + cancelled")
+			.isEqualTo(origin.pending() + origin.running() + origin.completed() + origin.failed()
+					+ origin.cancelled());
+	}
+
+	static OriginStats single(List<OriginStats> origins) {
+		assertThat(origins).hasSize(1);
+		return origins.get(0);
+	}
+
+	private static void awaitLatch(CountDownLatch latch) {
+		try {
+			latch.await(10, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	static final class SharedTask implements Runnable {
+
+		@Override
+		public void run() {
+		}
+
+	}
+
+}
