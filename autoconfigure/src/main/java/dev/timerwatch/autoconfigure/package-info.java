@@ -1,0 +1,7 @@
+/**
+ * Auto-configuration for timerwatch.
+ */
+@NullMarked
+package dev.timerwatch.autoconfigure;
+
+import org.jspecify.annotations.NullMarked;

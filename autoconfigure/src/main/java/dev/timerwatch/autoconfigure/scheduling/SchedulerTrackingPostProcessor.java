@@ -1,0 +1,215 @@
+package dev.timerwatch.autoconfigure.scheduling;
+
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+
+import dev.timerwatch.scheduling.TrackingScheduledExecutorService;
+import dev.timerwatch.scheduling.TrackingScheduledThreadPoolExecutor;
+import dev.timerwatch.tracking.SchedulerProbe;
+import dev.timerwatch.tracking.SchedulerTracker;
+import dev.timerwatch.tracking.TimerRegistry;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.aop.framework.Advised;
+import org.springframework.aop.framework.ProxyFactory;
+import org.springframework.aop.support.AopUtils;
+import org.springframework.beans.BeansException;
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.BeanFactoryAware;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.beans.factory.support.RootBeanDefinition;
+import org.springframework.core.Ordered;
+import org.springframework.scheduling.TaskScheduler;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
+
+/**
+ * Puts every scheduler bean under tracking without changing the type it is injected as.
+ * <ul>
+ * <li>A {@link TaskScheduler} (Boot's {@code taskScheduler}, which runs every
+ * {@code @Scheduled} method, among them) gets a class-based proxy, so it is still a
+ * {@code ThreadPoolTaskScheduler} or a user subclass wherever one is injected.</li>
+ * <li>A plain {@link ScheduledThreadPoolExecutor} that has not run anything yet is replaced by
+ * a {@link TrackingScheduledThreadPoolExecutor} with the same configuration: a subclass, so
+ * still injectable as declared, and exact to the last detail of the JDK's behaviour.</li>
+ * <li>Any other {@link ScheduledExecutorService} declared as an interface type is wrapped in a
+ * {@link TrackingScheduledExecutorService}.</li>
+ * </ul>
+ * Beans that cannot be tracked without changing their type are named, with the reason, in one
+ * warning once all singletons exist.
+ */
+public class SchedulerTrackingPostProcessor
+		implements BeanPostProcessor, BeanFactoryAware, SmartInitializingSingleton, Ordered {
+
+	private static final Log logger = LogFactory.getLog(SchedulerTrackingPostProcessor.class);
+
+	private final ObjectProvider<TimerRegistry> registry;
+
+	private final Map<String, String> untracked = new LinkedHashMap<>();
+
+	private @Nullable ConfigurableListableBeanFactory beanFactory;
+
+	public SchedulerTrackingPostProcessor(ObjectProvider<TimerRegistry> registry) {
+		this.registry = registry;
+	}
+
+	@Override
+	public void setBeanFactory(BeanFactory beanFactory) throws BeansException {
+		if (beanFactory instanceof ConfigurableListableBeanFactory listable) {
+			this.beanFactory = listable;
+		}
+	}
+
+	@Override
+	public int getOrder() {
+		// After other post-processors, so that a user's own proxy is tracked as the bean
+		// the application sees.
+		return Ordered.LOWEST_PRECEDENCE;
+	}
+
+	@Override
+	public Object postProcessAfterInitialization(Object bean, String beanName) throws BeansException {
+		if (bean instanceof TaskScheduler scheduler) {
+			return trackTaskScheduler(scheduler, beanName);
+		}
+		if (bean instanceof ScheduledThreadPoolExecutor executor) {
+			return trackThreadPoolExecutor(executor, beanName);
+		}
+		if (bean instanceof ScheduledExecutorService executor) {
+			return trackExecutorService(executor, beanName);
+		}
+		return bean;
+	}
+
+	private Object trackTaskScheduler(TaskScheduler scheduler, String beanName) {
+		if (isTracked(scheduler)) {
+			return scheduler;
+		}
+		Class<?> type = AopUtils.getTargetClass(scheduler);
+		if (!(scheduler instanceof Advised) && Modifier.isFinal(type.getModifiers())) {
+			return untracked(scheduler, beanName, "its class " + type.getName() + " is final and cannot be proxied");
+		}
+		SchedulerTracker tracker = this.registry.getObject().register(beanName, type.getSimpleName());
+		tracker.attach(scheduler, probeFor(scheduler));
+		TaskSchedulerTrackingInterceptor interceptor = new TaskSchedulerTrackingInterceptor(tracker);
+		if (scheduler instanceof Advised advised) {
+			if (advised.isFrozen()) {
+				tracker.close();
+				return untracked(scheduler, beanName, "it is a frozen AOP proxy");
+			}
+			advised.addAdvice(0, interceptor);
+			return scheduler;
+		}
+		ProxyFactory factory = new ProxyFactory(scheduler);
+		factory.setProxyTargetClass(true);
+		factory.addAdvice(interceptor);
+		return factory.getProxy(type.getClassLoader());
+	}
+
+	private Object trackThreadPoolExecutor(ScheduledThreadPoolExecutor executor, String beanName) {
+		if (executor instanceof TrackingScheduledThreadPoolExecutor) {
+			return executor;
+		}
+		if (executor.getClass() != ScheduledThreadPoolExecutor.class) {
+			return untracked(executor, beanName, "it is a subclass (" + executor.getClass().getName()
+					+ ") of ScheduledThreadPoolExecutor; extend TrackingScheduledThreadPoolExecutor instead");
+		}
+		if (executor.isShutdown() || executor.getTaskCount() > 0 || executor.getPoolSize() > 0) {
+			return untracked(executor, beanName,
+					"it had already started threads or accepted tasks when its bean was created");
+		}
+		TrackingScheduledThreadPoolExecutor tracking = TrackingScheduledThreadPoolExecutor.copyOf(executor,
+				this.registry.getObject(), beanName);
+		executor.shutdown();
+		return tracking;
+	}
+
+	private Object trackExecutorService(ScheduledExecutorService executor, String beanName) {
+		if (executor instanceof TrackingScheduledExecutorService) {
+			return executor;
+		}
+		Class<?> declared = declaredType(beanName);
+		if (declared == null || !declared.isAssignableFrom(TrackingScheduledExecutorService.class)) {
+			String type = (declared != null) ? declared.getName() : executor.getClass().getName();
+			return untracked(executor, beanName, "it is declared as " + type
+					+ ", which a tracking decorator is not; declare the bean as ScheduledExecutorService");
+		}
+		return new TrackingScheduledExecutorService(executor, this.registry.getObject(), beanName);
+	}
+
+	private @Nullable Class<?> declaredType(String beanName) {
+		if (this.beanFactory == null || !this.beanFactory.containsBeanDefinition(beanName)) {
+			return null;
+		}
+		BeanDefinition definition = this.beanFactory.getMergedBeanDefinition(beanName);
+		if (definition instanceof RootBeanDefinition root) {
+			Method factoryMethod = root.getResolvedFactoryMethod();
+			if (factoryMethod != null) {
+				return factoryMethod.getReturnType();
+			}
+			if (root.hasBeanClass()) {
+				return root.getBeanClass();
+			}
+		}
+		return null;
+	}
+
+	private static boolean isTracked(Object scheduler) {
+		if (scheduler instanceof Advised advised) {
+			for (var advisor : advised.getAdvisors()) {
+				if (advisor.getAdvice() instanceof TaskSchedulerTrackingInterceptor) {
+					return true;
+				}
+			}
+		}
+		return false;
+	}
+
+	private static SchedulerProbe probeFor(TaskScheduler scheduler) {
+		if (scheduler instanceof ThreadPoolTaskScheduler threadPool) {
+			return new ThreadPoolTaskSchedulerProbe(threadPool);
+		}
+		return SchedulerProbe.NONE;
+	}
+
+	private Object untracked(Object bean, String beanName, String reason) {
+		synchronized (this.untracked) {
+			this.untracked.put(beanName, reason);
+		}
+		return bean;
+	}
+
+	@Override
+	public void afterSingletonsInstantiated() {
+		synchronized (this.untracked) {
+			if (this.untracked.isEmpty()) {
+				return;
+			}
+			StringBuilder message = new StringBuilder("timerwatch cannot track ")
+				.append(this.untracked.size())
+				.append(" scheduler bean(s); their tasks will not appear in /actuator/timers:");
+			this.untracked.forEach((name, reason) -> message.append(System.lineSeparator())
+				.append("  - '")
+				.append(name)
+				.append("': ")
+				.append(reason));
+			logger.warn(message);
+		}
+	}
+
+	Map<String, String> getUntracked() {
+		synchronized (this.untracked) {
+			return Map.copyOf(this.untracked);
+		}
+	}
+
+}

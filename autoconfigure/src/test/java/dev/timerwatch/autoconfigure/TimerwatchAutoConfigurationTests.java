@@ -1,0 +1,224 @@
+package dev.timerwatch.autoconfigure;
+
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+
+import dev.timerwatch.fixtures.ReportJob;
+import dev.timerwatch.fixtures.TimeoutClient;
+import dev.timerwatch.scheduling.TrackingScheduledExecutorService;
+import dev.timerwatch.scheduling.TrackingScheduledThreadPoolExecutor;
+import dev.timerwatch.tracking.OriginStats;
+import dev.timerwatch.tracking.TaskKind;
+import dev.timerwatch.tracking.TimerRegistry;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.aop.support.AopUtils;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.task.TaskSchedulingAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.scheduling.TaskScheduler;
+import org.springframework.scheduling.annotation.EnableScheduling;
+import org.springframework.scheduling.concurrent.SimpleAsyncTaskScheduler;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+@ExtendWith(OutputCaptureExtension.class)
+class TimerwatchAutoConfigurationTests {
+
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(TimerwatchAutoConfiguration.class));
+
+	@Test
+	void registryIsAutoConfigured() {
+		this.contextRunner.run((context) -> assertThat(context).hasSingleBean(TimerRegistry.class));
+	}
+
+	@Test
+	void backsOffWhenUserDefinesTheirOwnRegistry() {
+		this.contextRunner.withBean("customRegistry", TimerRegistry.class, TimerRegistry::new)
+			.run((context) -> assertThat(context).hasSingleBean(TimerRegistry.class).hasBean("customRegistry"));
+	}
+
+	@Test
+	void everythingIsOffWhenDisabled() {
+		this.contextRunner.withPropertyValues("timerwatch.enabled=false")
+			.withUserConfiguration(ThreadPoolTaskSchedulerConfiguration.class)
+			.run((context) -> {
+				assertThat(context).doesNotHaveBean(TimerRegistry.class);
+				assertThat(AopUtils.isAopProxy(context.getBean(TaskScheduler.class))).isFalse();
+			});
+	}
+
+	@Test
+	void threadPoolTaskSchedulerStaysInjectableAsItsTypeAndIsTracked() {
+		this.contextRunner.withUserConfiguration(ThreadPoolTaskSchedulerConfiguration.class).run((context) -> {
+			ThreadPoolTaskScheduler scheduler = context.getBean(ThreadPoolTaskScheduler.class);
+			assertThat(AopUtils.isCglibProxy(scheduler)).isTrue();
+			assertThat(scheduler.getScheduledThreadPoolExecutor()).isNotNull();
+			ScheduledFuture<?> timeout = new TimeoutClient().timeout(scheduler);
+			OriginStats origin = single(context.getBean(TimerRegistry.class));
+			assertThat(origin.schedulerName()).isEqualTo("appScheduler");
+			assertThat(origin.origin().getClassName()).isEqualTo(TimeoutClient.class.getName());
+			assertThat(origin.origin().getLineNumber()).isEqualTo(TimeoutClient.TASK_SCHEDULER_LINE);
+			assertThat(origin.pending()).isEqualTo(1);
+			assertThat(timeout.cancel(false)).isTrue();
+			assertThat(origin.pending()).isZero();
+			assertThat(origin.cancelled()).isEqualTo(1);
+		});
+	}
+
+	@Test
+	void countsCancelledTasksAThreadPoolTaskSchedulerRetains() {
+		this.contextRunner.withUserConfiguration(ThreadPoolTaskSchedulerConfiguration.class).run((context) -> {
+			ThreadPoolTaskScheduler scheduler = context.getBean(ThreadPoolTaskScheduler.class);
+			new TimeoutClient().timeout(scheduler).cancel(false);
+			new TimeoutClient().timeout(scheduler).cancel(false);
+			TimerRegistry registry = context.getBean(TimerRegistry.class);
+			assertThat(registry.schedulers()).singleElement()
+				.satisfies((tracker) -> assertThat(tracker.probe().retainedCancelled()).isEqualTo(2));
+		});
+	}
+
+	@Test
+	void simpleAsyncTaskSchedulerIsTracked() {
+		this.contextRunner.withBean("virtualScheduler", SimpleAsyncTaskScheduler.class, SimpleAsyncTaskScheduler::new)
+			.run((context) -> {
+				SimpleAsyncTaskScheduler scheduler = context.getBean(SimpleAsyncTaskScheduler.class);
+				new TimeoutClient().timeout(scheduler);
+				assertThat(single(context.getBean(TimerRegistry.class)).pending()).isEqualTo(1);
+			});
+	}
+
+	@Test
+	void scheduledThreadPoolExecutorIsReplacedByATrackingOneWithTheSameConfiguration() {
+		this.contextRunner.withUserConfiguration(ExecutorConfiguration.class).run((context) -> {
+			ScheduledThreadPoolExecutor executor = context.getBean(ScheduledThreadPoolExecutor.class);
+			assertThat(executor).isInstanceOf(TrackingScheduledThreadPoolExecutor.class);
+			assertThat(executor.getCorePoolSize()).isEqualTo(3);
+			assertThat(executor.getRemoveOnCancelPolicy()).isTrue();
+			new TimeoutClient().timeout(executor);
+			OriginStats origin = single(context.getBean(TimerRegistry.class));
+			assertThat(origin.origin().getLineNumber()).isEqualTo(TimeoutClient.EXECUTOR_LINE);
+			assertThat(origin.schedulerName()).isEqualTo("executor");
+		});
+	}
+
+	@Test
+	void interfaceTypedExecutorIsDecorated() {
+		this.contextRunner.withUserConfiguration(InterfaceExecutorConfiguration.class).run((context) -> {
+			ScheduledExecutorService executor = context.getBean(ScheduledExecutorService.class);
+			assertThat(executor).isInstanceOf(TrackingScheduledExecutorService.class);
+			new TimeoutClient().timeout(executor);
+			assertThat(single(context.getBean(TimerRegistry.class)).pending()).isEqualTo(1);
+		});
+	}
+
+	@Test
+	void executorSubclassIsLeftAloneAndNamedInAWarning(CapturedOutput output) {
+		this.contextRunner.withUserConfiguration(SubclassExecutorConfiguration.class).run((context) -> {
+			assertThat(context.getBean(ScheduledThreadPoolExecutor.class)).isExactlyInstanceOf(CustomExecutor.class);
+			assertThat(output).contains("timerwatch cannot track 1 scheduler bean(s)")
+				.contains("'customExecutor': it is a subclass");
+		});
+	}
+
+	@Test
+	void scheduledMethodsAreAttributedToTheirMethodAndCounted() {
+		this.contextRunner.withConfiguration(AutoConfigurations.of(TaskSchedulingAutoConfiguration.class))
+			.withUserConfiguration(ScheduledJobConfiguration.class)
+			.run((context) -> {
+				ReportJob job = context.getBean(ReportJob.class);
+				await().untilAsserted(() -> assertThat(job.runs).hasValueGreaterThanOrEqualTo(3));
+				OriginStats origin = single(context.getBean(TimerRegistry.class));
+				assertThat(origin.origin().describe()).isEqualTo(ReportJob.class.getName() + "#generate");
+				assertThat(origin.kinds()).containsExactly(TaskKind.FIXED_RATE);
+				assertThat(origin.schedulerName()).isEqualTo("taskScheduler");
+				assertThat(origin.scheduled()).isEqualTo(1);
+				await().untilAsserted(() -> assertThat(origin.runs()).isGreaterThanOrEqualTo(3));
+			});
+	}
+
+	@Test
+	void originMaxDepthMustBePositive() {
+		this.contextRunner.withPropertyValues("timerwatch.origin.max-depth=0").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("timerwatch.origin.max-depth");
+		});
+	}
+
+	private static OriginStats single(TimerRegistry registry) {
+		assertThat(registry.origins()).hasSize(1);
+		return registry.origins().get(0);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class ThreadPoolTaskSchedulerConfiguration {
+
+		@Bean
+		ThreadPoolTaskScheduler appScheduler() {
+			return new ThreadPoolTaskScheduler();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class ExecutorConfiguration {
+
+		@Bean(destroyMethod = "shutdownNow")
+		ScheduledThreadPoolExecutor executor() {
+			ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(3);
+			executor.setRemoveOnCancelPolicy(true);
+			return executor;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class InterfaceExecutorConfiguration {
+
+		@Bean(destroyMethod = "shutdownNow")
+		ScheduledExecutorService singleExecutor() {
+			return Executors.newSingleThreadScheduledExecutor();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class SubclassExecutorConfiguration {
+
+		@Bean(destroyMethod = "shutdownNow")
+		CustomExecutor customExecutor() {
+			return new CustomExecutor();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableScheduling
+	static class ScheduledJobConfiguration {
+
+		@Bean
+		ReportJob reportJob() {
+			return new ReportJob();
+		}
+
+	}
+
+	static class CustomExecutor extends ScheduledThreadPoolExecutor {
+
+		CustomExecutor() {
+			super(1);
+		}
+
+	}
+
+}

@@ -1,0 +1,88 @@
+package dev.timerwatch.benchmarks;
+
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+import dev.timerwatch.scheduling.TrackingScheduledThreadPoolExecutor;
+import dev.timerwatch.tracking.TimerRegistry;
+import io.micrometer.core.instrument.internal.TimedScheduledExecutorService;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+import java.util.List;
+
+/**
+ * The cost of {@code schedule(1h)} then {@code cancel} with other tasks pending, the hot path
+ * of a per-request timeout, on the raw JDK executor, Micrometer's
+ * {@code TimedScheduledExecutorService} over it, and timerwatch's tracking executor with its
+ * default configuration (every task attributed to its call site).
+ *
+ * <p>With the JDK's default policy cancelled tasks stay queued, so the queue is purged
+ * between iterations, outside the measurement, for every executor alike. With
+ * {@code removeOnCancel} each cancel also removes the task from the queue.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+public class SchedulingOverheadBenchmark {
+
+	@Param({ "raw", "micrometer", "timerwatch" })
+	public String executor;
+
+	@Param({ "1000" })
+	public int pending;
+
+	@Param({ "false", "true" })
+	public boolean removeOnCancel;
+
+	private ScheduledThreadPoolExecutor target;
+
+	private ScheduledExecutorService scheduler;
+
+	@Setup(Level.Trial)
+	public void createExecutor() {
+		this.target = switch (this.executor) {
+			case "timerwatch" -> new TrackingScheduledThreadPoolExecutor(1, new TimerRegistry(), "benchmark");
+			default -> new ScheduledThreadPoolExecutor(1);
+		};
+		this.target.setRemoveOnCancelPolicy(this.removeOnCancel);
+		this.scheduler = this.executor.equals("micrometer")
+				? new TimedScheduledExecutorService(new SimpleMeterRegistry(), this.target, "benchmark", "",
+						List.of())
+				: this.target;
+		for (int i = 0; i < this.pending; i++) {
+			this.scheduler.schedule(SchedulingOverheadBenchmark::noop, 1, TimeUnit.HOURS);
+		}
+	}
+
+	@Setup(Level.Iteration)
+	public void purgeCancelledTasks() {
+		this.target.purge();
+	}
+
+	@TearDown(Level.Trial)
+	public void shutdown() {
+		this.target.shutdownNow();
+	}
+
+	@Benchmark
+	public boolean scheduleThenCancel() {
+		ScheduledFuture<?> timeout = this.scheduler.schedule(SchedulingOverheadBenchmark::noop, 1, TimeUnit.HOURS);
+		return timeout.cancel(false);
+	}
+
+	private static void noop() {
+	}
+
+}
