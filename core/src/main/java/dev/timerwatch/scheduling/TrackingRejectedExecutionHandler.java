@@ -17,8 +17,8 @@ final class TrackingRejectedExecutionHandler implements RejectedExecutionHandler
 
 	@Override
 	public void rejectedExecution(Runnable task, ThreadPoolExecutor executor) {
-		if (task instanceof TrackedScheduledFuture<?> tracked) {
-			tracked.rejectedByExecutor();
+		if (executor instanceof TrackingScheduledThreadPoolExecutor tracking) {
+			tracking.rejected(task);
 		}
 		this.delegate.rejectedExecution(task, executor);
 	}

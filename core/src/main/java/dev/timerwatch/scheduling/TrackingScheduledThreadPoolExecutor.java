@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionHandler;
 import java.util.concurrent.RunnableScheduledFuture;
 import java.util.concurrent.ScheduledFuture;
@@ -17,6 +18,7 @@ import dev.timerwatch.tracking.SchedulerTracker;
 import dev.timerwatch.tracking.TaskKind;
 import dev.timerwatch.tracking.TimerRegistry;
 import dev.timerwatch.tracking.TrackingFailures;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link ScheduledThreadPoolExecutor} that records every task it accepts.
@@ -30,11 +32,15 @@ import dev.timerwatch.tracking.TrackingFailures;
  *
  * <p>Cancelled tasks stay in the queue until their delay expires unless the remove-on-cancel
  * policy is on; this executor counts them, because they are what leaks when timeouts are
- * cancelled by the thousand.
+ * cancelled by the thousand. While the policy is on, nothing is retained to count, and tasks
+ * are accepted undecorated instead (see {@link RemovableTasks}), so that cancellation keeps
+ * the JDK's logarithmic removal.
  */
 public class TrackingScheduledThreadPoolExecutor extends ScheduledThreadPoolExecutor {
 
 	private final SchedulerTracker tracker;
+
+	private final RemovableTasks removableTasks = new RemovableTasks();
 
 	/**
 	 * Create an executor tracked under the given name, with the JDK's default thread factory
@@ -94,21 +100,62 @@ public class TrackingScheduledThreadPoolExecutor extends ScheduledThreadPoolExec
 	}
 
 	@Override
+	public ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
+		Objects.requireNonNull(command, "command");
+		Runnable removable = getRemoveOnCancelPolicy() ? removableCommand(command, TaskKind.ONCE) : null;
+		return super.schedule((removable != null) ? removable : command, delay, unit);
+	}
+
+	@Override
+	public <V> ScheduledFuture<V> schedule(Callable<V> callable, long delay, TimeUnit unit) {
+		Objects.requireNonNull(callable, "callable");
+		Callable<V> removable = getRemoveOnCancelPolicy() ? removableCommand(callable) : null;
+		return super.schedule((removable != null) ? removable : callable, delay, unit);
+	}
+
+	@Override
 	public ScheduledFuture<?> scheduleAtFixedRate(Runnable command, long initialDelay, long period, TimeUnit unit) {
 		Objects.requireNonNull(command, "command");
-		return super.scheduleAtFixedRate(new PeriodicCommand(command, TaskKind.FIXED_RATE), initialDelay, period,
-				unit);
+		Runnable removable = getRemoveOnCancelPolicy() ? removableCommand(command, TaskKind.FIXED_RATE) : null;
+		return super.scheduleAtFixedRate(
+				(removable != null) ? removable : new PeriodicCommand(command, TaskKind.FIXED_RATE), initialDelay,
+				period, unit);
 	}
 
 	@Override
 	public ScheduledFuture<?> scheduleWithFixedDelay(Runnable command, long initialDelay, long delay, TimeUnit unit) {
 		Objects.requireNonNull(command, "command");
-		return super.scheduleWithFixedDelay(new PeriodicCommand(command, TaskKind.FIXED_DELAY), initialDelay, delay,
-				unit);
+		Runnable removable = getRemoveOnCancelPolicy() ? removableCommand(command, TaskKind.FIXED_DELAY) : null;
+		return super.scheduleWithFixedDelay(
+				(removable != null) ? removable : new PeriodicCommand(command, TaskKind.FIXED_DELAY), initialDelay,
+				delay, unit);
+	}
+
+	private @Nullable TrackedCommand<Void> removableCommand(Runnable command, TaskKind kind) {
+		try {
+			return TrackedCommand.of(command, this.tracker.admit(command, kind), kind, true);
+		}
+		catch (Throwable ex) {
+			TrackingFailures.report(ex);
+			return null;
+		}
+	}
+
+	private <V> @Nullable TrackedCommand<V> removableCommand(Callable<V> callable) {
+		try {
+			return TrackedCommand.of(callable, this.tracker.admit(callable, TaskKind.ONCE));
+		}
+		catch (Throwable ex) {
+			TrackingFailures.report(ex);
+			return null;
+		}
 	}
 
 	@Override
 	protected <V> RunnableScheduledFuture<V> decorateTask(Runnable runnable, RunnableScheduledFuture<V> task) {
+		if (runnable instanceof TrackedCommand<?> command) {
+			return registerRemovable(command, task);
+		}
 		if (runnable instanceof PeriodicCommand periodic) {
 			return track(periodic.command, periodic.kind, task);
 		}
@@ -117,7 +164,21 @@ public class TrackingScheduledThreadPoolExecutor extends ScheduledThreadPoolExec
 
 	@Override
 	protected <V> RunnableScheduledFuture<V> decorateTask(Callable<V> callable, RunnableScheduledFuture<V> task) {
+		if (callable instanceof TrackedCommand<?> command) {
+			return registerRemovable(command, task);
+		}
 		return track(callable, TaskKind.ONCE, task);
+	}
+
+	private <V> RunnableScheduledFuture<V> registerRemovable(TrackedCommand<?> command,
+			RunnableScheduledFuture<V> task) {
+		try {
+			this.removableTasks.register(task, command);
+		}
+		catch (Throwable ex) {
+			TrackingFailures.report(ex);
+		}
+		return task;
 	}
 
 	private <V> RunnableScheduledFuture<V> track(Object command, TaskKind kind, RunnableScheduledFuture<V> task) {
@@ -140,11 +201,12 @@ public class TrackingScheduledThreadPoolExecutor extends ScheduledThreadPoolExec
 		task.cancelledInQueue(!removeOnCancel);
 	}
 
+	// Also called by the JDK when a task accepted under the remove-on-cancel policy is cancelled.
 	@Override
 	public boolean remove(Runnable task) {
 		boolean removed = super.remove(task);
-		if (removed && task instanceof TrackedScheduledFuture<?> tracked) {
-			tracked.discardedFromQueue();
+		if (removed) {
+			discarded(task);
 		}
 		return removed;
 	}
@@ -152,9 +214,8 @@ public class TrackingScheduledThreadPoolExecutor extends ScheduledThreadPoolExec
 	@Override
 	public void purge() {
 		for (Runnable queued : getQueue()) {
-			if (queued instanceof TrackedScheduledFuture<?> tracked && tracked.isCancelled()
-					&& super.remove(queued)) {
-				tracked.discardedFromQueue();
+			if (queued instanceof Future<?> future && future.isCancelled() && super.remove(queued)) {
+				discarded(queued);
 			}
 		}
 		super.purge();
@@ -170,18 +231,54 @@ public class TrackingScheduledThreadPoolExecutor extends ScheduledThreadPoolExec
 	public List<Runnable> shutdownNow() {
 		List<Runnable> drained = super.shutdownNow();
 		for (Runnable task : drained) {
-			if (task instanceof TrackedScheduledFuture<?> tracked) {
-				tracked.discardedFromQueue();
-			}
+			discarded(task);
 		}
 		recountRetained();
 		return drained;
+	}
+
+	private void discarded(Runnable task) {
+		if (task instanceof TrackedScheduledFuture<?> tracked) {
+			tracked.discardedFromQueue();
+			return;
+		}
+		try {
+			this.removableTasks.discard(task, false);
+		}
+		catch (Throwable ex) {
+			TrackingFailures.report(ex);
+		}
+	}
+
+	void rejected(Runnable task) {
+		if (task instanceof TrackedScheduledFuture<?> tracked) {
+			tracked.rejectedByExecutor();
+			return;
+		}
+		try {
+			this.removableTasks.discard(task, true);
+		}
+		catch (Throwable ex) {
+			TrackingFailures.report(ex);
+		}
+	}
+
+	@Override
+	protected void afterExecute(Runnable task, @Nullable Throwable failure) {
+		super.afterExecute(task, failure);
+		try {
+			this.removableTasks.afterRun(task);
+		}
+		catch (Throwable ex) {
+			TrackingFailures.report(ex);
+		}
 	}
 
 	// Shutdown drops cancelled tasks from the queue without running them, so the incremental
 	// count is re-based on what is still queued.
 	private void recountRetained() {
 		try {
+			this.removableTasks.sweepDone();
 			long retained = getQueue().stream()
 				.filter((task) -> task instanceof TrackedScheduledFuture<?> tracked && tracked.isRetained())
 				.count();

@@ -171,8 +171,9 @@ public abstract class TrackedTask {
 				}
 				continue;
 			}
-			int next = switch (outcome) {
-				case RESCHEDULED -> ((s & CANCEL_REQUESTED) != 0) ? CANCELLED : PENDING;
+			// A future cancelled while its task ran says it was cancelled, whatever the run did.
+			int next = ((s & CANCEL_REQUESTED) != 0) ? CANCELLED : switch (outcome) {
+				case RESCHEDULED -> PENDING;
 				case COMPLETED -> COMPLETED;
 				case FAILED -> FAILED;
 				case CANCELLED -> CANCELLED;

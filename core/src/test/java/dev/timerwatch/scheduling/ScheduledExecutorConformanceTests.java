@@ -41,7 +41,16 @@ class ScheduledExecutorConformanceTests {
 		Supplier<ScheduledThreadPoolExecutor> raw = () -> new ScheduledThreadPoolExecutor(2);
 		Supplier<ScheduledThreadPoolExecutor> tracked = () -> new TrackingScheduledThreadPoolExecutor(2,
 				new TimerRegistry(), "conformance");
-		return Stream.of(Arguments.of("raw", raw), Arguments.of("tracked", tracked));
+		Supplier<ScheduledThreadPoolExecutor> rawRemoving = () -> removeOnCancel(raw.get());
+		Supplier<ScheduledThreadPoolExecutor> trackedRemoving = () -> removeOnCancel(tracked.get());
+		return Stream.of(Arguments.of("raw", raw), Arguments.of("tracked", tracked),
+				Arguments.of("raw, remove on cancel", rawRemoving),
+				Arguments.of("tracked, remove on cancel", trackedRemoving));
+	}
+
+	private static ScheduledThreadPoolExecutor removeOnCancel(ScheduledThreadPoolExecutor executor) {
+		executor.setRemoveOnCancelPolicy(true);
+		return executor;
 	}
 
 	@AfterEach
@@ -205,6 +214,7 @@ class ScheduledExecutorConformanceTests {
 	void cancelledTasksStayQueuedUnlessRemoveOnCancelIsSet(String name,
 			Supplier<ScheduledThreadPoolExecutor> factory) {
 		ScheduledThreadPoolExecutor executor = use(factory);
+		executor.setRemoveOnCancelPolicy(false);
 		ScheduledFuture<?> kept = executor.schedule(() -> { }, 1, TimeUnit.HOURS);
 		assertThat(kept.cancel(false)).isTrue();
 		assertThat(executor.getQueue()).contains((Runnable) kept);
@@ -214,6 +224,25 @@ class ScheduledExecutorConformanceTests {
 		assertThat(executor.getQueue()).doesNotContain((Runnable) removed);
 		executor.purge();
 		assertThat(executor.getQueue()).isEmpty();
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("executors")
+	void aCancelledPeriodicTaskStopsRunning(String name, Supplier<ScheduledThreadPoolExecutor> factory)
+			throws Exception {
+		ScheduledThreadPoolExecutor executor = use(factory);
+		AtomicInteger runs = new AtomicInteger();
+		ScheduledFuture<?> periodic = executor.scheduleWithFixedDelay(runs::incrementAndGet, 0, 2,
+				TimeUnit.MILLISECONDS);
+		while (runs.get() < 3) {
+			Thread.sleep(1);
+		}
+		assertThat(periodic.cancel(false)).isTrue();
+		Thread.sleep(20);
+		int afterCancel = runs.get();
+		Thread.sleep(30);
+		assertThat(runs).hasValue(afterCancel);
+		assertThat(executor.getQueue()).doesNotContain((Runnable) periodic).isEmpty();
 	}
 
 	@ParameterizedTest(name = "{0}")

@@ -3,6 +3,8 @@ package dev.timerwatch.scheduling;
 import java.lang.ref.WeakReference;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -18,6 +20,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 class TrackingScheduledThreadPoolExecutorTests {
@@ -160,6 +163,64 @@ class TrackingScheduledThreadPoolExecutorTests {
 		assertThat(this.executor.getQueue()).isEmpty();
 		assertThat(this.executor.getTracker().probe().retainedCancelled()).isZero();
 		assertThat(single(this.registry.origins()).cancelled()).isEqualTo(1);
+	}
+
+	@Test
+	void underRemoveOnCancelCountsEveryTaskInExactlyOneState() throws Exception {
+		this.executor.setRemoveOnCancelPolicy(true);
+		assertThat(this.executor.submit(() -> "done").get(5, TimeUnit.SECONDS)).isEqualTo("done");
+		Future<?> failing = this.executor.submit(() -> {
+			throw new IllegalStateException("fails");
+		});
+		assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> failing.get(5, TimeUnit.SECONDS));
+		ScheduledFuture<?> timeout = this.executor.schedule(() -> { }, 1, TimeUnit.HOURS);
+		assertThat(this.executor.getQueue()).contains((Runnable) timeout);
+		timeout.cancel(false);
+		assertThat(this.executor.getQueue()).isEmpty();
+		CountDownLatch periodicRan = new CountDownLatch(2);
+		ScheduledFuture<?> periodic = this.executor.scheduleAtFixedRate(periodicRan::countDown, 0, 2,
+				TimeUnit.MILLISECONDS);
+		assertThat(periodicRan.await(5, TimeUnit.SECONDS)).isTrue();
+		periodic.cancel(false);
+		OriginStats origin = single(this.registry.origins());
+		await().untilAsserted(() -> {
+			assertThat(origin.completed()).isEqualTo(1);
+			assertThat(origin.failed()).isEqualTo(1);
+			assertThat(origin.cancelled()).isEqualTo(2);
+			assertThat(origin.pending()).isZero();
+			assertThat(origin.running()).isZero();
+		});
+		assertIdentity(origin);
+		assertThat(this.executor.getTracker().probe().retainedCancelled()).isZero();
+	}
+
+	@Test
+	void underRemoveOnCancelCountsTasksCancelledByShutdown() throws Exception {
+		this.executor.setRemoveOnCancelPolicy(true);
+		this.executor.scheduleAtFixedRate(() -> { }, 1, 1, TimeUnit.HOURS);
+		this.executor.schedule(() -> { }, 1, TimeUnit.HOURS);
+		this.executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+		OriginStats origin = single(this.registry.origins());
+		this.executor.shutdown();
+		assertThat(origin.cancelled()).isEqualTo(2);
+		assertThat(origin.pending()).isZero();
+	}
+
+	@Test
+	void underRemoveOnCancelHoldsNoReferenceToTasksThatHaveEnded() throws Exception {
+		this.executor.setRemoveOnCancelPolicy(true);
+		ScheduledFuture<?> cancelled = this.executor.schedule(new SharedTask(), 1, TimeUnit.HOURS);
+		ScheduledFuture<?> completed = this.executor.schedule(new SharedTask(), 0, TimeUnit.MILLISECONDS);
+		completed.get(5, TimeUnit.SECONDS);
+		cancelled.cancel(false);
+		WeakReference<Object> cancelledRef = new WeakReference<>(cancelled);
+		WeakReference<Object> completedRef = new WeakReference<>(completed);
+		cancelled = null;
+		completed = null;
+		await().atMost(10, TimeUnit.SECONDS).until(() -> {
+			System.gc();
+			return cancelledRef.get() == null && completedRef.get() == null;
+		});
 	}
 
 	@Test

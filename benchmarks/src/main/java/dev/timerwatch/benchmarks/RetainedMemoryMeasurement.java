@@ -1,0 +1,79 @@
+package dev.timerwatch.benchmarks;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+import io.micrometer.core.instrument.internal.TimedScheduledExecutorService;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+/**
+ * Heap retained per pending task at a million pending tasks, for the raw executor,
+ * Micrometer's timed executor and timerwatch's tracking executor. Each task captures a
+ * distinct object, as a real timeout does (its request), and that object is part of the
+ * count for every executor alike.
+ *
+ * <p>Run: {@code java -Xmx4g -cp benchmarks/target/benchmarks.jar
+ * dev.timerwatch.benchmarks.RetainedMemoryMeasurement}
+ */
+public final class RetainedMemoryMeasurement {
+
+	private static final int TASKS = 1_000_000;
+
+	private static final int ROUNDS = 3;
+
+	private RetainedMemoryMeasurement() {
+	}
+
+	public static void main(String[] args) throws Exception {
+		String[] executors = { "raw", "micrometer", "timerwatch" };
+		double raw = 0;
+		for (int round = 1; round <= ROUNDS; round++) {
+			for (String executor : executors) {
+				double bytes = bytesPerPendingTask(executor);
+				if (executor.equals("raw")) {
+					raw = bytes;
+				}
+				System.out.printf(Locale.ROOT, "round %d %-10s %7.1f bytes per pending task  (%.2fx raw)%n", round,
+						executor, bytes, bytes / raw);
+			}
+		}
+	}
+
+	private static double bytesPerPendingTask(String kind) throws InterruptedException {
+		ScheduledThreadPoolExecutor target = SchedulingOverheadBenchmark.newExecutor(kind);
+		ScheduledExecutorService scheduler = kind.equals("micrometer")
+				? new TimedScheduledExecutorService(new SimpleMeterRegistry(), target, "memory", "", List.of())
+				: target;
+		scheduler.schedule(SchedulingOverheadBenchmark::noop, 1, TimeUnit.HOURS);
+		long before = usedHeapAfterGc();
+		for (int i = 0; i < TASKS; i++) {
+			Object request = new Object();
+			scheduler.schedule(() -> request.hashCode(), 1, TimeUnit.HOURS);
+		}
+		long after = usedHeapAfterGc();
+		double perTask = (after - before) / (double) TASKS;
+		target.shutdownNow();
+		return perTask;
+	}
+
+	private static long usedHeapAfterGc() throws InterruptedException {
+		MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+		long previous = Long.MAX_VALUE;
+		for (int i = 0; i < 10; i++) {
+			System.gc();
+			Thread.sleep(50);
+			long used = memory.getHeapMemoryUsage().getUsed();
+			if (Math.abs(previous - used) < 64 * 1024) {
+				return used;
+			}
+			previous = used;
+		}
+		return previous;
+	}
+
+}
