@@ -134,6 +134,11 @@ final class TrackedScheduledFuture<V> extends TrackedTask implements RunnableSch
 	}
 
 	@Override
+	public long nextFireInMillis() {
+		return Math.max(0, this.delegate.getDelay(TimeUnit.MILLISECONDS));
+	}
+
+	@Override
 	public boolean isPeriodic() {
 		return this.delegate.isPeriodic();
 	}

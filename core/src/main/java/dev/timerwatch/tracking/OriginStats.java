@@ -1,6 +1,7 @@
 package dev.timerwatch.tracking;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.Iterator;
 import java.util.List;
@@ -16,6 +17,8 @@ import java.util.concurrent.atomic.LongAdder;
 public final class OriginStats {
 
 	private final SchedulerTracker scheduler;
+
+	private final TimerRegistry registry;
 
 	private final TaskOrigin origin;
 
@@ -45,6 +48,7 @@ public final class OriginStats {
 
 	OriginStats(SchedulerTracker scheduler, TaskOrigin origin, List<StackTraceElement> creationStack) {
 		this.scheduler = scheduler;
+		this.registry = scheduler.registry();
 		this.origin = origin;
 		this.id = shortId(scheduler.name(), origin);
 		this.creationStack = List.copyOf(creationStack);
@@ -60,7 +64,7 @@ public final class OriginStats {
 			this.kinds.getAndAccumulate(bit, (a, b) -> a | b);
 		}
 		PendingBucket bucket = this.current;
-		int epoch = this.scheduler.registry().epoch();
+		int epoch = this.registry.epoch();
 		if (bucket.epoch() != epoch) {
 			bucket = rotate(epoch);
 		}
@@ -71,7 +75,7 @@ public final class OriginStats {
 	private synchronized PendingBucket rotate(int epoch) {
 		PendingBucket bucket = this.current;
 		if (bucket.epoch() != epoch) {
-			bucket = new PendingBucket(this, epoch, this.scheduler.registry().currentTimeMillis());
+			bucket = new PendingBucket(this, epoch, this.registry.currentTimeMillis());
 			this.buckets.addLast(bucket);
 			this.current = bucket;
 		}
@@ -191,6 +195,40 @@ public final class OriginStats {
 			}
 		}
 		return -1;
+	}
+
+	/**
+	 * A sample of the oldest pending tasks, oldest first. Only the first few tasks of each
+	 * epoch are sampled, and weakly, so this is a sample and never holds a task alive.
+	 * @param max how many to return at most
+	 * @return the tasks
+	 */
+	public List<TrackedTask> oldestPendingSample(int max) {
+		List<TrackedTask> result = new ArrayList<>(max);
+		for (PendingBucket bucket : this.buckets) {
+			if (result.size() >= max) {
+				break;
+			}
+			if (bucket.pending() > 0) {
+				bucket.collectPendingSamples(result, max);
+			}
+		}
+		return result;
+	}
+
+	/**
+	 * How long until the next run among the sampled pending tasks.
+	 * @return milliseconds, or -1 if unknown
+	 */
+	public long nextFireInMillis() {
+		long next = -1;
+		for (TrackedTask task : oldestPendingSample(4 * 8)) {
+			long delay = task.nextFireInMillis();
+			if (delay >= 0 && (next < 0 || delay < next)) {
+				next = delay;
+			}
+		}
+		return next;
 	}
 
 	private static String shortId(String scheduler, TaskOrigin origin) {

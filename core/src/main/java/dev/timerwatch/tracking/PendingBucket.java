@@ -1,5 +1,9 @@
 package dev.timerwatch.tracking;
 
+import java.lang.ref.WeakReference;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -20,6 +24,13 @@ public final class PendingBucket {
 	private final long startMillis;
 
 	private final LongAdder pending = new LongAdder();
+
+	// The first tasks of the bucket, held weakly, to show a sample of the oldest pending tasks.
+	private final AtomicReferenceArray<WeakReference<TrackedTask>> samples = new AtomicReferenceArray<>(SAMPLES);
+
+	private final AtomicInteger sampled = new AtomicInteger();
+
+	static final int SAMPLES = 4;
 
 	PendingBucket(OriginStats origin, int epoch, long startMillis) {
 		this.origin = origin;
@@ -49,6 +60,25 @@ public final class PendingBucket {
 
 	long pending() {
 		return this.pending.sum();
+	}
+
+	void offerSample(TrackedTask task) {
+		if (this.sampled.get() < SAMPLES) {
+			int slot = this.sampled.getAndIncrement();
+			if (slot < SAMPLES) {
+				this.samples.set(slot, new WeakReference<>(task));
+			}
+		}
+	}
+
+	void collectPendingSamples(List<TrackedTask> into, int max) {
+		for (int i = 0; i < SAMPLES && into.size() < max; i++) {
+			WeakReference<TrackedTask> reference = this.samples.get(i);
+			TrackedTask task = (reference != null) ? reference.get() : null;
+			if (task != null && task.trackedState() == TaskState.PENDING) {
+				into.add(task);
+			}
+		}
 	}
 
 }

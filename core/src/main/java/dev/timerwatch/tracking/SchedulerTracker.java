@@ -23,6 +23,7 @@ public final class SchedulerTracker {
 
 	static final int LEARNING_WALKS = 8;
 
+	// A power of two, so that the check is a mask.
 	static final int VERIFY_INTERVAL = 1024;
 
 	private final TimerRegistry registry;
@@ -36,7 +37,7 @@ public final class SchedulerTracker {
 	private final ClassValue<LearnedOrigin> learnedOrigins = new ClassValue<>() {
 		@Override
 		protected LearnedOrigin computeValue(Class<?> type) {
-			return new LearnedOrigin();
+			return new LearnedOrigin(SchedulerTracker.this.registry.locator().isExcluded(type.getName()));
 		}
 	};
 
@@ -74,18 +75,15 @@ public final class SchedulerTracker {
 	}
 
 	OriginStats originFor(Object task) {
-		Class<?> type = task.getClass();
-		CallSiteLocator locator = this.registry.locator();
-		if (locator.isExcluded(type.getName())) {
-			return originAt(locator.locate());
-		}
-		LearnedOrigin learned = this.learnedOrigins.get(type);
+		LearnedOrigin learned = this.learnedOrigins.get(task.getClass());
 		OriginStats trusted = learned.trusted;
-		if (trusted != null && (++learned.hits % VERIFY_INTERVAL) != 0) {
+		if (trusted != null && (++learned.hits & (VERIFY_INTERVAL - 1)) != 0) {
 			return trusted;
 		}
-		OriginStats located = originAt(locator.locate());
-		learned.observe(located);
+		OriginStats located = originAt(this.registry.locator().locate());
+		if (!learned.excluded) {
+			learned.observe(located);
+		}
 		return located;
 	}
 
@@ -181,9 +179,16 @@ public final class SchedulerTracker {
 	 */
 	private static final class LearnedOrigin {
 
+		// A JDK or framework class (FutureTask, say) says nothing of where it was scheduled.
+		final boolean excluded;
+
 		volatile @Nullable OriginStats trusted;
 
 		int hits;
+
+		LearnedOrigin(boolean excluded) {
+			this.excluded = excluded;
+		}
 
 		private @Nullable OriginStats first;
 

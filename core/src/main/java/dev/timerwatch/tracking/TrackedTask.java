@@ -65,6 +65,23 @@ public abstract class TrackedTask {
 	protected TrackedTask(PendingBucket bucket, TaskKind kind) {
 		this.bucket = bucket;
 		this.state = kind.ordinal() << KIND_SHIFT;
+		bucket.offerSample(this);
+	}
+
+	/**
+	 * How long until the task's next run, if the decorator knows.
+	 * @return milliseconds, or -1 if unknown
+	 */
+	public long nextFireInMillis() {
+		return -1;
+	}
+
+	/**
+	 * When the task was created, to the resolution of a registry epoch.
+	 * @return epoch milliseconds
+	 */
+	public final long createdMillis() {
+		return this.bucket.startMillis();
 	}
 
 	/**
