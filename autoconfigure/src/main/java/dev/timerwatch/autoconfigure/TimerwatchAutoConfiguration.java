@@ -1,8 +1,13 @@
 package dev.timerwatch.autoconfigure;
 
+import java.util.List;
+
 import dev.timerwatch.autoconfigure.scheduling.SchedulerTrackingPostProcessor;
+import dev.timerwatch.health.TimersSampler;
+import dev.timerwatch.metrics.TimersMetrics;
 import dev.timerwatch.tracking.CallSiteLocator;
 import dev.timerwatch.tracking.TimerRegistry;
+import dev.timerwatch.trend.LeakDetector;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
@@ -31,6 +36,24 @@ public final class TimerwatchAutoConfiguration {
 		TimerwatchProperties.Origin origin = properties.getOrigin();
 		CallSiteLocator locator = new CallSiteLocator(origin.getExcludePackages(), origin.getMaxDepth());
 		return new TimerRegistry(locator, System::currentTimeMillis, EPOCH_MILLIS);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	LeakDetector timersLeakDetector(TimerRegistry registry, TimerwatchProperties properties) {
+		TimerwatchProperties.Health health = properties.getHealth();
+		return new LeakDetector(registry, health.getSampleInterval(), health.getWindow(),
+				health.getMinGrowthPerMinute(), System::currentTimeMillis);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	TimersSampler timersSampler(LeakDetector detector, TimerwatchProperties properties,
+			ObjectProvider<TimersMetrics> metrics) {
+		// Resolved here, not on the sampler thread, which must never create beans.
+		TimersMetrics meters = metrics.getIfAvailable();
+		List<Runnable> afterSample = (meters != null) ? List.of(meters::refresh) : List.of();
+		return new TimersSampler(detector, properties.getHealth().getSampleInterval(), afterSample);
 	}
 
 	@Bean

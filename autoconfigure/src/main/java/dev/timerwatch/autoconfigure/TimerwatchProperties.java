@@ -1,6 +1,10 @@
 package dev.timerwatch.autoconfigure;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.regex.Pattern;
+
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -18,9 +22,24 @@ public class TimerwatchProperties {
 
 	private final Origin origin;
 
-	public TimerwatchProperties(@DefaultValue("true") boolean enabled, @DefaultValue Origin origin) {
+	private final Health health;
+
+	private final Metrics metrics;
+
+	public TimerwatchProperties(@DefaultValue("true") boolean enabled, @DefaultValue Origin origin,
+			@DefaultValue Health health, @DefaultValue Metrics metrics) {
 		this.enabled = enabled;
 		this.origin = origin;
+		this.health = health;
+		this.metrics = metrics;
+	}
+
+	public Health getHealth() {
+		return this.health;
+	}
+
+	public Metrics getMetrics() {
+		return this.metrics;
 	}
 
 	public boolean isEnabled() {
@@ -63,6 +82,115 @@ public class TimerwatchProperties {
 
 		public int getMaxDepth() {
 			return this.maxDepth;
+		}
+
+	}
+
+	/**
+	 * How pending counts are sampled and judged.
+	 */
+	public static class Health {
+
+		private static final Pattern STATUS_CODE = Pattern.compile("[A-Za-z][A-Za-z0-9_]*");
+
+		/**
+		 * Time between two samples of the pending count of every origin.
+		 */
+		private final Duration sampleInterval;
+
+		/**
+		 * How much sampled history is judged for a sustained rise; also how long an origin
+		 * stays leaking after it last grew. Must hold at least two samples.
+		 */
+		private final Duration window;
+
+		/**
+		 * Smallest growth of an origin's pending count, in tasks per minute, that counts as a
+		 * leak.
+		 */
+		private final double minGrowthPerMinute;
+
+		/**
+		 * Health status reported while an origin is leaking. The default, LEAKING, is added to
+		 * the health status order between OUT_OF_SERVICE and UP, and maps to HTTP 200.
+		 */
+		private final String leakStatus;
+
+		/**
+		 * Total pending tasks above which the health is DOWN, whatever the trend. Unset: no cap.
+		 */
+		private final @Nullable Long maxPending;
+
+		public Health(@DefaultValue("10s") Duration sampleInterval, @DefaultValue("5m") Duration window,
+				@DefaultValue("1.0") double minGrowthPerMinute, @DefaultValue("LEAKING") String leakStatus,
+				@Nullable Long maxPending) {
+			if (sampleInterval.isZero() || sampleInterval.isNegative()) {
+				throw new IllegalArgumentException(
+						"timerwatch.health.sample-interval must be positive, was " + sampleInterval);
+			}
+			if (window.compareTo(sampleInterval.multipliedBy(2)) < 0) {
+				throw new IllegalArgumentException("timerwatch.health.window must hold at least two samples of "
+						+ "timerwatch.health.sample-interval (" + sampleInterval + "), was " + window);
+			}
+			if (!(minGrowthPerMinute > 0)) {
+				throw new IllegalArgumentException(
+						"timerwatch.health.min-growth-per-minute must be positive, was " + minGrowthPerMinute);
+			}
+			if (!STATUS_CODE.matcher(leakStatus).matches()) {
+				throw new IllegalArgumentException("timerwatch.health.leak-status must be a status code of letters, "
+						+ "digits and underscores starting with a letter, was '" + leakStatus + "'");
+			}
+			if (maxPending != null && maxPending < 1) {
+				throw new IllegalArgumentException("timerwatch.health.max-pending must be at least 1, was " + maxPending);
+			}
+			this.sampleInterval = sampleInterval;
+			this.window = window;
+			this.minGrowthPerMinute = minGrowthPerMinute;
+			this.leakStatus = leakStatus.toUpperCase(java.util.Locale.ROOT);
+			this.maxPending = maxPending;
+		}
+
+		public Duration getSampleInterval() {
+			return this.sampleInterval;
+		}
+
+		public Duration getWindow() {
+			return this.window;
+		}
+
+		public double getMinGrowthPerMinute() {
+			return this.minGrowthPerMinute;
+		}
+
+		public String getLeakStatus() {
+			return this.leakStatus;
+		}
+
+		public @Nullable Long getMaxPending() {
+			return this.maxPending;
+		}
+
+	}
+
+	/**
+	 * How tracked figures are published as Micrometer meters.
+	 */
+	public static class Metrics {
+
+		/**
+		 * Most origins per scheduler given their own origin tag; later ones share origin="other".
+		 */
+		private final int maxOrigins;
+
+		public Metrics(@DefaultValue("50") int maxOrigins) {
+			if (maxOrigins < 0) {
+				throw new IllegalArgumentException("timerwatch.metrics.max-origins must not be negative, was " + maxOrigins);
+			}
+			this.maxOrigins = maxOrigins;
+		}
+
+		public int getMaxOrigins() {
+			return this.maxOrigins;
 		}
 
 	}

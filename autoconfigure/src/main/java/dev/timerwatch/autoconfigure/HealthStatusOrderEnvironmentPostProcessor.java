@@ -1,0 +1,48 @@
+package dev.timerwatch.autoconfigure;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import org.springframework.boot.EnvironmentPostProcessor;
+import org.springframework.boot.SpringApplication;
+import org.springframework.core.Ordered;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
+
+/**
+ * Puts timerwatch's leak status into Boot's health status order, as a default that any
+ * configured order replaces. Boot's aggregator drops a status code that is not in
+ * {@code management.endpoint.health.status.order}, so without this a leak would never reach
+ * {@code /actuator/health}. LEAKING ranks between OUT_OF_SERVICE and UP, and, like every
+ * status Boot does not map, answers HTTP 200: a leak alerts, it does not take the instance
+ * out of a load balancer.
+ */
+public class HealthStatusOrderEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered {
+
+	static final String ORDER_PROPERTY = "management.endpoint.health.status.order";
+
+	private static final Set<String> BOOT_STATUSES = Set.of("DOWN", "OUT_OF_SERVICE", "UP", "UNKNOWN");
+
+	@Override
+	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
+		if (!environment.getProperty("timerwatch.enabled", Boolean.class, true)) {
+			return;
+		}
+		String leakStatus = environment.getProperty("timerwatch.health.leak-status", "LEAKING")
+			.toUpperCase(Locale.ROOT);
+		if (BOOT_STATUSES.contains(leakStatus)) {
+			return;
+		}
+		String order = String.join(",", "DOWN", "OUT_OF_SERVICE", leakStatus, "UP", "UNKNOWN");
+		environment.getPropertySources()
+			.addLast(new MapPropertySource("timerwatchHealthStatusOrder", Map.of(ORDER_PROPERTY, order)));
+	}
+
+	@Override
+	public int getOrder() {
+		// After application properties are loaded, so the configured leak status is known.
+		return Ordered.LOWEST_PRECEDENCE;
+	}
+
+}

@@ -1,0 +1,35 @@
+package dev.timerwatch.autoconfigure;
+
+import dev.timerwatch.endpoint.TimersEndpoint;
+import dev.timerwatch.endpoint.TimersEndpointProperties;
+import dev.timerwatch.tracking.TimerRegistry;
+import dev.timerwatch.trend.LeakDetector;
+
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration}
+ * for the {@link TimersEndpoint}. Like every actuator endpoint it is on the web only when
+ * exposed ({@code management.endpoints.web.exposure.include=timers}).
+ */
+@AutoConfiguration(after = TimerwatchAutoConfiguration.class)
+@ConditionalOnClass(Endpoint.class)
+@ConditionalOnBean(TimerRegistry.class)
+@ConditionalOnAvailableEndpoint(TimersEndpoint.class)
+@EnableConfigurationProperties(TimersEndpointProperties.class)
+public final class TimersEndpointAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	TimersEndpoint timersEndpoint(TimerRegistry registry, LeakDetector detector, TimersEndpointProperties properties) {
+		return new TimersEndpoint(registry, detector, properties.getShowDetails(), properties.getRoles());
+	}
+
+}

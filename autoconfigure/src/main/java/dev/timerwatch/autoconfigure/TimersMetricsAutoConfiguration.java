@@ -1,0 +1,31 @@
+package dev.timerwatch.autoconfigure;
+
+import dev.timerwatch.metrics.TimersMetrics;
+import dev.timerwatch.tracking.TimerRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration}
+ * for {@link TimersMetrics}, bound to every meter registry by Boot like any
+ * {@code MeterBinder}.
+ */
+@AutoConfiguration(after = TimerwatchAutoConfiguration.class)
+@ConditionalOnClass(MeterRegistry.class)
+@ConditionalOnBean(TimerRegistry.class)
+public final class TimersMetricsAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	TimersMetrics timersMetrics(TimerRegistry registry, TimerwatchProperties properties) {
+		TimersMetrics metrics = new TimersMetrics(registry, properties.getMetrics().getMaxOrigins());
+		registry.setObserver(metrics);
+		return metrics;
+	}
+
+}

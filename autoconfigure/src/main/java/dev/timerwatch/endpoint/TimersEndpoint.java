@@ -1,0 +1,192 @@
+package dev.timerwatch.endpoint;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.LongSupplier;
+
+import dev.timerwatch.endpoint.OriginDetailDescriptor.SampleDescriptor;
+import dev.timerwatch.endpoint.OriginDetailDescriptor.TaskDescriptor;
+import dev.timerwatch.endpoint.TimersDescriptor.SchedulerDescriptor;
+import dev.timerwatch.endpoint.TimersDescriptor.Summary;
+import dev.timerwatch.tracking.OriginStats;
+import dev.timerwatch.tracking.SchedulerProbe;
+import dev.timerwatch.tracking.SchedulerTracker;
+import dev.timerwatch.tracking.TaskKind;
+import dev.timerwatch.tracking.TimerRegistry;
+import dev.timerwatch.tracking.TrackedTask;
+import dev.timerwatch.trend.LeakDetector;
+import dev.timerwatch.trend.LeakHints;
+import dev.timerwatch.trend.LeakReport;
+import dev.timerwatch.trend.OriginVerdict;
+import dev.timerwatch.trend.Trend;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
+import org.springframework.boot.actuate.endpoint.SecurityContext;
+import org.springframework.boot.actuate.endpoint.Show;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
+
+/**
+ * {@link Endpoint @Endpoint} to expose pending scheduled tasks grouped by origin. A read
+ * costs time in the number of origins, not of tasks: every figure is kept per origin.
+ */
+@Endpoint(id = "timers")
+public class TimersEndpoint {
+
+	private static final int DEFAULT_LIMIT = 50;
+
+	private static final int OLDEST_PENDING_SAMPLE = 10;
+
+	private final TimerRegistry registry;
+
+	private final LeakDetector detector;
+
+	private final Show showDetails;
+
+	private final Set<String> roles;
+
+	private final LongSupplier clock;
+
+	public TimersEndpoint(TimerRegistry registry, LeakDetector detector, Show showDetails, Set<String> roles) {
+		this(registry, detector, showDetails, roles, System::currentTimeMillis);
+	}
+
+	TimersEndpoint(TimerRegistry registry, LeakDetector detector, Show showDetails, Set<String> roles,
+			LongSupplier clock) {
+		this.registry = registry;
+		this.detector = detector;
+		this.showDetails = showDetails;
+		this.roles = Set.copyOf(roles);
+		this.clock = clock;
+	}
+
+	/**
+	 * The summary and the origins with the most pending tasks.
+	 * @param limit how many origins to list, 50 if absent
+	 * @param minPending list only origins with at least this many pending tasks
+	 * @return the report
+	 */
+	@ReadOperation
+	public TimersDescriptor timers(@Nullable Integer limit, @Nullable Long minPending) {
+		if (limit != null && limit < 1) {
+			throw new InvalidEndpointRequestException("limit must be at least 1, was " + limit, "Invalid limit");
+		}
+		if (minPending != null && minPending < 0) {
+			throw new InvalidEndpointRequestException("minPending must not be negative, was " + minPending,
+					"Invalid minPending");
+		}
+		this.registry.advance();
+		LeakReport report = this.detector.report();
+		long now = this.clock.getAsLong();
+		List<SchedulerDescriptor> schedulers = new ArrayList<>();
+		Map<SchedulerTracker, Long> retainedBySchedulers = new HashMap<>();
+		List<OriginDescriptor> origins = new ArrayList<>();
+		long pending = 0;
+		long running = 0;
+		long retained = 0;
+		int originCount = 0;
+		for (SchedulerTracker scheduler : this.registry.schedulers()) {
+			SchedulerProbe probe = scheduler.probe();
+			long schedulerRetained = probe.retainedCancelled();
+			retainedBySchedulers.put(scheduler, schedulerRetained);
+			long schedulerPending = 0;
+			for (OriginStats origin : scheduler.origins()) {
+				OriginDescriptor descriptor = describe(origin, report.verdict(origin.id()), schedulerRetained, now);
+				schedulerPending += descriptor.getPending();
+				running += descriptor.getRunning();
+				originCount++;
+				if (minPending == null || descriptor.getPending() >= minPending) {
+					origins.add(descriptor);
+				}
+			}
+			pending += schedulerPending;
+			retained += Math.max(0, schedulerRetained);
+			schedulers.add(new SchedulerDescriptor(scheduler.name(), scheduler.type(), orNull(probe.poolSize()),
+					schedulerPending, orNull(probe.queueSize()), orNull(schedulerRetained)));
+		}
+		origins.sort(Comparator.comparingLong(OriginDescriptor::getPending).reversed()
+			.thenComparing(OriginDescriptor::getOrigin));
+		int max = (limit != null) ? limit : DEFAULT_LIMIT;
+		List<OriginDescriptor> listed = (origins.size() > max) ? origins.subList(0, max) : origins;
+		schedulers.sort(Comparator.comparing(SchedulerDescriptor::getName));
+		Long sampledAt = (report.sampledAtMillis() >= 0) ? report.sampledAtMillis() : null;
+		Summary summary = new Summary(pending, running, retained, originCount, report.leaking().size(), sampledAt,
+				schedulers);
+		return new TimersDescriptor(summary, listed);
+	}
+
+	/**
+	 * One origin in detail.
+	 * @param id the origin's id
+	 * @param securityContext who asks, to decide whether to show the creation stack
+	 * @return the detail, or {@code null} (a 404) for an unknown id
+	 */
+	@ReadOperation
+	public @Nullable OriginDetailDescriptor origin(@Selector String id, SecurityContext securityContext) {
+		for (SchedulerTracker scheduler : this.registry.schedulers()) {
+			for (OriginStats origin : scheduler.origins()) {
+				if (origin.id().equals(id)) {
+					return detail(origin, scheduler, securityContext);
+				}
+			}
+		}
+		return null;
+	}
+
+	private OriginDetailDescriptor detail(OriginStats origin, SchedulerTracker scheduler,
+			SecurityContext securityContext) {
+		long now = this.clock.getAsLong();
+		OriginVerdict verdict = this.detector.report().verdict(origin.id());
+		OriginDescriptor summary = describe(origin, verdict, scheduler.probe().retainedCancelled(), now);
+		List<SampleDescriptor> history = (verdict != null) ? verdict.history()
+			.stream()
+			.map((sample) -> new SampleDescriptor(sample.timeMillis(), sample.pending()))
+			.toList() : List.of();
+		List<TaskDescriptor> oldest = new ArrayList<>();
+		for (TrackedTask task : origin.oldestPendingSample(OLDEST_PENDING_SAMPLE)) {
+			oldest.add(new TaskDescriptor(task.kind().name(), Math.max(0, (now - task.createdMillis()) / 1000),
+					orNull(task.nextFireInMillis())));
+		}
+		List<String> stack = this.showDetails.isShown(securityContext, this.roles)
+				? origin.creationStack().stream().map(StackTraceElement::toString).toList() : null;
+		return new OriginDetailDescriptor(summary, origin.runs(), origin.failedRuns(), history, oldest, stack);
+	}
+
+	private static OriginDescriptor describe(OriginStats origin, @Nullable OriginVerdict verdict,
+			long retainedOnScheduler, long now) {
+		boolean leaking = verdict != null && verdict.isLeaking();
+		long oldest = origin.oldestPendingMillis();
+		Trend trend = (verdict != null) ? verdict.trend() : Trend.UNKNOWN;
+		return new OriginDescriptor(origin.id(), origin.origin().describe(), origin.schedulerName(),
+				kinds(origin.kinds()), origin.pending(), origin.running(), origin.scheduled(), origin.completed(),
+				origin.cancelled(), origin.failed(), (oldest >= 0) ? Math.max(0, (now - oldest) / 1000) : null,
+				orNull(origin.nextFireInMillis()), round((verdict != null) ? verdict.growthPerMinute() : 0),
+				trend.name().toLowerCase(Locale.ROOT), LeakHints.flags(origin, leaking, retainedOnScheduler),
+				LeakHints.hint(origin, leaking, retainedOnScheduler));
+	}
+
+	private static List<String> kinds(Collection<TaskKind> kinds) {
+		return kinds.stream().map((kind) -> kind.name().toLowerCase(Locale.ROOT).replace('_', '-')).toList();
+	}
+
+	private static double round(double value) {
+		return Math.round(value * 100) / 100.0;
+	}
+
+	private static @Nullable Integer orNull(int value) {
+		return (value >= 0) ? value : null;
+	}
+
+	private static @Nullable Long orNull(long value) {
+		return (value >= 0) ? value : null;
+	}
+
+}

@@ -1,0 +1,7 @@
+/**
+ * The {@code timers} actuator endpoint.
+ */
+@NullMarked
+package dev.timerwatch.endpoint;
+
+import org.jspecify.annotations.NullMarked;

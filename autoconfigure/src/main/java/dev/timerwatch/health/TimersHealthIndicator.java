@@ -1,0 +1,89 @@
+package dev.timerwatch.health;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.timerwatch.tracking.OriginStats;
+import dev.timerwatch.tracking.TimerRegistry;
+import dev.timerwatch.trend.LeakDetector;
+import dev.timerwatch.trend.LeakHints;
+import dev.timerwatch.trend.LeakReport;
+import dev.timerwatch.trend.OriginVerdict;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.health.contributor.AbstractHealthIndicator;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
+
+/**
+ * A health indicator that turns a slow timer leak into a health status: the configured leak
+ * status while any origin's pending count keeps growing, DOWN above an optional absolute cap,
+ * UP otherwise. A flat count, however high, is not a leak.
+ */
+public class TimersHealthIndicator extends AbstractHealthIndicator {
+
+	private static final Log logger = LogFactory.getLog(TimersHealthIndicator.class);
+
+	private final TimerRegistry registry;
+
+	private final LeakDetector detector;
+
+	private final Status leakStatus;
+
+	private final @Nullable Long maxPending;
+
+	private volatile boolean capBreachLogged;
+
+	public TimersHealthIndicator(TimerRegistry registry, LeakDetector detector, Status leakStatus,
+			@Nullable Long maxPending) {
+		super("Timers health check failed");
+		this.registry = registry;
+		this.detector = detector;
+		this.leakStatus = leakStatus;
+		this.maxPending = maxPending;
+	}
+
+	@Override
+	protected void doHealthCheck(Health.Builder builder) {
+		LeakReport report = this.detector.report();
+		long pending = this.registry.origins().stream().mapToLong(OriginStats::pending).sum();
+		List<OriginVerdict> leaking = report.leaking();
+		builder.withDetail("pending", pending);
+		if (this.maxPending != null) {
+			builder.withDetail("maxPending", this.maxPending);
+		}
+		if (this.maxPending != null && pending > this.maxPending) {
+			if (!this.capBreachLogged) {
+				this.capBreachLogged = true;
+				logger.warn("timerwatch: " + pending + " tasks pending, above timerwatch.health.max-pending="
+						+ this.maxPending + "; health is DOWN");
+			}
+			builder.down();
+		}
+		else if (!leaking.isEmpty()) {
+			builder.status(this.leakStatus);
+		}
+		else {
+			builder.up();
+		}
+		if (!leaking.isEmpty()) {
+			builder.withDetail("leaking", leaking.stream().map(TimersHealthIndicator::describe).toList());
+		}
+	}
+
+	private static Map<String, Object> describe(OriginVerdict verdict) {
+		OriginStats origin = verdict.origin();
+		Map<String, Object> details = new LinkedHashMap<>();
+		details.put("id", origin.id());
+		details.put("origin", origin.origin().describe());
+		details.put("scheduler", origin.schedulerName());
+		details.put("pending", verdict.pending());
+		details.put("growthPerMinute", Math.round(verdict.growthPerMinute() * 100) / 100.0);
+		details.put("hint", LeakHints.hint(origin, true, -1));
+		return details;
+	}
+
+}

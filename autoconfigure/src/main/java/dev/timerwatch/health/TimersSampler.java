@@ -1,0 +1,83 @@
+package dev.timerwatch.health;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import dev.timerwatch.trend.LeakDetector;
+import dev.timerwatch.trend.LeakHints;
+import dev.timerwatch.trend.OriginVerdict;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * Runs the {@link LeakDetector} at its sampling interval on a daemon thread of its own, logs
+ * each origin that starts leaking once with a {@code TIMER LEAK:} prefix, and then runs any
+ * listeners (the meters bind new origins here).
+ */
+public class TimersSampler implements SmartLifecycle {
+
+	private static final Log logger = LogFactory.getLog(TimersSampler.class);
+
+	private final LeakDetector detector;
+
+	private final Duration interval;
+
+	private final List<Runnable> afterSample;
+
+	private @Nullable ScheduledExecutorService executor;
+
+	public TimersSampler(LeakDetector detector, Duration interval, List<Runnable> afterSample) {
+		this.detector = detector;
+		this.interval = interval;
+		this.afterSample = List.copyOf(afterSample);
+	}
+
+	@Override
+	public synchronized void start() {
+		if (this.executor != null) {
+			return;
+		}
+		ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor((runnable) -> {
+			Thread thread = new Thread(runnable, "timerwatch-sampler");
+			thread.setDaemon(true);
+			return thread;
+		});
+		executor.scheduleWithFixedDelay(this::sample, 0, this.interval.toMillis(), TimeUnit.MILLISECONDS);
+		this.executor = executor;
+	}
+
+	/**
+	 * Take one sample now. Never throws: a failed sample is logged and the next one goes on.
+	 */
+	public void sample() {
+		try {
+			for (OriginVerdict verdict : this.detector.sample()) {
+				logger.warn(LeakHints.leakMessage(verdict));
+			}
+			this.afterSample.forEach(Runnable::run);
+		}
+		catch (Throwable ex) {
+			logger.warn("timerwatch could not sample pending tasks", ex);
+		}
+	}
+
+	@Override
+	public synchronized void stop() {
+		if (this.executor != null) {
+			this.executor.shutdownNow();
+			this.executor = null;
+		}
+	}
+
+	@Override
+	public synchronized boolean isRunning() {
+		return this.executor != null;
+	}
+
+}
