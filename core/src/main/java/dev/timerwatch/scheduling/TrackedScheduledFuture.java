@@ -145,6 +145,9 @@ final class TrackedScheduledFuture<V> extends TrackedTask implements RunnableSch
 
 	@Override
 	public long getDelay(TimeUnit unit) {
+		if (executor().isDrainingOnCurrentThread()) {
+			return -1;
+		}
 		return this.delegate.getDelay(unit);
 	}
 

@@ -1,7 +1,9 @@
 package dev.timerwatch.scheduling;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -41,6 +43,8 @@ public class TrackingScheduledThreadPoolExecutor extends ScheduledThreadPoolExec
 	private final SchedulerTracker tracker;
 
 	private final RemovableTasks removableTasks = new RemovableTasks();
+
+	private volatile @Nullable Thread drainingThread;
 
 	/**
 	 * Create an executor tracked under the given name, with the JDK's default thread factory
@@ -213,9 +217,12 @@ public class TrackingScheduledThreadPoolExecutor extends ScheduledThreadPoolExec
 
 	@Override
 	public void purge() {
-		for (Runnable queued : getQueue()) {
-			if (queued instanceof Future<?> future && future.isCancelled() && super.remove(queued)) {
-				discarded(queued);
+		for (Runnable task : drainQueue()) {
+			if (task instanceof Future<?> future && future.isCancelled()) {
+				discarded(task);
+			}
+			else {
+				getQueue().add(task);
 			}
 		}
 		super.purge();
@@ -223,18 +230,76 @@ public class TrackingScheduledThreadPoolExecutor extends ScheduledThreadPoolExec
 
 	@Override
 	public void shutdown() {
+		removeWhatShutdownDrops();
 		super.shutdown();
 		recountRetained();
 	}
 
 	@Override
 	public List<Runnable> shutdownNow() {
-		List<Runnable> drained = super.shutdownNow();
+		List<Runnable> drained = drainQueue();
+		drained.addAll(super.shutdownNow());
 		for (Runnable task : drained) {
 			discarded(task);
 		}
 		recountRetained();
 		return drained;
+	}
+
+	/**
+	 * Does up front, in bulk, what the JDK's shutdown would do one task at a time: take out
+	 * and cancel the periodic and delayed tasks its policies drop, and the cancelled ones.
+	 */
+	private void removeWhatShutdownDrops() {
+		boolean keepPeriodic = getContinueExistingPeriodicTasksAfterShutdownPolicy();
+		boolean keepDelayed = getExecuteExistingDelayedTasksAfterShutdownPolicy();
+		List<RunnableScheduledFuture<?>> dropped = new ArrayList<>();
+		for (Runnable task : drainQueue()) {
+			RunnableScheduledFuture<?> future = (RunnableScheduledFuture<?>) task;
+			boolean drop = future.isCancelled() || (future.isPeriodic() ? !keepPeriodic
+					: (!keepDelayed && future.getDelay(TimeUnit.NANOSECONDS) > 0));
+			if (drop) {
+				dropped.add(future);
+			}
+			else {
+				getQueue().add(task);
+			}
+		}
+		dropped.forEach((future) -> future.cancel(false));
+	}
+
+	/**
+	 * Takes every task out of the queue in O(n log n). The JDK removes tasks one by one with
+	 * {@code remove(Object)}, which finds its own tasks by index but a decorated one only by a
+	 * linear scan: shutting down or purging a queue of a million decorated tasks would take
+	 * hours. While this thread drains, decorated tasks report themselves due to it (and to no
+	 * other thread), so that a single {@code drainTo} empties the queue.
+	 */
+	private List<Runnable> drainQueue() {
+		List<Runnable> drained = new ArrayList<>();
+		BlockingQueue<Runnable> queue = getQueue();
+		this.drainingThread = Thread.currentThread();
+		try {
+			for (;;) {
+				queue.drainTo(drained);
+				Runnable head = queue.peek();
+				if (head == null) {
+					break;
+				}
+				// An undecorated task (remove-on-cancel) that is not due: the JDK finds it by index.
+				if (queue.remove(head)) {
+					drained.add(head);
+				}
+			}
+		}
+		finally {
+			this.drainingThread = null;
+		}
+		return drained;
+	}
+
+	boolean isDrainingOnCurrentThread() {
+		return this.drainingThread == Thread.currentThread();
 	}
 
 	private void discarded(Runnable task) {

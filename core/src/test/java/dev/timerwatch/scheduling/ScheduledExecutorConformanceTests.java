@@ -1,5 +1,6 @@
 package dev.timerwatch.scheduling;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
@@ -243,6 +244,66 @@ class ScheduledExecutorConformanceTests {
 		Thread.sleep(30);
 		assertThat(runs).hasValue(afterCancel);
 		assertThat(executor.getQueue()).doesNotContain((Runnable) periodic).isEmpty();
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("executors")
+	void purgeRemovesExactlyTheCancelledTasks(String name, Supplier<ScheduledThreadPoolExecutor> factory) {
+		ScheduledThreadPoolExecutor executor = use(factory);
+		boolean removeOnCancel = executor.getRemoveOnCancelPolicy();
+		List<ScheduledFuture<?>> kept = new ArrayList<>();
+		for (int i = 0; i < 2_000; i++) {
+			ScheduledFuture<?> future = executor.schedule(() -> { }, 1 + i, TimeUnit.MINUTES);
+			if (i % 2 == 0) {
+				future.cancel(false);
+			}
+			else {
+				kept.add(future);
+			}
+		}
+		assertThat(executor.getQueue()).hasSize(removeOnCancel ? 1_000 : 2_000);
+		executor.purge();
+		assertThat(executor.getQueue()).hasSize(1_000).containsExactlyInAnyOrderElementsOf(runnables(kept));
+		assertThat(executor.getQueue().peek()).isSameAs(kept.get(0));
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("executors")
+	void shutdownDropsPeriodicAndCancelledTasksAndKeepsDelayedOnes(String name,
+			Supplier<ScheduledThreadPoolExecutor> factory) {
+		ScheduledThreadPoolExecutor executor = use(factory);
+		executor.setRemoveOnCancelPolicy(false);
+		List<ScheduledFuture<?>> delayed = new ArrayList<>();
+		List<ScheduledFuture<?>> periodic = new ArrayList<>();
+		for (int i = 0; i < 1_000; i++) {
+			delayed.add(executor.schedule(() -> { }, 1 + i, TimeUnit.MINUTES));
+			periodic.add(executor.scheduleAtFixedRate(() -> { }, 1 + i, 60, TimeUnit.MINUTES));
+		}
+		List<ScheduledFuture<?>> cancelled = new ArrayList<>(delayed.subList(0, 100));
+		cancelled.forEach((future) -> future.cancel(false));
+		List<ScheduledFuture<?>> kept = new ArrayList<>(delayed.subList(100, 1_000));
+		executor.shutdown();
+		assertThat(executor.getQueue()).containsExactlyInAnyOrderElementsOf(runnables(kept));
+		assertThat(periodic).allSatisfy((future) -> assertThat(future.isCancelled()).isTrue());
+		assertThat(kept).allSatisfy((future) -> assertThat(future.isCancelled()).isFalse());
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("executors")
+	void shutdownNowReturnsEveryTaskOfALargeQueue(String name, Supplier<ScheduledThreadPoolExecutor> factory) {
+		ScheduledThreadPoolExecutor executor = use(factory);
+		List<ScheduledFuture<?>> scheduled = new ArrayList<>();
+		for (int i = 0; i < 20_000; i++) {
+			scheduled.add((i % 3 == 0) ? executor.scheduleWithFixedDelay(() -> { }, 1, 1, TimeUnit.HOURS)
+					: executor.schedule(() -> { }, 1 + i % 97, TimeUnit.MINUTES));
+		}
+		List<Runnable> drained = executor.shutdownNow();
+		assertThat(drained).hasSize(20_000).containsExactlyInAnyOrderElementsOf(runnables(scheduled));
+		assertThat(executor.getQueue()).isEmpty();
+	}
+
+	private static List<Runnable> runnables(List<ScheduledFuture<?>> futures) {
+		return futures.stream().map(Runnable.class::cast).toList();
 	}
 
 	@ParameterizedTest(name = "{0}")

@@ -235,6 +235,26 @@ class TrackingScheduledThreadPoolExecutorTests {
 	}
 
 	@Test
+	void keepsExactCountsThroughShutdownOfALargeQueue() {
+		for (int i = 0; i < 5_000; i++) {
+			this.executor.scheduleAtFixedRate(() -> { }, 1, 1, TimeUnit.HOURS);
+			this.executor.schedule(() -> { }, 1, TimeUnit.HOURS).cancel(false);
+			this.executor.schedule(() -> { }, 1, TimeUnit.HOURS);
+		}
+		OriginStats origin = single(this.registry.origins());
+		assertThat(this.executor.getTracker().probe().retainedCancelled()).isEqualTo(5_000);
+		this.executor.shutdown();
+		assertThat(this.executor.getQueue()).hasSize(5_000);
+		assertThat(origin.pending()).isEqualTo(5_000);
+		assertThat(origin.cancelled()).isEqualTo(10_000);
+		assertThat(this.executor.getTracker().probe().retainedCancelled()).isZero();
+		this.executor.shutdownNow();
+		assertThat(origin.pending()).isZero();
+		assertThat(origin.cancelled()).isEqualTo(15_000);
+		assertIdentity(origin);
+	}
+
+	@Test
 	void doesNotCountTasksTheExecutorRejects() {
 		this.executor.schedule(() -> { }, 1, TimeUnit.HOURS);
 		OriginStats origin = single(this.registry.origins());
