@@ -15,7 +15,14 @@ final class RemovableTasks {
 
 	private final ConcurrentHashMap<RunnableScheduledFuture<?>, TrackedCommand<?>> commands = new ConcurrentHashMap<>();
 
+	// Set once, never cleared: ConcurrentHashMap.isEmpty() sums counter cells racily and can
+	// read empty while an entry exists, so it cannot guard the lookups.
+	private volatile boolean used;
+
 	void register(RunnableScheduledFuture<?> task, TrackedCommand<?> command) {
+		if (!this.used) {
+			this.used = true;
+		}
 		this.commands.put(task, command);
 	}
 
@@ -24,7 +31,7 @@ final class RemovableTasks {
 	 * @return whether the task was one of these
 	 */
 	boolean discard(Object task, boolean rejected) {
-		if (this.commands.isEmpty()) {
+		if (!this.used) {
 			return false;
 		}
 		TrackedCommand<?> command = this.commands.remove(task);
@@ -45,7 +52,7 @@ final class RemovableTasks {
 	 * failed or was cancelled while it ran (which the JDK reports to no one).
 	 */
 	void afterRun(Runnable task) {
-		if (this.commands.isEmpty() || !(task instanceof RunnableScheduledFuture<?> future) || !future.isDone()) {
+		if (!this.used || !(task instanceof RunnableScheduledFuture<?> future) || !future.isDone()) {
 			return;
 		}
 		TrackedCommand<?> command = this.commands.remove(future);

@@ -11,17 +11,11 @@ import org.jspecify.annotations.Nullable;
  * The tracking state of one scheduler: its origins and the figures its decorator records.
  *
  * <p>Attributing a task to its call site needs a stack walk, which costs about 18 times a
- * raw {@code schedule} call. Every lambda and method reference has a class of its own, unique
- * to its creation site, so the origin is learned per task class instead: the first
- * {@value #LEARNING_WALKS} tasks of a class are walked, and if they agree the class is trusted
- * and later tasks reuse the answer. One task in {@value #VERIFY_INTERVAL} of a trusted class is
- * walked again; a class seen at two call sites (a shared {@code Runnable} type, say) is walked
- * every time from then on. JDK and framework classes such as {@code FutureTask} are always
- * walked.
+ * raw {@code schedule} call, so origins are learned per task class (see
+ * {@link LearnedOrigin}); one task in {@value #VERIFY_INTERVAL} of a trusted class is walked
+ * again to check.
  */
 public final class SchedulerTracker {
-
-	static final int LEARNING_WALKS = 8;
 
 	// A power of two, so that the check is a mask.
 	static final int VERIFY_INTERVAL = 1024;
@@ -33,13 +27,6 @@ public final class SchedulerTracker {
 	private final String type;
 
 	private final ConcurrentHashMap<TaskOrigin, OriginStats> origins = new ConcurrentHashMap<>();
-
-	private final ClassValue<LearnedOrigin> learnedOrigins = new ClassValue<>() {
-		@Override
-		protected LearnedOrigin computeValue(Class<?> type) {
-			return new LearnedOrigin(SchedulerTracker.this.registry.locator().isExcluded(type.getName()));
-		}
-	};
 
 	final LongAdder retainedCancelled = new LongAdder();
 
@@ -75,16 +62,22 @@ public final class SchedulerTracker {
 	}
 
 	OriginStats originFor(Object task) {
-		LearnedOrigin learned = this.learnedOrigins.get(task.getClass());
-		OriginStats trusted = learned.trusted;
+		LearnedOrigin learned = this.registry.learnedOrigin(task.getClass());
+		TaskOrigin trusted = learned.trusted;
 		if (trusted != null && (++learned.hits & (VERIFY_INTERVAL - 1)) != 0) {
-			return trusted;
+			OriginStats last = learned.lastStats;
+			if (last != null && last.scheduler() == this && last.origin() == trusted) {
+				return last;
+			}
+			OriginStats stats = originAt(trusted);
+			learned.lastStats = stats;
+			return stats;
 		}
-		OriginStats located = originAt(this.registry.locator().locate());
+		TaskOrigin located = this.registry.locator().locate();
 		if (!learned.excluded) {
 			learned.observe(located);
 		}
-		return located;
+		return originAt(located);
 	}
 
 	OriginStats originAt(TaskOrigin origin) {
@@ -171,59 +164,6 @@ public final class SchedulerTracker {
 
 	void prune(int epoch) {
 		this.origins.values().forEach((origin) -> origin.prune(epoch));
-	}
-
-	/**
-	 * What has been learned of the origin of one task class. Plain fields are read racily on
-	 * purpose: a stale read only costs an extra stack walk.
-	 */
-	private static final class LearnedOrigin {
-
-		// A JDK or framework class (FutureTask, say) says nothing of where it was scheduled.
-		final boolean excluded;
-
-		volatile @Nullable OriginStats trusted;
-
-		int hits;
-
-		LearnedOrigin(boolean excluded) {
-			this.excluded = excluded;
-		}
-
-		private @Nullable OriginStats first;
-
-		private int agreeing;
-
-		private boolean ambiguous;
-
-		synchronized void observe(OriginStats located) {
-			if (this.ambiguous) {
-				return;
-			}
-			OriginStats trusted = this.trusted;
-			if (trusted != null) {
-				if (trusted != located) {
-					this.ambiguous = true;
-					this.trusted = null;
-				}
-				return;
-			}
-			if (this.first == null) {
-				this.first = located;
-				this.agreeing = 1;
-			}
-			else if (this.first == located) {
-				this.agreeing++;
-			}
-			else {
-				this.ambiguous = true;
-				return;
-			}
-			if (this.agreeing >= LEARNING_WALKS) {
-				this.trusted = this.first;
-			}
-		}
-
 	}
 
 }

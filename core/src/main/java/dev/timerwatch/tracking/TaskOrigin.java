@@ -22,6 +22,8 @@ public final class TaskOrigin {
 
 	private final boolean scheduledMethod;
 
+	private final int hash;
+
 	private TaskOrigin(String className, String methodName, @Nullable String fileName, int lineNumber,
 			boolean scheduledMethod) {
 		this.className = className;
@@ -29,6 +31,7 @@ public final class TaskOrigin {
 		this.fileName = fileName;
 		this.lineNumber = lineNumber;
 		this.scheduledMethod = scheduledMethod;
+		this.hash = Objects.hash(className, methodName, fileName, lineNumber, scheduledMethod);
 	}
 
 	/**
@@ -112,7 +115,7 @@ public final class TaskOrigin {
 		if (this == other) {
 			return true;
 		}
-		if (!(other instanceof TaskOrigin that)) {
+		if (!(other instanceof TaskOrigin that) || this.hash != that.hash) {
 			return false;
 		}
 		return this.lineNumber == that.lineNumber && this.scheduledMethod == that.scheduledMethod
@@ -122,7 +125,7 @@ public final class TaskOrigin {
 
 	@Override
 	public int hashCode() {
-		return Objects.hash(this.className, this.methodName, this.fileName, this.lineNumber, this.scheduledMethod);
+		return this.hash;
 	}
 
 	@Override

@@ -31,6 +31,15 @@ public final class TimerRegistry {
 
 	private volatile TaskObserver observer = TaskObserver.NONE;
 
+	// One per registry, not per scheduler: a JVM with many ClassValues for one class falls
+	// back to a slow, synchronized lookup.
+	private final ClassValue<LearnedOrigin> learnedOrigins = new ClassValue<>() {
+		@Override
+		protected LearnedOrigin computeValue(Class<?> type) {
+			return new LearnedOrigin(TimerRegistry.this.locator.isExcluded(type.getName()));
+		}
+	};
+
 	/**
 	 * A registry with the default call-site locator, the system clock and ten-second epochs.
 	 */
@@ -111,6 +120,10 @@ public final class TimerRegistry {
 
 	public TaskObserver observer() {
 		return this.observer;
+	}
+
+	LearnedOrigin learnedOrigin(Class<?> taskType) {
+		return this.learnedOrigins.get(taskType);
 	}
 
 	CallSiteLocator locator() {
