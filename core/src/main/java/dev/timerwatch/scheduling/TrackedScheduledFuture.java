@@ -102,6 +102,19 @@ final class TrackedScheduledFuture<V> extends TrackedTask implements RunnableSch
 		return cancelled;
 	}
 
+	/**
+	 * Cancel a task already taken out of the queue: it is not retained, and if it was
+	 * cancelled and retained before, it has now left the queue.
+	 */
+	void cancelOutsideQueue() {
+		if (this.delegate.cancel(false)) {
+			cancelledInQueue(false);
+		}
+		else {
+			discardedFromQueue();
+		}
+	}
+
 	void cancelledInQueue(boolean retained) {
 		try {
 			cancelled(retained);

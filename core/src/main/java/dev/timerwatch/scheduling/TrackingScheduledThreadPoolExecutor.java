@@ -265,7 +265,14 @@ public class TrackingScheduledThreadPoolExecutor extends ScheduledThreadPoolExec
 				getQueue().add(task);
 			}
 		}
-		dropped.forEach((future) -> future.cancel(false));
+		for (RunnableScheduledFuture<?> future : dropped) {
+			if (future instanceof TrackedScheduledFuture<?> tracked) {
+				tracked.cancelOutsideQueue();
+			}
+			else {
+				future.cancel(false);
+			}
+		}
 	}
 
 	/**
@@ -339,15 +346,11 @@ public class TrackingScheduledThreadPoolExecutor extends ScheduledThreadPoolExec
 		}
 	}
 
-	// Shutdown drops cancelled tasks from the queue without running them, so the incremental
-	// count is re-based on what is still queued.
+	// The JDK's shutdown cancels queued tasks after taking them out of the queue, where an
+	// undecorated task cannot report it.
 	private void recountRetained() {
 		try {
 			this.removableTasks.sweepDone();
-			long retained = getQueue().stream()
-				.filter((task) -> task instanceof TrackedScheduledFuture<?> tracked && tracked.isRetained())
-				.count();
-			this.tracker.resetRetainedCancelled(retained);
 		}
 		catch (Throwable ex) {
 			TrackingFailures.report(ex);

@@ -24,8 +24,6 @@ final class LearnedOrigin {
 	// The last scheduler's aggregates for the trusted origin, to skip a map lookup.
 	volatile @Nullable OriginStats lastStats;
 
-	int hits;
-
 	private @Nullable TaskOrigin first;
 
 	private int agreeing;

@@ -26,7 +26,8 @@ public final class OriginStats {
 
 	private final List<StackTraceElement> creationStack;
 
-	final LongAdder scheduled = new LongAdder();
+	// Admissions of buckets already pruned; the live buckets count the rest.
+	private final LongAdder prunedAdmitted = new LongAdder();
 
 	final LongAdder running = new LongAdder();
 
@@ -35,6 +36,9 @@ public final class OriginStats {
 	final LongAdder failed = new LongAdder();
 
 	final LongAdder cancelled = new LongAdder();
+
+	// Cancelled tasks still in their executor's queue; they move to cancelled when they leave.
+	final LongAdder retainedCancelled = new LongAdder();
 
 	final LongAdder runs = new LongAdder();
 
@@ -58,7 +62,6 @@ public final class OriginStats {
 	}
 
 	PendingBucket admit(TaskKind kind) {
-		this.scheduled.increment();
 		int bit = 1 << kind.ordinal();
 		if ((this.kinds.get() & bit) == 0) {
 			this.kinds.getAndAccumulate(bit, (a, b) -> a | b);
@@ -68,7 +71,7 @@ public final class OriginStats {
 		if (bucket.epoch() != epoch) {
 			bucket = rotate(epoch);
 		}
-		bucket.increment();
+		bucket.admit();
 		return bucket;
 	}
 
@@ -92,6 +95,7 @@ public final class OriginStats {
 		while (iterator.hasNext()) {
 			PendingBucket bucket = iterator.next();
 			if (bucket != this.current && bucket.epoch() <= epoch - 2 && bucket.pending() == 0) {
+				this.prunedAdmitted.add(bucket.admitted());
 				iterator.remove();
 			}
 		}
@@ -142,7 +146,11 @@ public final class OriginStats {
 	}
 
 	public long scheduled() {
-		return this.scheduled.sum();
+		long sum = this.prunedAdmitted.sum();
+		for (PendingBucket bucket : this.buckets) {
+			sum += bucket.admitted();
+		}
+		return sum;
 	}
 
 	public long completed() {
@@ -154,7 +162,15 @@ public final class OriginStats {
 	}
 
 	public long cancelled() {
-		return this.cancelled.sum();
+		return this.cancelled.sum() + this.retainedCancelled.sum();
+	}
+
+	/**
+	 * Cancelled tasks of this origin that their executor still holds in its queue.
+	 * @return the count
+	 */
+	public long retainedCancelled() {
+		return this.retainedCancelled.sum();
 	}
 
 	/**

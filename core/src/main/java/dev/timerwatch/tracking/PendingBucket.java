@@ -23,7 +23,11 @@ public final class PendingBucket {
 
 	private final long startMillis;
 
-	private final LongAdder pending = new LongAdder();
+	// Pending = admitted - left. Counting admissions here also gives the origin's scheduled
+	// count, so admitting a task costs one atomic add, not two.
+	private final LongAdder admitted = new LongAdder();
+
+	private final LongAdder left = new LongAdder();
 
 	// The first tasks of the bucket, held weakly, to show a sample of the oldest pending tasks.
 	private final AtomicReferenceArray<WeakReference<TrackedTask>> samples = new AtomicReferenceArray<>(SAMPLES);
@@ -50,16 +54,28 @@ public final class PendingBucket {
 		return this.startMillis;
 	}
 
-	void increment() {
-		this.pending.increment();
+	void admit() {
+		this.admitted.increment();
 	}
 
-	void decrement() {
-		this.pending.decrement();
+	void unadmit() {
+		this.admitted.decrement();
+	}
+
+	void leave() {
+		this.left.increment();
+	}
+
+	void returnToPending() {
+		this.left.decrement();
 	}
 
 	long pending() {
-		return this.pending.sum();
+		return this.admitted.sum() - this.left.sum();
+	}
+
+	long admitted() {
+		return this.admitted.sum();
 	}
 
 	void offerSample(TrackedTask task) {

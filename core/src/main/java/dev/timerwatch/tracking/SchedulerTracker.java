@@ -3,7 +3,7 @@ package dev.timerwatch.tracking;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.ThreadLocalRandom;
 
 import org.jspecify.annotations.Nullable;
 
@@ -12,8 +12,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Attributing a task to its call site needs a stack walk, which costs about 18 times a
  * raw {@code schedule} call, so origins are learned per task class (see
- * {@link LearnedOrigin}); one task in {@value #VERIFY_INTERVAL} of a trusted class is walked
- * again to check.
+ * {@link LearnedOrigin}); one task in {@value #VERIFY_INTERVAL} of a trusted class, drawn at random, is
+ * walked again to check.
  */
 public final class SchedulerTracker {
 
@@ -27,8 +27,6 @@ public final class SchedulerTracker {
 	private final String type;
 
 	private final ConcurrentHashMap<TaskOrigin, OriginStats> origins = new ConcurrentHashMap<>();
-
-	final LongAdder retainedCancelled = new LongAdder();
 
 	private volatile SchedulerProbe probe = SchedulerProbe.NONE;
 
@@ -64,7 +62,7 @@ public final class SchedulerTracker {
 	OriginStats originFor(Object task) {
 		LearnedOrigin learned = this.registry.learnedOrigin(task.getClass());
 		TaskOrigin trusted = learned.trusted;
-		if (trusted != null && (++learned.hits & (VERIFY_INTERVAL - 1)) != 0) {
+		if (trusted != null && (ThreadLocalRandom.current().nextInt() & (VERIFY_INTERVAL - 1)) != 0) {
 			OriginStats last = learned.lastStats;
 			if (last != null && last.scheduler() == this && last.origin() == trusted) {
 				return last;
@@ -138,21 +136,15 @@ public final class SchedulerTracker {
 	/**
 	 * The cancelled tasks this tracker has seen stay in their executor's queue. Only
 	 * decorators that see tasks leave the queue (the tracking {@code ScheduledThreadPoolExecutor})
-	 * keep this exact; others leave it at zero and answer through their probe.
+	 * count these; others leave it at zero and answer through their probe.
 	 * @return the count
 	 */
 	public long countedRetainedCancelled() {
-		return this.retainedCancelled.sum();
-	}
-
-	/**
-	 * Re-base the retained count after the scheduler dropped cancelled tasks without running
-	 * them (as {@code ScheduledThreadPoolExecutor} does on shutdown).
-	 * @param stillRetained how many are still in the queue
-	 */
-	public void resetRetainedCancelled(long stillRetained) {
-		this.retainedCancelled.reset();
-		this.retainedCancelled.add(stillRetained);
+		long sum = 0;
+		for (OriginStats origin : this.origins.values()) {
+			sum += origin.retainedCancelled();
+		}
+		return sum;
 	}
 
 	/**

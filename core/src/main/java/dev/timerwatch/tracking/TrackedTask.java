@@ -144,7 +144,7 @@ public abstract class TrackedTask {
 			int phase = s & PHASE_MASK;
 			if (phase == PENDING) {
 				if (STATE.compareAndSet(this, s, (s & ~PHASE_MASK) | RUNNING | ONE_RUN)) {
-					this.bucket.decrement();
+					this.bucket.leave();
 					origin().running.increment();
 					return true;
 				}
@@ -156,7 +156,7 @@ public abstract class TrackedTask {
 			}
 			else if ((s & RETAINED) != 0) {
 				if (STATE.compareAndSet(this, s, s & ~RETAINED)) {
-					origin().scheduler().retainedCancelled.decrement();
+					leftQueueCancelled();
 					return false;
 				}
 			}
@@ -198,7 +198,7 @@ public abstract class TrackedTask {
 			if (STATE.compareAndSet(this, s, (s & KIND_MASK) | next)) {
 				origin.running.decrement();
 				switch (next) {
-					case PENDING -> this.bucket.increment();
+					case PENDING -> this.bucket.returnToPending();
 					case COMPLETED -> origin.completed.increment();
 					case FAILED -> origin.failed.increment();
 					default -> origin.cancelled.increment();
@@ -221,11 +221,13 @@ public abstract class TrackedTask {
 			if (phase == PENDING) {
 				int next = (s & ~PHASE_MASK) | CANCELLED | (retainedInQueue ? RETAINED : 0);
 				if (STATE.compareAndSet(this, s, next)) {
-					this.bucket.decrement();
+					this.bucket.leave();
 					OriginStats origin = origin();
-					origin.cancelled.increment();
 					if (retainedInQueue) {
-						origin.scheduler().retainedCancelled.increment();
+						origin.retainedCancelled.increment();
+					}
+					else {
+						origin.cancelled.increment();
 					}
 					return;
 				}
@@ -252,14 +254,14 @@ public abstract class TrackedTask {
 			int phase = s & PHASE_MASK;
 			if (phase == PENDING) {
 				if (STATE.compareAndSet(this, s, (s & ~PHASE_MASK) | CANCELLED)) {
-					this.bucket.decrement();
+					this.bucket.leave();
 					origin().cancelled.increment();
 					return;
 				}
 			}
 			else if ((s & RETAINED) != 0) {
 				if (STATE.compareAndSet(this, s, s & ~RETAINED)) {
-					origin().scheduler().retainedCancelled.decrement();
+					leftQueueCancelled();
 					return;
 				}
 			}
@@ -267,6 +269,12 @@ public abstract class TrackedTask {
 				return;
 			}
 		}
+	}
+
+	private void leftQueueCancelled() {
+		OriginStats origin = origin();
+		origin.retainedCancelled.decrement();
+		origin.cancelled.increment();
 	}
 
 	/**
@@ -279,8 +287,7 @@ public abstract class TrackedTask {
 				return;
 			}
 			if (STATE.compareAndSet(this, s, (s & ~PHASE_MASK) | UNTRACKED)) {
-				this.bucket.decrement();
-				origin().scheduled.decrement();
+				this.bucket.unadmit();
 				return;
 			}
 		}
