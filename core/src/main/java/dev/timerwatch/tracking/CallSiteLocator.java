@@ -23,7 +23,16 @@ public final class CallSiteLocator {
 
 	private static final String CGLIB_MARKER = "$$SpringCGLIB$$";
 
-	private static final StackWalker WALKER = StackWalker.getInstance();
+	// Class references make each frame's class a field read instead of a name lookup, and let
+	// the exclusion decision be cached per class.
+	private static final StackWalker WALKER = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
+
+	private final ClassValue<Boolean> excludedClasses = new ClassValue<>() {
+		@Override
+		protected Boolean computeValue(Class<?> type) {
+			return isExcluded(type.getName());
+		}
+	};
 
 	private final String[] excludedPrefixes;
 
@@ -61,8 +70,9 @@ public final class CallSiteLocator {
 	 * @return the origin, or {@link TaskOrigin#unknown()} if none is within the depth bound
 	 */
 	public TaskOrigin locate() {
-		Optional<StackFrame> frame = WALKER
-			.walk((frames) -> frames.limit(this.maxDepth).filter((f) -> !isExcluded(f.getClassName())).findFirst());
+		Optional<StackFrame> frame = WALKER.walk((frames) -> frames.limit(this.maxDepth)
+			.filter((f) -> !this.excludedClasses.get(f.getDeclaringClass()))
+			.findFirst());
 		return frame.map(CallSiteLocator::toOrigin).orElse(TaskOrigin.unknown());
 	}
 
@@ -72,7 +82,7 @@ public final class CallSiteLocator {
 	 * @return the frames, possibly empty
 	 */
 	public List<StackTraceElement> captureStack(int depth) {
-		return WALKER.walk((frames) -> frames.dropWhile((f) -> isExcluded(f.getClassName()))
+		return WALKER.walk((frames) -> frames.dropWhile((f) -> this.excludedClasses.get(f.getDeclaringClass()))
 			.limit(depth)
 			.map(StackFrame::toStackTraceElement)
 			.collect(Collectors.toList()));

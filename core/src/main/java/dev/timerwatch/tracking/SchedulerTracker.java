@@ -18,7 +18,7 @@ import org.jspecify.annotations.Nullable;
 public final class SchedulerTracker {
 
 	// A power of two, so that the check is a mask.
-	static final int VERIFY_INTERVAL = 1024;
+	static final int VERIFY_INTERVAL = 4096;
 
 	private final TimerRegistry registry;
 

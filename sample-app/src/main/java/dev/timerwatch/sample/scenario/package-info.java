@@ -1,0 +1,8 @@
+/**
+ * Leak scenarios, each in a leaky and a fixed variant, after the incidents in
+ * LEAK-PATTERNS.md.
+ */
+@NullMarked
+package dev.timerwatch.sample.scenario;
+
+import org.jspecify.annotations.NullMarked;
