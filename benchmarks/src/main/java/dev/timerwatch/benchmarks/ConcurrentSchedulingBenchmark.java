@@ -36,6 +36,9 @@ public class ConcurrentSchedulingBenchmark {
 	@Param({ "1000" })
 	public int pending;
 
+	@Param({ "false", "true" })
+	public boolean removeOnCancel;
+
 	private ScheduledThreadPoolExecutor target;
 
 	private ScheduledExecutorService scheduler;
@@ -43,6 +46,7 @@ public class ConcurrentSchedulingBenchmark {
 	@Setup(Level.Iteration)
 	public void createExecutor() {
 		this.target = SchedulingOverheadBenchmark.newExecutor(this.executor);
+		this.target.setRemoveOnCancelPolicy(this.removeOnCancel);
 		this.scheduler = this.executor.equals("micrometer")
 				? new TimedScheduledExecutorService(new SimpleMeterRegistry(), this.target, "benchmark", "",
 						List.of())

@@ -37,9 +37,6 @@ public final class OriginStats {
 
 	final LongAdder cancelled = new LongAdder();
 
-	// Cancelled tasks still in their executor's queue; they move to cancelled when they leave.
-	final LongAdder retainedCancelled = new LongAdder();
-
 	final LongAdder runs = new LongAdder();
 
 	final LongAdder failedRuns = new LongAdder();
@@ -94,7 +91,8 @@ public final class OriginStats {
 		Iterator<PendingBucket> iterator = this.buckets.iterator();
 		while (iterator.hasNext()) {
 			PendingBucket bucket = iterator.next();
-			if (bucket != this.current && bucket.epoch() <= epoch - 2 && bucket.pending() == 0) {
+			if (bucket != this.current && bucket.epoch() <= epoch - 2 && bucket.pending() == 0
+					&& bucket.retained() == 0) {
 				this.prunedAdmitted.add(bucket.admitted());
 				iterator.remove();
 			}
@@ -162,7 +160,7 @@ public final class OriginStats {
 	}
 
 	public long cancelled() {
-		return this.cancelled.sum() + this.retainedCancelled.sum();
+		return this.cancelled.sum() + retainedCancelled();
 	}
 
 	/**
@@ -170,7 +168,11 @@ public final class OriginStats {
 	 * @return the count
 	 */
 	public long retainedCancelled() {
-		return this.retainedCancelled.sum();
+		long sum = 0;
+		for (PendingBucket bucket : this.buckets) {
+			sum += bucket.retained();
+		}
+		return sum;
 	}
 
 	/**

@@ -29,6 +29,9 @@ public final class PendingBucket {
 
 	private final LongAdder left = new LongAdder();
 
+	// Cancelled tasks still in their executor's queue: no longer pending, not yet gone.
+	private final LongAdder retained = new LongAdder();
+
 	// The first tasks of the bucket, held weakly, to show a sample of the oldest pending tasks.
 	private final AtomicReferenceArray<WeakReference<TrackedTask>> samples = new AtomicReferenceArray<>(SAMPLES);
 
@@ -70,8 +73,27 @@ public final class PendingBucket {
 		this.left.decrement();
 	}
 
+	/**
+	 * A pending task was cancelled and stays queued: one add, on the caller's thread.
+	 */
+	void retain() {
+		this.retained.increment();
+	}
+
+	/**
+	 * A retained task left the queue: it moves from retained to left.
+	 */
+	void release() {
+		this.left.increment();
+		this.retained.decrement();
+	}
+
+	long retained() {
+		return this.retained.sum();
+	}
+
 	long pending() {
-		return this.admitted.sum() - this.left.sum();
+		return this.admitted.sum() - this.left.sum() - this.retained.sum();
 	}
 
 	long admitted() {

@@ -64,7 +64,8 @@ public abstract class TrackedTask {
 	 */
 	protected TrackedTask(PendingBucket bucket, TaskKind kind) {
 		this.bucket = bucket;
-		this.state = kind.ordinal() << KIND_SHIFT;
+		// A plain write: the task is published through its executor's queue, whose lock orders it.
+		STATE.set(this, kind.ordinal() << KIND_SHIFT);
 		bucket.offerSample(this);
 	}
 
@@ -221,13 +222,12 @@ public abstract class TrackedTask {
 			if (phase == PENDING) {
 				int next = (s & ~PHASE_MASK) | CANCELLED | (retainedInQueue ? RETAINED : 0);
 				if (STATE.compareAndSet(this, s, next)) {
-					this.bucket.leave();
-					OriginStats origin = origin();
 					if (retainedInQueue) {
-						origin.retainedCancelled.increment();
+						this.bucket.retain();
 					}
 					else {
-						origin.cancelled.increment();
+						this.bucket.leave();
+						origin().cancelled.increment();
 					}
 					return;
 				}
@@ -272,9 +272,8 @@ public abstract class TrackedTask {
 	}
 
 	private void leftQueueCancelled() {
-		OriginStats origin = origin();
-		origin.retainedCancelled.decrement();
-		origin.cancelled.increment();
+		this.bucket.release();
+		origin().cancelled.increment();
 	}
 
 	/**

@@ -40,7 +40,7 @@ public class BroadcastScenario extends Scenario {
 	@Override
 	protected void step(Variant variant) {
 		for (int subscriber = 0; subscriber < SUBSCRIBERS; subscriber++) {
-			ScheduledFuture<?> timeout = this.timeouts.schedule(this::giveUp, 3, TimeUnit.MINUTES);
+			ScheduledFuture<?> timeout = this.timeouts.schedule(this::giveUp, 3, TimeUnit.MINUTES); // leak
 			boolean replied = deliver(subscriber);
 			if (variant == Variant.FIXED && replied) {
 				timeout.cancel(false);

@@ -37,7 +37,7 @@ public class HeartbeatScenario extends Scenario {
 	@Override
 	protected void step(Variant variant) {
 		if (variant == Variant.LEAKY) {
-			this.scheduler.scheduleWithFixedDelay(this::sendHeartbeat, Duration.ofSeconds(30));
+			this.scheduler.scheduleWithFixedDelay(this::sendHeartbeat, Duration.ofSeconds(30)); // leak
 		}
 		else {
 			resetHeartbeat();

@@ -45,7 +45,7 @@ public class PerItemTickerScenario extends Scenario {
 	protected void step(Variant variant) {
 		String item = "item-" + this.next.incrementAndGet();
 		if (variant == Variant.LEAKY) {
-			this.scheduler.scheduleAtFixedRate(() -> refresh(item), Duration.ofSeconds(10));
+			this.scheduler.scheduleAtFixedRate(() -> refresh(item), Duration.ofSeconds(10)); // leak
 		}
 		else {
 			this.items.add(item);

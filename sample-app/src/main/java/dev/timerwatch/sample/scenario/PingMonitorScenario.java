@@ -46,8 +46,8 @@ public class PingMonitorScenario extends Scenario {
 	}
 
 	boolean leakyPing(String target) {
-		ScheduledFuture<?> timeout = this.scheduler.scheduleAtFixedRate(() -> target.length(), Duration.ofMinutes(1));
-		ScheduledFuture<?> interval = this.scheduler.scheduleAtFixedRate(() -> target.hashCode(), Duration.ofSeconds(30));
+		ScheduledFuture<?> timeout = this.scheduler.scheduleAtFixedRate(() -> target.length(), Duration.ofMinutes(1)); // leak
+		ScheduledFuture<?> interval = this.scheduler.scheduleAtFixedRate(() -> target.hashCode(), Duration.ofSeconds(30)); // leak
 		return reply(target);
 	}
 

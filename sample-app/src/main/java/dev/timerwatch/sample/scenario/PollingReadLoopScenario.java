@@ -36,7 +36,7 @@ public class PollingReadLoopScenario extends Scenario {
 	@Override
 	protected void step(Variant variant) {
 		if (variant == Variant.LEAKY) {
-			this.scheduler.schedule(this::checkShutdownFlag, Instant.now().plus(Duration.ofSeconds(30)));
+			this.scheduler.schedule(this::checkShutdownFlag, Instant.now().plus(Duration.ofSeconds(30))); // leak
 		}
 		else {
 			checkShutdownFlag();
