@@ -2,14 +2,24 @@ package dev.timerwatch.sample;
 
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 
+import org.springframework.boot.task.ThreadPoolTaskSchedulerBuilder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 
 /**
- * The sample's own executor for per-message timeouts, besides Boot's {@code taskScheduler}.
+ * The sample's schedulers: Boot's {@code taskScheduler}, and an executor for per-message
+ * timeouts.
  */
 @Configuration(proxyBeanMethods = false)
 class SchedulingConfiguration {
+
+	// Boot backs off from its own taskScheduler as soon as any ScheduledExecutorService bean
+	// exists, so it is declared here, configured from spring.task.scheduling.* as Boot would.
+	@Bean
+	ThreadPoolTaskScheduler taskScheduler(ThreadPoolTaskSchedulerBuilder builder) {
+		return builder.build();
+	}
 
 	@Bean(destroyMethod = "shutdownNow")
 	ScheduledThreadPoolExecutor timeoutExecutor() {

@@ -74,9 +74,13 @@ class SampleApplicationEndToEndTests {
 		List<Map<String, Object>> leaking = list(map(map(health(), "components"), "timers").get("details"), "leaking");
 		assertThat(leaking).isNotEmpty()
 			.allSatisfy((leak) -> assertThat((String) leak.get("origin")).isIn(leakLines));
-		Map<String, Object> top = list(json(send("GET", "/actuator/timers?limit=1", 200)), "origins").get(0);
+		// Earlier scenarios of this context leave their leaked tasks pending (flat now), so the
+		// top origin is the top growing one.
+		Map<String, Object> top = list(json(send("GET", "/actuator/timers", 200)), "origins").stream()
+			.filter((origin) -> "growing".equals(origin.get("trend")))
+			.findFirst()
+			.orElseThrow();
 		assertThat((String) top.get("origin")).isIn(leakLines);
-		assertThat(top.get("trend")).isEqualTo("growing");
 		assertThat(send("GET", "/actuator/prometheus", 200))
 			.contains("timers_pending_tasks{origin=\"" + leakLines.get(0) + "\"");
 	}

@@ -16,7 +16,7 @@ import org.springframework.stereotype.Component;
 @Component
 public class HealthyChurnScenario extends Scenario {
 
-	private static final int BATCH = 200;
+	private static final int BATCH = 400;
 
 	private final ScheduledExecutorService timeouts;
 
@@ -32,13 +32,13 @@ public class HealthyChurnScenario extends Scenario {
 
 	@Override
 	public String description() {
-		return "Schedules " + BATCH + " two-second timeouts every 100 ms that all fire: about 4,000 pending, flat";
+		return "Schedules " + BATCH + " timeouts of 0.2 to 0.7 s every 100 ms that all fire: about 1,800 pending, flat";
 	}
 
 	@Override
 	protected void step(Variant variant) {
 		for (int i = 0; i < BATCH; i++) {
-			this.timeouts.schedule(this::expire, 1500 + (i % 1000), TimeUnit.MILLISECONDS);
+			this.timeouts.schedule(this::expire, 200 + (i % 500), TimeUnit.MILLISECONDS);
 		}
 	}
 
