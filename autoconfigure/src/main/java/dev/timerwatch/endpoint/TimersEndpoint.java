@@ -152,7 +152,7 @@ public class TimersEndpoint {
 			.toList() : List.of();
 		List<TaskDescriptor> oldest = new ArrayList<>();
 		for (TrackedTask task : origin.oldestPendingSample(OLDEST_PENDING_SAMPLE)) {
-			oldest.add(new TaskDescriptor(task.kind().name(), Math.max(0, (now - task.createdMillis()) / 1000),
+			oldest.add(new TaskDescriptor(kind(task.kind()), Math.max(0, (now - task.createdMillis()) / 1000),
 					orNull(task.nextFireInMillis())));
 		}
 		List<String> stack = this.showDetails.isShown(securityContext, this.roles)
@@ -174,7 +174,11 @@ public class TimersEndpoint {
 	}
 
 	private static List<String> kinds(Collection<TaskKind> kinds) {
-		return kinds.stream().map((kind) -> kind.name().toLowerCase(Locale.ROOT).replace('_', '-')).toList();
+		return kinds.stream().map(TimersEndpoint::kind).toList();
+	}
+
+	private static String kind(TaskKind kind) {
+		return kind.name().toLowerCase(Locale.ROOT).replace('_', '-');
 	}
 
 	private static double round(double value) {

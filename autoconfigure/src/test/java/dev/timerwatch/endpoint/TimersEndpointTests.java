@@ -105,7 +105,7 @@ class TimersEndpointTests {
 		assertThat(hidden.getCreationStack()).isNull();
 		assertThat(hidden.getHistory()).hasSize(3).allSatisfy((sample) -> assertThat(sample.getPending()).isEqualTo(1));
 		assertThat(hidden.getOldestPending()).singleElement().satisfies((task) -> {
-			assertThat(task.getKind()).isEqualTo("ONCE");
+			assertThat(task.getKind()).isEqualTo("once");
 			assertThat(task.getAgeSeconds()).isEqualTo(30);
 		});
 		OriginDetailDescriptor shown = endpoint(Show.ALWAYS).origin(id, SecurityContext.NONE);

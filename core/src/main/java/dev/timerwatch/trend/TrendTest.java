@@ -21,7 +21,8 @@ import java.util.Arrays;
  * </ol>
  * The last condition also guards against false alarms from pure noise, since the lowest of
  * many noisy samples falls below their median.
- * A flat count, however high, has no significant trend; a burst that drains and a sawtooth
+ * {@link Trend#SHRINKING} asks the mirror image of a fall, so churn that wanders down and back
+ * is not reported as shrinking. A flat count, however high, has no significant trend; a burst that drains and a sawtooth
  * that returns to its level have as many falling pairs as rising ones.
  */
 public final class TrendTest {
@@ -50,7 +51,8 @@ public final class TrendTest {
 				&& theilSenSlope(samples, n / 2, n) > 0 && staysAboveItsStartingLevel(samples)) {
 			return new TrendAssessment(Trend.GROWING, slope, z);
 		}
-		if (z <= -CRITICAL_Z && slope <= -minGrowthPerMinute) {
+		if (z <= -CRITICAL_Z && slope <= -minGrowthPerMinute && theilSenSlope(samples, 0, n / 2) < 0
+				&& theilSenSlope(samples, n / 2, n) < 0 && staysBelowItsStartingLevel(samples)) {
 			return new TrendAssessment(Trend.SHRINKING, slope, z);
 		}
 		return new TrendAssessment(Trend.STABLE, slope, z);
@@ -62,16 +64,29 @@ public final class TrendTest {
 	 * edges, drains back to its level once a cycle.
 	 */
 	static boolean staysAboveItsStartingLevel(long[] samples) {
-		int n = samples.length;
-		long[] start = Arrays.copyOfRange(samples, 0, Math.max(1, n / 4));
-		Arrays.sort(start);
-		long startingLevel = start[start.length / 2];
-		for (int i = n / 2; i < n; i++) {
+		long startingLevel = startingLevel(samples);
+		for (int i = samples.length / 2; i < samples.length; i++) {
 			if (samples[i] <= startingLevel) {
 				return false;
 			}
 		}
 		return true;
+	}
+
+	/**
+	 * Whether the whole last half of the window lies below the whole first quarter. Stricter
+	 * than the test for growth: a shrinking count alarms no one, so it is only reported when
+	 * unmistakable.
+	 */
+	static boolean staysBelowItsStartingLevel(long[] samples) {
+		long lowestAtStart = Arrays.stream(samples, 0, Math.max(1, samples.length / 4)).min().getAsLong();
+		return Arrays.stream(samples, samples.length / 2, samples.length).allMatch((sample) -> sample < lowestAtStart);
+	}
+
+	private static long startingLevel(long[] samples) {
+		long[] start = Arrays.copyOfRange(samples, 0, Math.max(1, samples.length / 4));
+		Arrays.sort(start);
+		return start[start.length / 2];
 	}
 
 	static double mannKendallZ(long[] samples, int from, int to) {

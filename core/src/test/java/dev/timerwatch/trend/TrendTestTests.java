@@ -56,6 +56,16 @@ class TrendTestTests {
 	}
 
 	@Test
+	void heavyChurnAroundALevelIsNeverShrinkingEither() {
+		for (int seed = 0; seed < 500; seed++) {
+			Random random = new Random(seed);
+			long[] samples = series((i) -> 5000 + Math.round(random.nextGaussian() * 300));
+			assertThat(TrendTest.assess(samples, INTERVAL_MINUTES, MIN_GROWTH).trend()).as("seed %d", seed)
+				.isNotEqualTo(Trend.SHRINKING);
+		}
+	}
+
+	@Test
 	void aSawtoothThatReturnsToItsLevelIsNotGrowingAtAnyPhase() {
 		for (int period = 3; period <= 15; period++) {
 			for (int phase = 0; phase < period; phase++) {
