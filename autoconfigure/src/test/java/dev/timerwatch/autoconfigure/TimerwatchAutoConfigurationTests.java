@@ -77,6 +77,23 @@ class TimerwatchAutoConfigurationTests {
 	}
 
 	@Test
+	void bootsExecutorMetricsStillBindToAProxiedThreadPoolTaskScheduler() {
+		this.contextRunner
+			.withConfiguration(AutoConfigurations.of(TaskSchedulingAutoConfiguration.class,
+					org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration.class,
+					org.springframework.boot.micrometer.metrics.autoconfigure.task.TaskExecutorMetricsAutoConfiguration.class))
+			.withBean(io.micrometer.core.instrument.simple.SimpleMeterRegistry.class,
+					io.micrometer.core.instrument.simple.SimpleMeterRegistry::new)
+			.withUserConfiguration(ScheduledJobConfiguration.class)
+			.run((context) -> {
+				assertThat(AopUtils.isCglibProxy(context.getBean("taskScheduler"))).isTrue();
+				io.micrometer.core.instrument.MeterRegistry meters = context
+					.getBean(io.micrometer.core.instrument.MeterRegistry.class);
+				assertThat(meters.get("executor.pool.size").tag("name", "taskScheduler").gauge()).isNotNull();
+			});
+	}
+
+	@Test
 	void countsCancelledTasksAThreadPoolTaskSchedulerRetains() {
 		this.contextRunner.withUserConfiguration(ThreadPoolTaskSchedulerConfiguration.class).run((context) -> {
 			ThreadPoolTaskScheduler scheduler = context.getBean(ThreadPoolTaskScheduler.class);
