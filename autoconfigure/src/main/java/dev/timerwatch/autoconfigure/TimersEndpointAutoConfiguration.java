@@ -2,6 +2,7 @@ package dev.timerwatch.autoconfigure;
 
 import dev.timerwatch.endpoint.TimersEndpoint;
 import dev.timerwatch.endpoint.TimersEndpointProperties;
+import dev.timerwatch.misuse.MisuseDetector;
 import dev.timerwatch.tracking.TimerRegistry;
 import dev.timerwatch.trend.LeakDetector;
 
@@ -28,8 +29,10 @@ public final class TimersEndpointAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	TimersEndpoint timersEndpoint(TimerRegistry registry, LeakDetector detector, TimersEndpointProperties properties) {
-		return new TimersEndpoint(registry, detector, properties.getShowDetails(), properties.getRoles());
+	TimersEndpoint timersEndpoint(TimerRegistry registry, LeakDetector detector, MisuseDetector misuses,
+			TimersEndpointProperties properties) {
+		return new TimersEndpoint(registry, detector, properties.getShowDetails(), properties.getRoles(),
+				misuses::findings);
 	}
 
 }

@@ -1,9 +1,11 @@
 package dev.timerwatch.autoconfigure;
 
 import dev.timerwatch.metrics.TimersMetrics;
+import dev.timerwatch.misuse.MisuseDetector;
 import dev.timerwatch.tracking.TimerRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -22,9 +24,11 @@ public final class TimersMetricsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	TimersMetrics timersMetrics(TimerRegistry registry, TimerwatchProperties properties) {
-		TimersMetrics metrics = new TimersMetrics(registry, properties.getMetrics().getMaxOrigins());
-		registry.setObserver(metrics);
+	TimersMetrics timersMetrics(TimerRegistry registry, TimerwatchProperties properties,
+			ObjectProvider<MisuseDetector> misuses) {
+		TimersMetrics metrics = new TimersMetrics(registry, properties.getMetrics().getMaxOrigins(),
+				misuses.getIfAvailable());
+		registry.addObserver(metrics);
 		return metrics;
 	}
 

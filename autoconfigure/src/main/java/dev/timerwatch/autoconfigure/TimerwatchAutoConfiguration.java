@@ -2,7 +2,12 @@ package dev.timerwatch.autoconfigure;
 
 import java.util.List;
 
+import dev.timerwatch.autoconfigure.scheduling.ScheduledBeanScopeInspector;
 import dev.timerwatch.autoconfigure.scheduling.SchedulerTrackingPostProcessor;
+import dev.timerwatch.misuse.Misuse;
+import dev.timerwatch.misuse.MisuseDetector;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import dev.timerwatch.health.TimersSampler;
 import dev.timerwatch.metrics.TimersMetrics;
 import dev.timerwatch.tracking.CallSiteLocator;
@@ -27,6 +32,8 @@ import org.springframework.context.annotation.Role;
 @EnableConfigurationProperties(TimerwatchProperties.class)
 public final class TimerwatchAutoConfiguration {
 
+	private static final Log logger = LogFactory.getLog(MisuseDetector.class);
+
 	/** Resolution of task creation times, and so of task ages. */
 	private static final long EPOCH_MILLIS = 10_000;
 
@@ -48,12 +55,29 @@ public final class TimerwatchAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	TimersSampler timersSampler(LeakDetector detector, TimerwatchProperties properties,
+	MisuseDetector timersMisuseDetector(TimerRegistry registry, TimerwatchProperties properties) {
+		TimerwatchProperties.Misuse misuse = properties.getMisuse();
+		MisuseDetector detector = new MisuseDetector(registry, misuse.getHotLoopThreshold(),
+				misuse.getRepeatedFailures(), System::currentTimeMillis);
+		detector.onNewFinding((Misuse finding) -> logger.warn(finding.message()));
+		registry.addObserver(detector);
+		return detector;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	TimersSampler timersSampler(LeakDetector detector, MisuseDetector misuse, TimerwatchProperties properties,
 			ObjectProvider<TimersMetrics> metrics) {
 		// Resolved here, not on the sampler thread, which must never create beans.
 		TimersMetrics meters = metrics.getIfAvailable();
-		List<Runnable> afterSample = (meters != null) ? List.of(meters::refresh) : List.of();
+		List<Runnable> afterSample = (meters != null) ? List.of(misuse::check, meters::refresh)
+				: List.of(misuse::check);
 		return new TimersSampler(detector, properties.getHealth().getSampleInterval(), afterSample);
+	}
+
+	@Bean
+	static ScheduledBeanScopeInspector timersScheduledBeanScopeInspector(ObjectProvider<MisuseDetector> detector) {
+		return new ScheduledBeanScopeInspector(detector);
 	}
 
 	@Bean

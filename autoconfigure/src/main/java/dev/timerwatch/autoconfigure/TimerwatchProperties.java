@@ -26,12 +26,19 @@ public class TimerwatchProperties {
 
 	private final Metrics metrics;
 
+	private final Misuse misuse;
+
 	public TimerwatchProperties(@DefaultValue("true") boolean enabled, @DefaultValue Origin origin,
-			@DefaultValue Health health, @DefaultValue Metrics metrics) {
+			@DefaultValue Health health, @DefaultValue Metrics metrics, @DefaultValue Misuse misuse) {
 		this.enabled = enabled;
 		this.origin = origin;
 		this.health = health;
 		this.metrics = metrics;
+		this.misuse = misuse;
+	}
+
+	public Misuse getMisuse() {
+		return this.misuse;
 	}
 
 	public Health getHealth() {
@@ -191,6 +198,44 @@ public class TimerwatchProperties {
 
 		public int getMaxOrigins() {
 			return this.maxOrigins;
+		}
+
+	}
+
+	/**
+	 * Thresholds of scheduling misuse findings.
+	 */
+	public static class Misuse {
+
+		/**
+		 * Periods shorter than this are reported as hot loops (most likely a unit mistake).
+		 */
+		private final Duration hotLoopThreshold;
+
+		/**
+		 * How many runs in a row must fail before a repeated failure is reported.
+		 */
+		private final int repeatedFailures;
+
+		public Misuse(@DefaultValue("100ms") Duration hotLoopThreshold, @DefaultValue("3") int repeatedFailures) {
+			if (hotLoopThreshold.isNegative()) {
+				throw new IllegalArgumentException(
+						"timerwatch.misuse.hot-loop-threshold must not be negative, was " + hotLoopThreshold);
+			}
+			if (repeatedFailures < 2) {
+				throw new IllegalArgumentException(
+						"timerwatch.misuse.repeated-failures must be at least 2, was " + repeatedFailures);
+			}
+			this.hotLoopThreshold = hotLoopThreshold;
+			this.repeatedFailures = repeatedFailures;
+		}
+
+		public Duration getHotLoopThreshold() {
+			return this.hotLoopThreshold;
+		}
+
+		public int getRepeatedFailures() {
+			return this.repeatedFailures;
 		}
 
 	}

@@ -41,16 +41,19 @@ public class OriginDescriptor {
 
 	private final @Nullable String hint;
 
+	private final List<String> misuses;
+
 	OriginDescriptor(OriginDescriptor source) {
 		this(source.id, source.origin, source.scheduler, source.kinds, source.pending, source.running,
 				source.scheduled, source.completed, source.cancelled, source.failed, source.oldestPendingAgeSeconds,
-				source.nextFireInMillis, source.growthPerMinute, source.trend, source.flags, source.hint);
+				source.nextFireInMillis, source.growthPerMinute, source.trend, source.flags, source.hint,
+				source.misuses);
 	}
 
 	OriginDescriptor(String id, String origin, String scheduler, List<String> kinds, long pending, long running,
 			long scheduled, long completed, long cancelled, long failed, @Nullable Long oldestPendingAgeSeconds,
 			@Nullable Long nextFireInMillis, double growthPerMinute, String trend, List<String> flags,
-			@Nullable String hint) {
+			@Nullable String hint, List<String> misuses) {
 		this.id = id;
 		this.origin = origin;
 		this.scheduler = scheduler;
@@ -67,6 +70,7 @@ public class OriginDescriptor {
 		this.trend = trend;
 		this.flags = List.copyOf(flags);
 		this.hint = hint;
+		this.misuses = List.copyOf(misuses);
 	}
 
 	/**
@@ -149,6 +153,15 @@ public class OriginDescriptor {
 
 	public @Nullable String getHint() {
 		return this.hint;
+	}
+
+	/**
+	 * The misuses found for this origin ({@code hot-loop}, {@code overrun}, ...); the
+	 * evidence is in the report's {@code misuses} list.
+	 * @return the misuse types
+	 */
+	public List<String> getMisuses() {
+		return this.misuses;
 	}
 
 }

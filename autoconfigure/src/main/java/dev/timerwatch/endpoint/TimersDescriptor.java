@@ -16,9 +16,20 @@ public final class TimersDescriptor implements OperationResponseBody {
 
 	private final List<OriginDescriptor> origins;
 
-	TimersDescriptor(Summary summary, List<OriginDescriptor> origins) {
+	private final List<MisuseDescriptor> misuses;
+
+	TimersDescriptor(Summary summary, List<OriginDescriptor> origins, List<MisuseDescriptor> misuses) {
 		this.summary = summary;
 		this.origins = List.copyOf(origins);
+		this.misuses = List.copyOf(misuses);
+	}
+
+	/**
+	 * Every scheduling misuse found so far, oldest first.
+	 * @return the findings
+	 */
+	public List<MisuseDescriptor> getMisuses() {
+		return this.misuses;
 	}
 
 	public Summary getSummary() {
@@ -142,6 +153,66 @@ public final class TimersDescriptor implements OperationResponseBody {
 
 		public @Nullable Long getRetainedCancelled() {
 			return this.retainedCancelled;
+		}
+
+	}
+
+	/**
+	 * One misuse finding, with the figures that prove it and the fix.
+	 */
+	public static final class MisuseDescriptor {
+
+		private final String type;
+
+		private final @Nullable String originId;
+
+		private final String origin;
+
+		private final @Nullable String scheduler;
+
+		private final String evidence;
+
+		private final String fix;
+
+		private final long detectedAt;
+
+		MisuseDescriptor(String type, @Nullable String originId, String origin, @Nullable String scheduler,
+				String evidence, String fix, long detectedAt) {
+			this.type = type;
+			this.originId = originId;
+			this.origin = origin;
+			this.scheduler = scheduler;
+			this.evidence = evidence;
+			this.fix = fix;
+			this.detectedAt = detectedAt;
+		}
+
+		public String getType() {
+			return this.type;
+		}
+
+		public @Nullable String getOriginId() {
+			return this.originId;
+		}
+
+		public String getOrigin() {
+			return this.origin;
+		}
+
+		public @Nullable String getScheduler() {
+			return this.scheduler;
+		}
+
+		public String getEvidence() {
+			return this.evidence;
+		}
+
+		public String getFix() {
+			return this.fix;
+		}
+
+		public long getDetectedAt() {
+			return this.detectedAt;
 		}
 
 	}

@@ -9,11 +9,14 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 import dev.timerwatch.endpoint.OriginDetailDescriptor.SampleDescriptor;
 import dev.timerwatch.endpoint.OriginDetailDescriptor.TaskDescriptor;
+import dev.timerwatch.endpoint.TimersDescriptor.MisuseDescriptor;
 import dev.timerwatch.endpoint.TimersDescriptor.SchedulerDescriptor;
 import dev.timerwatch.endpoint.TimersDescriptor.Summary;
+import dev.timerwatch.misuse.Misuse;
 import dev.timerwatch.tracking.OriginStats;
 import dev.timerwatch.tracking.SchedulerProbe;
 import dev.timerwatch.tracking.SchedulerTracker;
@@ -55,16 +58,24 @@ public class TimersEndpoint {
 
 	private final LongSupplier clock;
 
+	private final Supplier<List<Misuse>> misuses;
+
 	public TimersEndpoint(TimerRegistry registry, LeakDetector detector, Show showDetails, Set<String> roles) {
-		this(registry, detector, showDetails, roles, System::currentTimeMillis);
+		this(registry, detector, showDetails, roles, List::of, System::currentTimeMillis);
+	}
+
+	public TimersEndpoint(TimerRegistry registry, LeakDetector detector, Show showDetails, Set<String> roles,
+			Supplier<List<Misuse>> misuses) {
+		this(registry, detector, showDetails, roles, misuses, System::currentTimeMillis);
 	}
 
 	TimersEndpoint(TimerRegistry registry, LeakDetector detector, Show showDetails, Set<String> roles,
-			LongSupplier clock) {
+			Supplier<List<Misuse>> misuses, LongSupplier clock) {
 		this.registry = registry;
 		this.detector = detector;
 		this.showDetails = showDetails;
 		this.roles = Set.copyOf(roles);
+		this.misuses = misuses;
 		this.clock = clock;
 	}
 
@@ -86,6 +97,8 @@ public class TimersEndpoint {
 		this.registry.advance();
 		LeakReport report = this.detector.report();
 		long now = this.clock.getAsLong();
+		List<Misuse> findings = this.misuses.get();
+		Map<String, List<String>> misusesByOrigin = byOrigin(findings);
 		List<SchedulerDescriptor> schedulers = new ArrayList<>();
 		Map<SchedulerTracker, Long> retainedBySchedulers = new HashMap<>();
 		List<OriginDescriptor> origins = new ArrayList<>();
@@ -99,7 +112,8 @@ public class TimersEndpoint {
 			retainedBySchedulers.put(scheduler, schedulerRetained);
 			long schedulerPending = 0;
 			for (OriginStats origin : scheduler.origins()) {
-				OriginDescriptor descriptor = describe(origin, report.verdict(origin.id()), schedulerRetained, now);
+				OriginDescriptor descriptor = describe(origin, report.verdict(origin.id()), schedulerRetained, now,
+						misusesByOrigin.getOrDefault(origin.id(), List.of()));
 				schedulerPending += descriptor.getPending();
 				running += descriptor.getRunning();
 				originCount++;
@@ -120,7 +134,23 @@ public class TimersEndpoint {
 		Long sampledAt = (report.sampledAtMillis() >= 0) ? report.sampledAtMillis() : null;
 		Summary summary = new Summary(pending, running, retained, originCount, report.leaking().size(), sampledAt,
 				schedulers);
-		return new TimersDescriptor(summary, listed);
+		List<MisuseDescriptor> misuseDescriptors = findings.stream()
+			.map((misuse) -> new MisuseDescriptor(misuse.type().tag(),
+					misuse.originId().isEmpty() ? null : misuse.originId(), misuse.origin(),
+					misuse.scheduler().isEmpty() ? null : misuse.scheduler(), misuse.evidence(), misuse.type().fix(),
+					misuse.detectedAtMillis()))
+			.toList();
+		return new TimersDescriptor(summary, listed, misuseDescriptors);
+	}
+
+	private static Map<String, List<String>> byOrigin(List<Misuse> findings) {
+		Map<String, List<String>> result = new HashMap<>();
+		for (Misuse misuse : findings) {
+			if (!misuse.originId().isEmpty()) {
+				result.computeIfAbsent(misuse.originId(), (id) -> new ArrayList<>()).add(misuse.type().tag());
+			}
+		}
+		return result;
 	}
 
 	/**
@@ -145,7 +175,8 @@ public class TimersEndpoint {
 			SecurityContext securityContext) {
 		long now = this.clock.getAsLong();
 		OriginVerdict verdict = this.detector.report().verdict(origin.id());
-		OriginDescriptor summary = describe(origin, verdict, scheduler.probe().retainedCancelled(), now);
+		OriginDescriptor summary = describe(origin, verdict, scheduler.probe().retainedCancelled(), now,
+				byOrigin(this.misuses.get()).getOrDefault(origin.id(), List.of()));
 		List<SampleDescriptor> history = (verdict != null) ? verdict.history()
 			.stream()
 			.map((sample) -> new SampleDescriptor(sample.timeMillis(), sample.pending()))
@@ -161,7 +192,7 @@ public class TimersEndpoint {
 	}
 
 	private static OriginDescriptor describe(OriginStats origin, @Nullable OriginVerdict verdict,
-			long retainedOnScheduler, long now) {
+			long retainedOnScheduler, long now, List<String> misuses) {
 		boolean leaking = verdict != null && verdict.isLeaking();
 		long oldest = origin.oldestPendingMillis();
 		Trend trend = (verdict != null) ? verdict.trend() : Trend.UNKNOWN;
@@ -170,7 +201,7 @@ public class TimersEndpoint {
 				origin.cancelled(), origin.failed(), (oldest >= 0) ? Math.max(0, (now - oldest) / 1000) : null,
 				orNull(origin.nextFireInMillis()), round((verdict != null) ? verdict.growthPerMinute() : 0),
 				trend.name().toLowerCase(Locale.ROOT), LeakHints.flags(origin, leaking, retainedOnScheduler),
-				LeakHints.hint(origin, leaking, retainedOnScheduler));
+				LeakHints.hint(origin, leaking, retainedOnScheduler), misuses);
 	}
 
 	private static List<String> kinds(Collection<TaskKind> kinds) {

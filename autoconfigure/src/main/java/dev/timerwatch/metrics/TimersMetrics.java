@@ -13,6 +13,8 @@ import dev.timerwatch.tracking.OriginStats;
 import dev.timerwatch.tracking.SchedulerTracker;
 import dev.timerwatch.tracking.TaskObserver;
 import dev.timerwatch.tracking.TimerRegistry;
+import dev.timerwatch.misuse.MisuseDetector;
+import dev.timerwatch.misuse.MisuseType;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -42,16 +44,30 @@ public class TimersMetrics implements MeterBinder, TaskObserver {
 
 	private final Map<SchedulerTracker, SchedulerMeters> schedulers = new ConcurrentHashMap<>();
 
+	private final @Nullable MisuseDetector misuses;
+
 	private volatile @Nullable MeterRegistry meterRegistry;
 
-	public TimersMetrics(TimerRegistry registry, int maxOrigins) {
+	public TimersMetrics(TimerRegistry registry, int maxOrigins, @Nullable MisuseDetector misuses) {
 		this.registry = registry;
 		this.maxOrigins = maxOrigins;
+		this.misuses = misuses;
 	}
 
 	@Override
 	public void bindTo(MeterRegistry meterRegistry) {
 		this.meterRegistry = meterRegistry;
+		MisuseDetector misuses = this.misuses;
+		if (misuses != null) {
+			for (MisuseType type : MisuseType.values()) {
+				// Read from the detector, so findings made before binding (at startup) count too.
+				FunctionCounter.builder("timers.misuse", misuses, (detector) -> detector.count(type))
+					.tag("type", type.tag())
+					.description("Scheduling misuse findings, each origin and type counted once")
+					.baseUnit("findings")
+					.register(meterRegistry);
+			}
+		}
 		refresh();
 	}
 

@@ -113,7 +113,7 @@ class TimersEndpointTests {
 	}
 
 	private TimersEndpoint endpoint(Show show) {
-		return new TimersEndpoint(this.registry, this.detector, show, Set.of(), this.clock::get);
+		return new TimersEndpoint(this.registry, this.detector, show, Set.of(), List::of, this.clock::get);
 	}
 
 	static List<String> ids(TimersDescriptor timers) {

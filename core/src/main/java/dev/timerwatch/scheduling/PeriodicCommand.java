@@ -14,9 +14,12 @@ final class PeriodicCommand implements Runnable {
 
 	final TaskKind kind;
 
-	PeriodicCommand(Runnable command, TaskKind kind) {
+	final long periodNanos;
+
+	PeriodicCommand(Runnable command, TaskKind kind, long periodNanos) {
 		this.command = command;
 		this.kind = kind;
+		this.periodNanos = periodNanos;
 	}
 
 	@Override

@@ -80,7 +80,7 @@ public class TrackingScheduledExecutorService implements ScheduledExecutorServic
 
 	@Override
 	public ScheduledFuture<?> scheduleAtFixedRate(Runnable command, long initialDelay, long period, TimeUnit unit) {
-		TrackedCommand<Void> tracked = track(command, TaskKind.FIXED_RATE);
+		TrackedCommand<Void> tracked = trackPeriodic(command, TaskKind.FIXED_RATE, unit.toNanos(period));
 		if (tracked == null) {
 			return this.delegate.scheduleAtFixedRate(command, initialDelay, period, unit);
 		}
@@ -90,7 +90,7 @@ public class TrackingScheduledExecutorService implements ScheduledExecutorServic
 	@Override
 	public ScheduledFuture<?> scheduleWithFixedDelay(Runnable command, long initialDelay, long delay,
 			TimeUnit unit) {
-		TrackedCommand<Void> tracked = track(command, TaskKind.FIXED_DELAY);
+		TrackedCommand<Void> tracked = trackPeriodic(command, TaskKind.FIXED_DELAY, unit.toNanos(delay));
 		if (tracked == null) {
 			return this.delegate.scheduleWithFixedDelay(command, initialDelay, delay, unit);
 		}
@@ -194,6 +194,17 @@ public class TrackingScheduledExecutorService implements ScheduledExecutorServic
 		Objects.requireNonNull(command, "command");
 		try {
 			return TrackedCommand.of(command, this.tracker.admit(command, kind), kind, true);
+		}
+		catch (Throwable ex) {
+			TrackingFailures.report(ex);
+			return null;
+		}
+	}
+
+	private @Nullable TrackedCommand<Void> trackPeriodic(Runnable command, TaskKind kind, long periodNanos) {
+		Objects.requireNonNull(command, "command");
+		try {
+			return TrackedCommand.of(command, this.tracker.admitPeriodic(command, kind, periodNanos), kind, true);
 		}
 		catch (Throwable ex) {
 			TrackingFailures.report(ex);

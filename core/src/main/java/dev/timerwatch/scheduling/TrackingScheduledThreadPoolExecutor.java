@@ -120,24 +120,38 @@ public class TrackingScheduledThreadPoolExecutor extends ScheduledThreadPoolExec
 	@Override
 	public ScheduledFuture<?> scheduleAtFixedRate(Runnable command, long initialDelay, long period, TimeUnit unit) {
 		Objects.requireNonNull(command, "command");
-		Runnable removable = getRemoveOnCancelPolicy() ? removableCommand(command, TaskKind.FIXED_RATE) : null;
+		long periodNanos = unit.toNanos(period);
+		Runnable removable = getRemoveOnCancelPolicy()
+				? removablePeriodicCommand(command, TaskKind.FIXED_RATE, periodNanos) : null;
 		return super.scheduleAtFixedRate(
-				(removable != null) ? removable : new PeriodicCommand(command, TaskKind.FIXED_RATE), initialDelay,
-				period, unit);
+				(removable != null) ? removable : new PeriodicCommand(command, TaskKind.FIXED_RATE, periodNanos),
+				initialDelay, period, unit);
 	}
 
 	@Override
 	public ScheduledFuture<?> scheduleWithFixedDelay(Runnable command, long initialDelay, long delay, TimeUnit unit) {
 		Objects.requireNonNull(command, "command");
-		Runnable removable = getRemoveOnCancelPolicy() ? removableCommand(command, TaskKind.FIXED_DELAY) : null;
+		long delayNanos = unit.toNanos(delay);
+		Runnable removable = getRemoveOnCancelPolicy()
+				? removablePeriodicCommand(command, TaskKind.FIXED_DELAY, delayNanos) : null;
 		return super.scheduleWithFixedDelay(
-				(removable != null) ? removable : new PeriodicCommand(command, TaskKind.FIXED_DELAY), initialDelay,
-				delay, unit);
+				(removable != null) ? removable : new PeriodicCommand(command, TaskKind.FIXED_DELAY, delayNanos),
+				initialDelay, delay, unit);
 	}
 
 	private @Nullable TrackedCommand<Void> removableCommand(Runnable command, TaskKind kind) {
 		try {
 			return TrackedCommand.of(command, this.tracker.admit(command, kind), kind, true);
+		}
+		catch (Throwable ex) {
+			TrackingFailures.report(ex);
+			return null;
+		}
+	}
+
+	private @Nullable TrackedCommand<Void> removablePeriodicCommand(Runnable command, TaskKind kind, long periodNanos) {
+		try {
+			return TrackedCommand.of(command, this.tracker.admitPeriodic(command, kind, periodNanos), kind, true);
 		}
 		catch (Throwable ex) {
 			TrackingFailures.report(ex);
@@ -161,7 +175,7 @@ public class TrackingScheduledThreadPoolExecutor extends ScheduledThreadPoolExec
 			return registerRemovable(command, task);
 		}
 		if (runnable instanceof PeriodicCommand periodic) {
-			return track(periodic.command, periodic.kind, task);
+			return trackPeriodic(periodic, task);
 		}
 		return track(runnable, TaskKind.ONCE, task);
 	}
@@ -183,6 +197,17 @@ public class TrackingScheduledThreadPoolExecutor extends ScheduledThreadPoolExec
 			TrackingFailures.report(ex);
 		}
 		return task;
+	}
+
+	private <V> RunnableScheduledFuture<V> trackPeriodic(PeriodicCommand periodic, RunnableScheduledFuture<V> task) {
+		try {
+			PendingBucket bucket = this.tracker.admitPeriodic(periodic.command, periodic.kind, periodic.periodNanos);
+			return new TrackedScheduledFuture<>(task, bucket, periodic.kind);
+		}
+		catch (Throwable ex) {
+			TrackingFailures.report(ex);
+			return task;
+		}
 	}
 
 	private <V> RunnableScheduledFuture<V> track(Object command, TaskKind kind, RunnableScheduledFuture<V> task) {

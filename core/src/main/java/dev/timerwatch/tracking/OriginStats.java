@@ -10,6 +10,8 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Aggregates for the tasks of one origin on one scheduler, updated in constant time on every
  * task event and never by scanning tasks.
@@ -42,6 +44,13 @@ public final class OriginStats {
 	final LongAdder failedRuns = new LongAdder();
 
 	private final AtomicInteger kinds = new AtomicInteger();
+
+	// Misuse figures: written on the task's thread, read by the sampler; last writer wins.
+	private volatile long periodNanos = -1;
+
+	private volatile int consecutiveFailedRuns;
+
+	private volatile @Nullable String lastFailure;
 
 	private final ConcurrentLinkedDeque<PendingBucket> buckets = new ConcurrentLinkedDeque<>();
 
@@ -213,6 +222,50 @@ public final class OriginStats {
 			}
 		}
 		return -1;
+	}
+
+	/**
+	 * The period or fixed delay of the origin's periodic tasks, as last scheduled.
+	 * @return nanoseconds, or -1 if unknown or not periodic
+	 */
+	public long periodNanos() {
+		return this.periodNanos;
+	}
+
+	/**
+	 * Record the period of a periodic task of this origin.
+	 * @param nanos the period or fixed delay
+	 */
+	public void notePeriod(long nanos) {
+		if (this.periodNanos != nanos) {
+			this.periodNanos = nanos;
+		}
+	}
+
+	/**
+	 * How many runs in a row have thrown, up to the last run.
+	 * @return the count, zero after a run that returned normally
+	 */
+	public int consecutiveFailedRuns() {
+		return this.consecutiveFailedRuns;
+	}
+
+	/**
+	 * What the last failed run threw.
+	 * @return the exception's class and message, or {@code null}
+	 */
+	public @Nullable String lastFailure() {
+		return this.lastFailure;
+	}
+
+	void runEndedWith(@Nullable Throwable failure) {
+		if (failure != null) {
+			this.consecutiveFailedRuns = this.consecutiveFailedRuns + 1;
+			this.lastFailure = failure.toString();
+		}
+		else if (this.consecutiveFailedRuns != 0) {
+			this.consecutiveFailedRuns = 0;
+		}
 	}
 
 	/**

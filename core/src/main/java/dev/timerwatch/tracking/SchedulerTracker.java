@@ -59,6 +59,32 @@ public final class SchedulerTracker {
 		return originAt(origin).admit(kind);
 	}
 
+	/**
+	 * Count a new periodic task and record its period.
+	 * @param task the runnable being scheduled
+	 * @param kind how it is scheduled
+	 * @param periodNanos its period or fixed delay
+	 * @return the task's pending bucket
+	 */
+	public PendingBucket admitPeriodic(Object task, TaskKind kind, long periodNanos) {
+		OriginStats origin = originFor(task);
+		origin.notePeriod(periodNanos);
+		return origin.admit(kind);
+	}
+
+	/**
+	 * Count a new periodic task from an origin already known, and record its period.
+	 * @param origin the origin
+	 * @param kind how it is scheduled
+	 * @param periodNanos its period or fixed delay
+	 * @return the task's pending bucket
+	 */
+	public PendingBucket admitPeriodic(TaskOrigin origin, TaskKind kind, long periodNanos) {
+		OriginStats stats = originAt(origin);
+		stats.notePeriod(periodNanos);
+		return stats.admit(kind);
+	}
+
 	OriginStats originFor(Object task) {
 		LearnedOrigin learned = this.registry.learnedOrigin(task.getClass());
 		TaskOrigin trusted = learned.trusted;

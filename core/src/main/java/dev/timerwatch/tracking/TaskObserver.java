@@ -31,4 +31,36 @@ public interface TaskObserver {
 	default void runFinished(OriginStats origin, long durationNanos, @Nullable Throwable failure) {
 	}
 
+	/**
+	 * An observer that calls two others in turn; what the first throws does not stop the second.
+	 * @param first the first observer
+	 * @param second the second observer
+	 * @return the combined observer
+	 */
+	static TaskObserver both(TaskObserver first, TaskObserver second) {
+		return new TaskObserver() {
+
+			@Override
+			public void runStarted(OriginStats origin, long lagNanos) {
+				try {
+					first.runStarted(origin, lagNanos);
+				}
+				finally {
+					second.runStarted(origin, lagNanos);
+				}
+			}
+
+			@Override
+			public void runFinished(OriginStats origin, long durationNanos, @Nullable Throwable failure) {
+				try {
+					first.runFinished(origin, durationNanos, failure);
+				}
+				finally {
+					second.runFinished(origin, durationNanos, failure);
+				}
+			}
+
+		};
+	}
+
 }

@@ -118,6 +118,15 @@ public final class TimerRegistry {
 		this.observer = observer;
 	}
 
+	/**
+	 * Add an observer to those already set.
+	 * @param added the observer
+	 */
+	public synchronized void addObserver(TaskObserver added) {
+		TaskObserver current = this.observer;
+		this.observer = (current == TaskObserver.NONE) ? added : TaskObserver.both(current, added);
+	}
+
 	public TaskObserver observer() {
 		return this.observer;
 	}

@@ -178,6 +178,7 @@ public abstract class TrackedTask {
 		if (failure != null) {
 			origin.failedRuns.increment();
 		}
+		origin.runEndedWith(failure);
 		for (;;) {
 			int s = this.state;
 			if ((s & PHASE_MASK) != RUNNING) {

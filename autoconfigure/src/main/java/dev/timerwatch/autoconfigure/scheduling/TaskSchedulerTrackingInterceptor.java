@@ -1,10 +1,12 @@
 package dev.timerwatch.autoconfigure.scheduling;
 
 import java.lang.reflect.Method;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 import dev.timerwatch.scheduling.TrackedCommand;
 import dev.timerwatch.scheduling.TrackedFuture;
@@ -45,7 +47,7 @@ final class TaskSchedulerTrackingInterceptor implements MethodInterceptor {
 		if (kind == null || arguments[0] == null) {
 			return invocation.proceed();
 		}
-		TrackedCommand<?> tracked = track(arguments[0], kind);
+		TrackedCommand<?> tracked = track(arguments[0], kind, periodNanos(kind, arguments));
 		if (tracked == null) {
 			return invocation.proceed();
 		}
@@ -61,10 +63,18 @@ final class TaskSchedulerTrackingInterceptor implements MethodInterceptor {
 		return trackedResult(result, tracked);
 	}
 
-	private @Nullable TrackedCommand<?> track(Object task, TaskKind kind) {
+	private @Nullable TrackedCommand<?> track(Object task, TaskKind kind, long periodNanos) {
 		try {
 			TaskOrigin method = this.scheduledMethods.originOf(task);
-			PendingBucket bucket = (method != null) ? this.tracker.admit(method, kind) : this.tracker.admit(task, kind);
+			PendingBucket bucket;
+			if (method != null) {
+				bucket = (periodNanos > 0) ? this.tracker.admitPeriodic(method, kind, periodNanos)
+						: this.tracker.admit(method, kind);
+			}
+			else {
+				bucket = (periodNanos > 0) ? this.tracker.admitPeriodic(task, kind, periodNanos)
+						: this.tracker.admit(task, kind);
+			}
 			if (task instanceof Runnable runnable) {
 				// Spring's schedulers log a periodic task's failure and run it again.
 				return TrackedCommand.of(runnable, bucket, kind, false);
@@ -89,6 +99,22 @@ final class TaskSchedulerTrackingInterceptor implements MethodInterceptor {
 			});
 		}
 		return result;
+	}
+
+	// The last argument of the fixed-rate and fixed-delay methods is the period: a Duration, or
+	// milliseconds in the deprecated variants.
+	private static long periodNanos(TaskKind kind, Object[] arguments) {
+		if (kind != TaskKind.FIXED_RATE && kind != TaskKind.FIXED_DELAY) {
+			return -1;
+		}
+		Object last = arguments[arguments.length - 1];
+		if (last instanceof Duration duration) {
+			return duration.toNanos();
+		}
+		if (last instanceof Long millis) {
+			return TimeUnit.MILLISECONDS.toNanos(millis);
+		}
+		return -1;
 	}
 
 	private static @Nullable TaskKind kindOf(Method method) {

@@ -1,0 +1,184 @@
+package dev.timerwatch.autoconfigure;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+
+import dev.timerwatch.endpoint.TimersDescriptor.MisuseDescriptor;
+import dev.timerwatch.endpoint.TimersEndpoint;
+import dev.timerwatch.fixtures.MisbehavingJobs;
+import dev.timerwatch.misuse.Misuse;
+import dev.timerwatch.misuse.MisuseDetector;
+import dev.timerwatch.misuse.MisuseType;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.beans.factory.config.ConfigurableBeanFactory;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.task.TaskSchedulingAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Scope;
+import org.springframework.scheduling.annotation.EnableScheduling;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Each misuse, in a real application context with Boot's own scheduler: the finding appears
+ * in the detector, the endpoint and the {@code timers.misuse} meter, and is logged once. A
+ * suite of well-behaved jobs yields none.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class MisuseDetectionTests {
+
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(TimerwatchAutoConfiguration.class,
+				TimersEndpointAutoConfiguration.class, TimersMetricsAutoConfiguration.class,
+				TaskSchedulingAutoConfiguration.class, MetricsAutoConfiguration.class,
+				SimpleMetricsExportAutoConfiguration.class))
+		.withPropertyValues("management.endpoints.web.exposure.include=timers",
+				"timerwatch.health.sample-interval=100ms", "timerwatch.health.window=1s");
+
+	@Test
+	void aPeriodShorterThanTheThresholdIsAHotLoop(CapturedOutput output) {
+		this.contextRunner.withUserConfiguration(SchedulingConfiguration.class)
+			.withBean(MisbehavingJobs.HotLoopJob.class)
+			.run((context) -> {
+				MisuseDescriptor finding = awaitFinding(context, MisuseType.HOT_LOOP);
+				assertThat(finding.getOrigin()).isEqualTo(MisbehavingJobs.HotLoopJob.class.getName() + "#poll");
+				assertThat(finding.getEvidence()).isEqualTo("runs every 5 ms (threshold 100 ms)");
+				assertThat(finding.getFix()).contains("milliseconds");
+				assertCountedAndLoggedOnce(context, output, MisuseType.HOT_LOOP);
+			});
+	}
+
+	@Test
+	void aRunLongerThanItsPeriodIsAnOverrun(CapturedOutput output) {
+		this.contextRunner.withUserConfiguration(SchedulingConfiguration.class)
+			.withBean(MisbehavingJobs.OverrunningJob.class)
+			.run((context) -> {
+				MisuseDescriptor finding = awaitFinding(context, MisuseType.OVERRUN);
+				assertThat(finding.getOrigin()).endsWith("OverrunningJob#export");
+				assertThat(finding.getEvidence()).matches("a run took \\d+ ms, longer than its period of 30 ms");
+				assertCountedAndLoggedOnce(context, output, MisuseType.OVERRUN);
+			});
+	}
+
+	@Test
+	void aScheduledMethodFailingRunAfterRunIsARepeatedFailure(CapturedOutput output) {
+		this.contextRunner.withUserConfiguration(SchedulingConfiguration.class)
+			.withBean(MisbehavingJobs.FailingJob.class)
+			.run((context) -> {
+				MisuseDescriptor finding = awaitFinding(context, MisuseType.REPEATED_FAILURE);
+				assertThat(finding.getOrigin()).endsWith("FailingJob#sync");
+				assertThat(finding.getEvidence()).contains("runs in a row failed")
+					.contains("IllegalStateException: remote system down");
+				assertCountedAndLoggedOnce(context, output, MisuseType.REPEATED_FAILURE);
+			});
+	}
+
+	@Test
+	void aPeriodicTaskStoppedByItsExceptionIsASilentDeath(CapturedOutput output) {
+		this.contextRunner.withBean("pollExecutor", ScheduledThreadPoolExecutor.class,
+				() -> new ScheduledThreadPoolExecutor(1))
+			.run((context) -> {
+				new MisbehavingJobs.Poller().startFragilePolling(context.getBean(ScheduledThreadPoolExecutor.class));
+				MisuseDescriptor finding = awaitFinding(context, MisuseType.SILENT_DEATH);
+				assertThat(finding.getOrigin()).contains("MisbehavingJobs$Poller.startFragilePolling");
+				assertThat(finding.getScheduler()).isEqualTo("pollExecutor");
+				assertThat(finding.getEvidence()).contains("IllegalStateException: connection reset");
+				assertCountedAndLoggedOnce(context, output, MisuseType.SILENT_DEATH);
+				context.getBean(ScheduledThreadPoolExecutor.class).shutdownNow();
+			});
+	}
+
+	@Test
+	void aScheduledMethodOnAPrototypeBeanIsReportedAtStartup(CapturedOutput output) {
+		this.contextRunner.withUserConfiguration(SchedulingConfiguration.class, PrototypeConfiguration.class)
+			.run((context) -> {
+				context.getBean(MisbehavingJobs.PrototypeJob.class);
+				context.getBean(MisbehavingJobs.PrototypeJob.class);
+				MisuseDescriptor finding = awaitFinding(context, MisuseType.NON_SINGLETON);
+				assertThat(finding.getOrigin()).endsWith("PrototypeJob#refresh");
+				assertThat(finding.getEvidence()).contains("scope 'prototype'");
+				assertCountedAndLoggedOnce(context, output, MisuseType.NON_SINGLETON);
+			});
+	}
+
+	@Test
+	void wellBehavedJobsRunPastEveryThresholdWithoutAFinding() {
+		this.contextRunner.withUserConfiguration(SchedulingConfiguration.class)
+			.withBean(MisbehavingJobs.WellBehavedJobs.class)
+			.withBean("pollExecutor", ScheduledThreadPoolExecutor.class, () -> new ScheduledThreadPoolExecutor(1))
+			.run((context) -> {
+				new MisbehavingJobs.Poller().startCarefulPolling(context.getBean(ScheduledThreadPoolExecutor.class));
+				MisuseDetector detector = context.getBean(MisuseDetector.class);
+				// Long enough for several runs of every job, several detector checks, and the
+				// cron job to fire at least twice.
+				Thread.sleep(2_500);
+				detector.check();
+				assertThat(detector.findings()).isEmpty();
+				assertThat(context.getBean(TimersEndpoint.class).timers(null, null).getMisuses()).isEmpty();
+				assertThat(context.getBean(MeterRegistry.class).get("timers.misuse").functionCounters())
+					.allSatisfy((counter) -> assertThat(counter.count()).isZero());
+				context.getBean(ScheduledThreadPoolExecutor.class).shutdownNow();
+			});
+	}
+
+	private static MisuseDescriptor awaitFinding(AssertableApplicationContext context, MisuseType type) {
+		TimersEndpoint endpoint = context.getBean(TimersEndpoint.class);
+		return await().atMost(Duration.ofSeconds(10))
+			.until(() -> endpoint.timers(null, null)
+				.getMisuses()
+				.stream()
+				.filter((misuse) -> misuse.getType().equals(type.tag()))
+				.findFirst(), java.util.Optional::isPresent)
+			.orElseThrow();
+	}
+
+	private static void assertCountedAndLoggedOnce(AssertableApplicationContext context, CapturedOutput output,
+			MisuseType type) throws InterruptedException {
+		Thread.sleep(300);
+		List<Misuse> findings = context.getBean(MisuseDetector.class)
+			.findings()
+			.stream()
+			.filter((misuse) -> misuse.type() == type)
+			.toList();
+		assertThat(findings).hasSize(1);
+		assertThat(context.getBean(MeterRegistry.class).get("timers.misuse").tag("type", type.tag()).functionCounter().count())
+			.isEqualTo(1.0);
+		assertThat(output.toString().split("TIMER MISUSE: " + type.tag(), -1)).hasSize(2);
+		if (!findings.get(0).originId().isEmpty()) {
+			assertThat(context.getBean(TimersEndpoint.class).timers(null, null).getOrigins())
+				.filteredOn((origin) -> origin.getId().equals(findings.get(0).originId()))
+				.singleElement()
+				.satisfies((origin) -> assertThat(origin.getMisuses()).contains(type.tag()));
+		}
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableScheduling
+	static class SchedulingConfiguration {
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class PrototypeConfiguration {
+
+		@Bean
+		@Scope(ConfigurableBeanFactory.SCOPE_PROTOTYPE)
+		MisbehavingJobs.PrototypeJob prototypeJob() {
+			return new MisbehavingJobs.PrototypeJob();
+		}
+
+	}
+
+}
