@@ -103,7 +103,8 @@ class TimersWebIntegrationTests {
 				.contains("timers_pending_tasks{origin=\"" + LEAK_ORIGIN + "\",scheduler=\"taskScheduler\"}")
 				.contains("timers_scheduled_tasks_total{origin=\"" + LEAK_ORIGIN + "\",scheduler=\"taskScheduler\"}")
 				.contains("timers_retained_cancelled_tasks{scheduler=\"taskScheduler\"}")
-				.contains("timers_execution_seconds_count{origin=\"" + LEAK_ORIGIN + "\",scheduler=\"taskScheduler\"}");
+				.contains("timers_execution_seconds_count{origin=\"" + LEAK_ORIGIN + "\",scheduler=\"taskScheduler\"}")
+				.contains("timers_misuse_findings_total{type=\"hot-loop\"} 0.0");
 		});
 	}
 
