@@ -13,6 +13,7 @@ import dev.timerwatch.metrics.TimersMetrics;
 import dev.timerwatch.tracking.CallSiteLocator;
 import dev.timerwatch.tracking.TimerRegistry;
 import dev.timerwatch.trend.LeakDetector;
+import dev.timerwatch.trend.OriginVerdict;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
@@ -58,7 +59,8 @@ public final class TimerwatchAutoConfiguration {
 	MisuseDetector timersMisuseDetector(TimerRegistry registry, TimerwatchProperties properties) {
 		TimerwatchProperties.Misuse misuse = properties.getMisuse();
 		MisuseDetector detector = new MisuseDetector(registry, misuse.getHotLoopThreshold(),
-				misuse.getRepeatedFailures(), System::currentTimeMillis);
+				misuse.getRepeatedFailures(), misuse.getStarvationThreshold(), misuse.getStuckThreshold(),
+				System::currentTimeMillis);
 		detector.onNewFinding((Misuse finding) -> logger.warn(finding.message()));
 		registry.addObserver(detector);
 		return detector;
@@ -70,8 +72,9 @@ public final class TimerwatchAutoConfiguration {
 			ObjectProvider<TimersMetrics> metrics) {
 		// Resolved here, not on the sampler thread, which must never create beans.
 		TimersMetrics meters = metrics.getIfAvailable();
-		List<Runnable> afterSample = (meters != null) ? List.of(misuse::check, meters::refresh)
-				: List.of(misuse::check);
+		Runnable checkMisuse = () -> misuse
+			.check(detector.report().leaking().stream().map(OriginVerdict::origin).toList());
+		List<Runnable> afterSample = (meters != null) ? List.of(checkMisuse, meters::refresh) : List.of(checkMisuse);
 		return new TimersSampler(detector, properties.getHealth().getSampleInterval(), afterSample);
 	}
 

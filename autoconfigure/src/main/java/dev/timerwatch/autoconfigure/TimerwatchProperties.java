@@ -217,7 +217,29 @@ public class TimerwatchProperties {
 		 */
 		private final int repeatedFailures;
 
-		public Misuse(@DefaultValue("100ms") Duration hotLoopThreshold, @DefaultValue("3") int repeatedFailures) {
+		/**
+		 * How late against its planned time a run may start before it is reported as starved.
+		 */
+		private final Duration starvationThreshold;
+
+		/**
+		 * How long a run of a periodic task must have run, and at least five periods, before it is
+		 * reported as stuck.
+		 */
+		private final Duration stuckThreshold;
+
+		public Misuse(@DefaultValue("100ms") Duration hotLoopThreshold, @DefaultValue("3") int repeatedFailures,
+				@DefaultValue("1s") Duration starvationThreshold, @DefaultValue("10s") Duration stuckThreshold) {
+			if (starvationThreshold.isZero() || starvationThreshold.isNegative()) {
+				throw new IllegalArgumentException(
+						"timerwatch.misuse.starvation-threshold must be positive, was " + starvationThreshold);
+			}
+			if (stuckThreshold.isZero() || stuckThreshold.isNegative()) {
+				throw new IllegalArgumentException(
+						"timerwatch.misuse.stuck-threshold must be positive, was " + stuckThreshold);
+			}
+			this.starvationThreshold = starvationThreshold;
+			this.stuckThreshold = stuckThreshold;
 			if (hotLoopThreshold.isNegative()) {
 				throw new IllegalArgumentException(
 						"timerwatch.misuse.hot-loop-threshold must not be negative, was " + hotLoopThreshold);
@@ -236,6 +258,14 @@ public class TimerwatchProperties {
 
 		public int getRepeatedFailures() {
 			return this.repeatedFailures;
+		}
+
+		public Duration getStarvationThreshold() {
+			return this.starvationThreshold;
+		}
+
+		public Duration getStuckThreshold() {
+			return this.stuckThreshold;
 		}
 
 	}

@@ -109,13 +109,57 @@ class MisuseDetectionTests {
 				MisuseDescriptor finding = awaitFinding(context, MisuseType.NON_SINGLETON);
 				assertThat(finding.getOrigin()).endsWith("PrototypeJob#refresh");
 				assertThat(finding.getEvidence()).contains("scope 'prototype'");
+				await().untilAsserted(() -> assertThat(awaitFinding(context, MisuseType.NON_SINGLETON).getEvidence())
+					.endsWith("; 2 instances scheduled it so far"));
 				assertCountedAndLoggedOnce(context, output, MisuseType.NON_SINGLETON);
 			});
 	}
 
 	@Test
+	void runsStartingLateBehindALongRunAreStarvedAndTheHogIsNamed(CapturedOutput output) {
+		this.contextRunner.withPropertyValues("timerwatch.misuse.starvation-threshold=200ms")
+			.withUserConfiguration(SchedulingConfiguration.class)
+			.withBean(MisbehavingJobs.HogAndVictim.class)
+			.run((context) -> {
+				MisuseDescriptor finding = awaitFinding(context, MisuseType.STARVATION);
+				assertThat(finding.getOrigin()).endsWith("HogAndVictim#victim");
+				assertThat(finding.getEvidence()).matches("a run started \\d+ ms late, after .*HogAndVictim#hog "
+						+ "held a thread for \\d+ ms");
+				assertCountedAndLoggedOnce(context, output, MisuseType.STARVATION);
+			});
+	}
+
+	@Test
+	void aRunThatDoesNotReturnForSeveralPeriodsIsStuck(CapturedOutput output) {
+		this.contextRunner.withPropertyValues("timerwatch.misuse.stuck-threshold=300ms")
+			.withUserConfiguration(SchedulingConfiguration.class)
+			.withBean(MisbehavingJobs.StuckJob.class)
+			.run((context) -> {
+				MisuseDescriptor finding = awaitFinding(context, MisuseType.STUCK);
+				assertThat(finding.getOrigin()).endsWith("StuckJob#fetch");
+				assertThat(finding.getEvidence()).matches("a run has not returned after \\d+ ms, \\d+ periods of 50 ms");
+				assertCountedAndLoggedOnce(context, output, MisuseType.STUCK);
+			});
+	}
+
+	@Test
+	void aPeriodicTaskSchedulingNewTasksOnEachRunIsFoundAndNamesTheParent(CapturedOutput output) {
+		this.contextRunner.withUserConfiguration(SchedulingConfiguration.class, SchedulesPerRunConfiguration.class)
+			.run((context) -> {
+				MisuseDescriptor finding = awaitFinding(context, MisuseType.SCHEDULES_PER_RUN);
+				assertThat(finding.getOrigin()).endsWith("SchedulesPerRunJob#tick");
+				assertThat(finding.getEvidence()).contains("its runs schedule tasks at ")
+					.contains("SchedulesPerRunJob.tick(MisbehavingJobs.java:")
+					.contains("that stay pending");
+				assertCountedAndLoggedOnce(context, output, MisuseType.SCHEDULES_PER_RUN);
+			});
+	}
+
+	@Test
 	void wellBehavedJobsRunPastEveryThresholdWithoutAFinding() {
-		this.contextRunner.withUserConfiguration(SchedulingConfiguration.class)
+		this.contextRunner
+			.withPropertyValues("timerwatch.misuse.starvation-threshold=200ms", "timerwatch.misuse.stuck-threshold=300ms")
+			.withUserConfiguration(SchedulingConfiguration.class)
 			.withBean(MisbehavingJobs.WellBehavedJobs.class)
 			.withBean("pollExecutor", ScheduledThreadPoolExecutor.class, () -> new ScheduledThreadPoolExecutor(1))
 			.run((context) -> {
@@ -167,6 +211,16 @@ class MisuseDetectionTests {
 	@Configuration(proxyBeanMethods = false)
 	@EnableScheduling
 	static class SchedulingConfiguration {
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class SchedulesPerRunConfiguration {
+
+		@Bean
+		MisbehavingJobs.SchedulesPerRunJob schedulesPerRunJob(org.springframework.scheduling.TaskScheduler scheduler) {
+			return new MisbehavingJobs.SchedulesPerRunJob(scheduler);
+		}
 
 	}
 

@@ -31,7 +31,17 @@ public final class MisuseDetector implements TaskObserver {
 
 	private final LongSupplier clock;
 
+	private final long starvationNanos;
+
+	private final long stuckMinNanos;
+
 	private final Map<String, Misuse> findings = new ConcurrentHashMap<>();
+
+	// The run each thread is in, for stuck runs; and each scheduler's last long run, to name
+	// the hog when another run starts late.
+	private final Map<Thread, Run> running = new ConcurrentHashMap<>();
+
+	private final Map<String, Run> lastLongRuns = new ConcurrentHashMap<>();
 
 	private volatile Consumer<Misuse> onNewFinding = (misuse) -> {
 	};
@@ -44,10 +54,40 @@ public final class MisuseDetector implements TaskObserver {
 	 * @param clock epoch milliseconds
 	 */
 	public MisuseDetector(TimerRegistry registry, Duration hotLoopThreshold, int repeatedFailures, LongSupplier clock) {
+		this(registry, hotLoopThreshold, repeatedFailures, Duration.ofSeconds(1), Duration.ofSeconds(1), clock);
+	}
+
+	/**
+	 * Create a detector.
+	 * @param registry the registry whose origins to check
+	 * @param hotLoopThreshold periods below this are hot loops
+	 * @param repeatedFailures how many failed runs in a row are a repeated failure
+	 * @param starvationThreshold runs starting later than this against their plan are starved
+	 * @param stuckThreshold the least time a periodic run must take to be stuck (at least five
+	 * periods in any case)
+	 * @param clock epoch milliseconds
+	 */
+	public MisuseDetector(TimerRegistry registry, Duration hotLoopThreshold, int repeatedFailures,
+			Duration starvationThreshold, Duration stuckThreshold, LongSupplier clock) {
 		this.registry = registry;
 		this.hotLoopNanos = hotLoopThreshold.toNanos();
 		this.repeatedFailures = repeatedFailures;
+		this.starvationNanos = starvationThreshold.toNanos();
+		this.stuckMinNanos = stuckThreshold.toNanos();
 		this.clock = clock;
+	}
+
+	@Override
+	public void runStarted(OriginStats origin, long lagNanos) {
+		this.running.put(Thread.currentThread(), new Run(origin, System.nanoTime(), 0));
+		if (lagNanos > this.starvationNanos) {
+			Run hog = this.lastLongRuns.get(origin.schedulerName());
+			String evidence = "a run started " + millis(lagNanos) + " late"
+					+ ((hog != null && hog.origin() != origin)
+							? ", after " + hog.origin().origin().describe() + " held a thread for " + millis(hog.nanos())
+							: "");
+			report(MisuseType.STARVATION, origin, evidence);
+		}
 	}
 
 	/**
@@ -60,6 +100,10 @@ public final class MisuseDetector implements TaskObserver {
 
 	@Override
 	public void runFinished(OriginStats origin, long durationNanos, @Nullable Throwable failure) {
+		this.running.remove(Thread.currentThread());
+		if (durationNanos > this.starvationNanos) {
+			this.lastLongRuns.put(origin.schedulerName(), new Run(origin, 0, durationNanos));
+		}
 		long period = origin.periodNanos();
 		if (period > 0 && durationNanos > period) {
 			report(MisuseType.OVERRUN, origin, String.format(Locale.ROOT, "a run took %s, longer than its period of %s",
@@ -71,6 +115,32 @@ public final class MisuseDetector implements TaskObserver {
 	 * Check every origin for the misuses that are a matter of state, not of one run.
 	 */
 	public void check() {
+		check(List.of());
+	}
+
+	/**
+	 * Check every origin for the misuses that are a matter of state, not of one run.
+	 * @param leaking the origins whose pending count keeps growing, to find periodic tasks
+	 * that schedule new tasks on each run
+	 */
+	public void check(List<OriginStats> leaking) {
+		long now = System.nanoTime();
+		for (Run run : this.running.values()) {
+			long period = run.origin().periodNanos();
+			long limit = Math.max(this.stuckMinNanos, 5 * period);
+			if (period > 0 && now - run.startNanos() > limit) {
+				report(MisuseType.STUCK, run.origin(), "a run has not returned after " + millis(now - run.startNanos())
+						+ ", " + ((now - run.startNanos()) / period) + " periods of " + millis(period));
+			}
+		}
+		for (OriginStats child : leaking) {
+			OriginStats parent = periodicParentOf(child);
+			if (parent != null) {
+				report(MisuseType.SCHEDULES_PER_RUN, parent, "its runs schedule tasks at " + child.origin().describe()
+						+ " that stay pending (" + child.pending() + " now)");
+			}
+		}
+		countInstancesOfNonSingletons();
 		for (OriginStats origin : this.registry.origins()) {
 			boolean periodic = origin.kinds().stream().anyMatch(TaskKind::isPeriodic);
 			long period = origin.periodNanos();
@@ -87,6 +157,46 @@ public final class MisuseDetector implements TaskObserver {
 						+ " runs in a row failed, the last with " + origin.lastFailure());
 			}
 		}
+	}
+
+	// Each instance of a non-singleton bean schedules its @Scheduled methods once more.
+	private void countInstancesOfNonSingletons() {
+		this.findings.replaceAll((key, misuse) -> {
+			if (misuse.type() != MisuseType.NON_SINGLETON) {
+				return misuse;
+			}
+			long instances = this.registry.origins()
+				.stream()
+				.filter((origin) -> origin.origin().describe().equals(misuse.origin()))
+				.mapToLong(OriginStats::scheduled)
+				.sum();
+			String base = misuse.evidence().replaceFirst("; \\d+ instances? scheduled it so far$", "");
+			return new Misuse(misuse.type(), misuse.originId(), misuse.origin(), misuse.scheduler(),
+					base + "; " + instances + ((instances == 1) ? " instance" : " instances") + " scheduled it so far",
+					misuse.detectedAtMillis());
+		});
+	}
+
+	/**
+	 * The periodic origin whose run created the first task of the given origin: a frame of the
+	 * creating stack is the scheduled method itself, or a lambda written in the method that
+	 * scheduled the periodic task.
+	 */
+	private @Nullable OriginStats periodicParentOf(OriginStats child) {
+		for (OriginStats candidate : this.registry.origins()) {
+			if (candidate == child || candidate.kinds().stream().noneMatch(TaskKind::isPeriodic)) {
+				continue;
+			}
+			String className = candidate.origin().getClassName();
+			String method = candidate.origin().getMethodName();
+			for (StackTraceElement frame : child.creationStack()) {
+				if (frame.getClassName().equals(className) && (candidate.origin().isScheduledMethod()
+						? frame.getMethodName().equals(method) : frame.getMethodName().startsWith("lambda$" + method + "$"))) {
+					return candidate;
+				}
+			}
+		}
+		return null;
 	}
 
 	/**
@@ -125,6 +235,9 @@ public final class MisuseDetector implements TaskObserver {
 		List<Misuse> result = new ArrayList<>(this.findings.values());
 		result.sort(Comparator.comparingLong(Misuse::detectedAtMillis).thenComparing(Misuse::origin));
 		return result;
+	}
+
+	private record Run(OriginStats origin, long startNanos, long nanos) {
 	}
 
 	private static String millis(long nanos) {

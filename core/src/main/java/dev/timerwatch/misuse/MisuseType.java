@@ -17,6 +17,16 @@ public enum MisuseType {
 	/** A scheduled method that fails run after run, which Spring only logs. */
 	REPEATED_FAILURE("fix the failing run, or alert on it: Spring logs each failure and runs the method again"),
 
+	/** Runs start late against their planned time, because other runs hold the scheduler's threads. */
+	STARVATION("give the scheduler more threads (spring.task.scheduling.pool.size defaults to 1), or move "
+			+ "the long task to an executor of its own"),
+
+	/** A run that has not returned after several periods. */
+	STUCK("look for a blocking call without a timeout in the run (a thread dump shows where it waits)"),
+
+	/** A periodic task that schedules new tasks on each run, which stay pending. */
+	SCHEDULES_PER_RUN("schedule one task and reuse it, or cancel the previous one before scheduling the next"),
+
 	/** @Scheduled on a bean that is not a singleton: each instance adds tasks that never stop. */
 	NON_SINGLETON("make the bean a singleton, or schedule from a singleton: Spring keeps each instance's "
 			+ "tasks until the context closes");

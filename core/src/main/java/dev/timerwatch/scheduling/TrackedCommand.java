@@ -25,6 +25,12 @@ public final class TrackedCommand<V> extends TrackedTask implements Runnable, Ca
 
 	private final boolean stopsOnFailure;
 
+	// When the next run is due, for the lag of periodic runs; -1 if unknown. Runs of one task
+	// never overlap on a TaskScheduler, and its queue orders them, so plain fields suffice.
+	private long plannedNanos = -1;
+
+	private long periodNanos = -1;
+
 	private TrackedCommand(@Nullable Runnable runnable, @Nullable Callable<V> callable, PendingBucket bucket,
 			TaskKind kind, boolean stopsOnFailure) {
 		super(bucket, kind);
@@ -44,6 +50,25 @@ public final class TrackedCommand<V> extends TrackedTask implements Runnable, Ca
 	public static TrackedCommand<Void> of(Runnable runnable, PendingBucket bucket, TaskKind kind,
 			boolean stopsOnFailure) {
 		return new TrackedCommand<>(runnable, null, bucket, kind, stopsOnFailure);
+	}
+
+	/**
+	 * Wrap a fixed-rate or fixed-delay runnable whose first run is due at a known time, so that
+	 * each run's lag is known.
+	 * @param runnable the user's task
+	 * @param bucket from the tracker's {@code admit}
+	 * @param kind {@code FIXED_RATE} or {@code FIXED_DELAY}
+	 * @param stopsOnFailure whether a periodic task that throws never runs again
+	 * @param firstRunNanos when the first run is due, in {@link System#nanoTime()}
+	 * @param periodNanos the period or delay
+	 * @return the tracked command
+	 */
+	public static TrackedCommand<Void> periodic(Runnable runnable, PendingBucket bucket, TaskKind kind,
+			boolean stopsOnFailure, long firstRunNanos, long periodNanos) {
+		TrackedCommand<Void> command = new TrackedCommand<>(runnable, null, bucket, kind, stopsOnFailure);
+		command.plannedNanos = firstRunNanos;
+		command.periodNanos = periodNanos;
+		return command;
 	}
 
 	/**
@@ -105,7 +130,8 @@ public final class TrackedCommand<V> extends TrackedTask implements Runnable, Ca
 			}
 			TaskObserver observer = origin().scheduler().registry().observer();
 			if (observer != TaskObserver.NONE) {
-				Observers.runStarted(observer, origin(), -1);
+				long lag = (this.plannedNanos >= 0) ? System.nanoTime() - this.plannedNanos : -1;
+				Observers.runStarted(observer, origin(), lag);
 			}
 			return observer;
 		}
@@ -123,6 +149,10 @@ public final class TrackedCommand<V> extends TrackedTask implements Runnable, Ca
 			}
 			else {
 				outcome = (failure != null) ? Outcome.FAILED : Outcome.COMPLETED;
+			}
+			if (this.plannedNanos >= 0 && outcome == Outcome.RESCHEDULED) {
+				this.plannedNanos = (kind() == TaskKind.FIXED_RATE) ? this.plannedNanos + this.periodNanos
+						: System.nanoTime() + this.periodNanos;
 			}
 			runEnded(outcome, failure);
 			if (observer != TaskObserver.NONE) {

@@ -2,6 +2,8 @@ package dev.timerwatch.autoconfigure.scheduling;
 
 import java.lang.reflect.Method;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -47,7 +49,7 @@ final class TaskSchedulerTrackingInterceptor implements MethodInterceptor {
 		if (kind == null || arguments[0] == null) {
 			return invocation.proceed();
 		}
-		TrackedCommand<?> tracked = track(arguments[0], kind, periodNanos(kind, arguments));
+		TrackedCommand<?> tracked = track(arguments[0], kind, periodNanos(kind, arguments), firstRunNanos(arguments));
 		if (tracked == null) {
 			return invocation.proceed();
 		}
@@ -63,7 +65,7 @@ final class TaskSchedulerTrackingInterceptor implements MethodInterceptor {
 		return trackedResult(result, tracked);
 	}
 
-	private @Nullable TrackedCommand<?> track(Object task, TaskKind kind, long periodNanos) {
+	private @Nullable TrackedCommand<?> track(Object task, TaskKind kind, long periodNanos, long firstRunNanos) {
 		try {
 			TaskOrigin method = this.scheduledMethods.originOf(task);
 			PendingBucket bucket;
@@ -77,7 +79,8 @@ final class TaskSchedulerTrackingInterceptor implements MethodInterceptor {
 			}
 			if (task instanceof Runnable runnable) {
 				// Spring's schedulers log a periodic task's failure and run it again.
-				return TrackedCommand.of(runnable, bucket, kind, false);
+				return (periodNanos > 0) ? TrackedCommand.periodic(runnable, bucket, kind, false, firstRunNanos, periodNanos)
+						: TrackedCommand.of(runnable, bucket, kind, false);
 			}
 			return TrackedCommand.of((Callable<?>) task, bucket);
 		}
@@ -115,6 +118,19 @@ final class TaskSchedulerTrackingInterceptor implements MethodInterceptor {
 			return TimeUnit.MILLISECONDS.toNanos(millis);
 		}
 		return -1;
+	}
+
+	// A start time, when given, is the second argument; without one the first run is due now.
+	private static long firstRunNanos(Object[] arguments) {
+		long now = System.nanoTime();
+		Object start = (arguments.length > 2) ? arguments[1] : null;
+		if (start instanceof Instant instant) {
+			return now + Duration.between(Instant.now(), instant).toNanos();
+		}
+		if (start instanceof Date date) {
+			return now + Duration.between(Instant.now(), date.toInstant()).toNanos();
+		}
+		return now;
 	}
 
 	private static @Nullable TaskKind kindOf(Method method) {
