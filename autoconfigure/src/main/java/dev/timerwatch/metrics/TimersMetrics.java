@@ -2,7 +2,6 @@ package dev.timerwatch.metrics;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -231,17 +230,6 @@ public class TimersMetrics implements MeterBinder, TaskObserver {
 	}
 
 	private record RunTimers(Timer lag, Timer execution) {
-	}
-
-	/**
-	 * For tests: the origin tag each origin was given.
-	 * @return origin tags by origin description
-	 */
-	Map<String, String> originTags() {
-		Map<String, String> result = new HashMap<>();
-		this.schedulers.values()
-			.forEach((meters) -> meters.originTags.forEach((origin, tag) -> result.put(origin.origin().describe(), tag)));
-		return result;
 	}
 
 }

@@ -116,8 +116,4 @@ class TimersEndpointTests {
 		return new TimersEndpoint(this.registry, this.detector, show, Set.of(), List::of, this.clock::get);
 	}
 
-	static List<String> ids(TimersDescriptor timers) {
-		return timers.getOrigins().stream().map(OriginDescriptor::getId).toList();
-	}
-
 }

@@ -60,7 +60,7 @@ public class RunObservationBenchmark {
 
 	private static Runnable command(SchedulerTracker scheduler, Runnable work) {
 		TaskOrigin origin = TaskOrigin.scheduledMethod("com.example.ReportJob", "generate");
-		return TrackedCommand.of(work, scheduler.admitPeriodic(origin, TaskKind.FIXED_RATE, 1_000_000_000L),
+		return TrackedCommand.of(work, scheduler.admit(origin, TaskKind.FIXED_RATE, 1_000_000_000L),
 				TaskKind.FIXED_RATE, false);
 	}
 

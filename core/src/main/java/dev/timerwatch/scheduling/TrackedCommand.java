@@ -3,6 +3,7 @@ package dev.timerwatch.scheduling;
 import java.util.concurrent.Callable;
 
 import dev.timerwatch.tracking.PendingBucket;
+import dev.timerwatch.tracking.SchedulerTracker;
 import dev.timerwatch.tracking.TaskKind;
 import dev.timerwatch.tracking.TaskObserver;
 import dev.timerwatch.tracking.TrackedTask;
@@ -50,6 +51,44 @@ public final class TrackedCommand<V> extends TrackedTask implements Runnable, Ca
 	public static TrackedCommand<Void> of(Runnable runnable, PendingBucket bucket, TaskKind kind,
 			boolean stopsOnFailure) {
 		return new TrackedCommand<>(runnable, null, bucket, kind, stopsOnFailure);
+	}
+
+	/**
+	 * Count a runnable with its scheduler and wrap it, for decorators that hand the wrapper to
+	 * the executor in place of the user's task.
+	 * @param tracker the scheduler's tracker
+	 * @param runnable the user's task
+	 * @param kind how it is scheduled
+	 * @param periodNanos its period or fixed delay, or -1 if it is not periodic
+	 * @return the tracked command, or {@code null} if tracking failed (reported to
+	 * {@link TrackingFailures}), in which case the caller schedules the user's task as it is
+	 */
+	public static @Nullable TrackedCommand<Void> admit(SchedulerTracker tracker, Runnable runnable, TaskKind kind,
+			long periodNanos) {
+		try {
+			return of(runnable, tracker.admit(runnable, kind, periodNanos), kind, true);
+		}
+		catch (Throwable ex) {
+			TrackingFailures.report(ex);
+			return null;
+		}
+	}
+
+	/**
+	 * Count a callable, which runs once, with its scheduler and wrap it.
+	 * @param <V> the result type
+	 * @param tracker the scheduler's tracker
+	 * @param callable the user's task
+	 * @return the tracked command, or {@code null} if tracking failed
+	 */
+	public static <V> @Nullable TrackedCommand<V> admit(SchedulerTracker tracker, Callable<V> callable) {
+		try {
+			return of(callable, tracker.admit(callable, TaskKind.ONCE));
+		}
+		catch (Throwable ex) {
+			TrackingFailures.report(ex);
+			return null;
+		}
 	}
 
 	/**

@@ -191,36 +191,17 @@ public class TrackingScheduledExecutorService implements ScheduledExecutorServic
 	}
 
 	private @Nullable TrackedCommand<Void> track(Runnable command, TaskKind kind) {
-		Objects.requireNonNull(command, "command");
-		try {
-			return TrackedCommand.of(command, this.tracker.admit(command, kind), kind, true);
-		}
-		catch (Throwable ex) {
-			TrackingFailures.report(ex);
-			return null;
-		}
+		return trackPeriodic(command, kind, -1);
 	}
 
 	private @Nullable TrackedCommand<Void> trackPeriodic(Runnable command, TaskKind kind, long periodNanos) {
 		Objects.requireNonNull(command, "command");
-		try {
-			return TrackedCommand.of(command, this.tracker.admitPeriodic(command, kind, periodNanos), kind, true);
-		}
-		catch (Throwable ex) {
-			TrackingFailures.report(ex);
-			return null;
-		}
+		return TrackedCommand.admit(this.tracker, command, kind, periodNanos);
 	}
 
 	private <V> @Nullable TrackedCommand<V> track(Callable<V> callable) {
 		Objects.requireNonNull(callable, "callable");
-		try {
-			return TrackedCommand.of(callable, this.tracker.admit(callable, TaskKind.ONCE));
-		}
-		catch (Throwable ex) {
-			TrackingFailures.report(ex);
-			return null;
-		}
+		return TrackedCommand.admit(this.tracker, callable);
 	}
 
 	private <T> List<Callable<T>> trackAll(Collection<? extends Callable<T>> tasks) {

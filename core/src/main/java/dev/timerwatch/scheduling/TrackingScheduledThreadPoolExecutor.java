@@ -106,14 +106,14 @@ public class TrackingScheduledThreadPoolExecutor extends ScheduledThreadPoolExec
 	@Override
 	public ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
 		Objects.requireNonNull(command, "command");
-		Runnable removable = getRemoveOnCancelPolicy() ? removableCommand(command, TaskKind.ONCE) : null;
+		Runnable removable = getRemoveOnCancelPolicy() ? TrackedCommand.admit(this.tracker, command, TaskKind.ONCE, -1) : null;
 		return super.schedule((removable != null) ? removable : command, delay, unit);
 	}
 
 	@Override
 	public <V> ScheduledFuture<V> schedule(Callable<V> callable, long delay, TimeUnit unit) {
 		Objects.requireNonNull(callable, "callable");
-		Callable<V> removable = getRemoveOnCancelPolicy() ? removableCommand(callable) : null;
+		Callable<V> removable = getRemoveOnCancelPolicy() ? TrackedCommand.admit(this.tracker, callable) : null;
 		return super.schedule((removable != null) ? removable : callable, delay, unit);
 	}
 
@@ -122,7 +122,7 @@ public class TrackingScheduledThreadPoolExecutor extends ScheduledThreadPoolExec
 		Objects.requireNonNull(command, "command");
 		long periodNanos = unit.toNanos(period);
 		Runnable removable = getRemoveOnCancelPolicy()
-				? removablePeriodicCommand(command, TaskKind.FIXED_RATE, periodNanos) : null;
+				? TrackedCommand.admit(this.tracker, command, TaskKind.FIXED_RATE, periodNanos) : null;
 		return super.scheduleAtFixedRate(
 				(removable != null) ? removable : new PeriodicCommand(command, TaskKind.FIXED_RATE, periodNanos),
 				initialDelay, period, unit);
@@ -133,40 +133,10 @@ public class TrackingScheduledThreadPoolExecutor extends ScheduledThreadPoolExec
 		Objects.requireNonNull(command, "command");
 		long delayNanos = unit.toNanos(delay);
 		Runnable removable = getRemoveOnCancelPolicy()
-				? removablePeriodicCommand(command, TaskKind.FIXED_DELAY, delayNanos) : null;
+				? TrackedCommand.admit(this.tracker, command, TaskKind.FIXED_DELAY, delayNanos) : null;
 		return super.scheduleWithFixedDelay(
 				(removable != null) ? removable : new PeriodicCommand(command, TaskKind.FIXED_DELAY, delayNanos),
 				initialDelay, delay, unit);
-	}
-
-	private @Nullable TrackedCommand<Void> removableCommand(Runnable command, TaskKind kind) {
-		try {
-			return TrackedCommand.of(command, this.tracker.admit(command, kind), kind, true);
-		}
-		catch (Throwable ex) {
-			TrackingFailures.report(ex);
-			return null;
-		}
-	}
-
-	private @Nullable TrackedCommand<Void> removablePeriodicCommand(Runnable command, TaskKind kind, long periodNanos) {
-		try {
-			return TrackedCommand.of(command, this.tracker.admitPeriodic(command, kind, periodNanos), kind, true);
-		}
-		catch (Throwable ex) {
-			TrackingFailures.report(ex);
-			return null;
-		}
-	}
-
-	private <V> @Nullable TrackedCommand<V> removableCommand(Callable<V> callable) {
-		try {
-			return TrackedCommand.of(callable, this.tracker.admit(callable, TaskKind.ONCE));
-		}
-		catch (Throwable ex) {
-			TrackingFailures.report(ex);
-			return null;
-		}
 	}
 
 	@Override
@@ -175,9 +145,9 @@ public class TrackingScheduledThreadPoolExecutor extends ScheduledThreadPoolExec
 			return registerRemovable(command, task);
 		}
 		if (runnable instanceof PeriodicCommand periodic) {
-			return trackPeriodic(periodic, task);
+			return track(periodic.command, periodic.kind, periodic.periodNanos, task);
 		}
-		return track(runnable, TaskKind.ONCE, task);
+		return track(runnable, TaskKind.ONCE, -1, task);
 	}
 
 	@Override
@@ -185,7 +155,7 @@ public class TrackingScheduledThreadPoolExecutor extends ScheduledThreadPoolExec
 		if (callable instanceof TrackedCommand<?> command) {
 			return registerRemovable(command, task);
 		}
-		return track(callable, TaskKind.ONCE, task);
+		return track(callable, TaskKind.ONCE, -1, task);
 	}
 
 	private <V> RunnableScheduledFuture<V> registerRemovable(TrackedCommand<?> command,
@@ -199,20 +169,10 @@ public class TrackingScheduledThreadPoolExecutor extends ScheduledThreadPoolExec
 		return task;
 	}
 
-	private <V> RunnableScheduledFuture<V> trackPeriodic(PeriodicCommand periodic, RunnableScheduledFuture<V> task) {
+	private <V> RunnableScheduledFuture<V> track(Object command, TaskKind kind, long periodNanos,
+			RunnableScheduledFuture<V> task) {
 		try {
-			PendingBucket bucket = this.tracker.admitPeriodic(periodic.command, periodic.kind, periodic.periodNanos);
-			return new TrackedScheduledFuture<>(task, bucket, periodic.kind);
-		}
-		catch (Throwable ex) {
-			TrackingFailures.report(ex);
-			return task;
-		}
-	}
-
-	private <V> RunnableScheduledFuture<V> track(Object command, TaskKind kind, RunnableScheduledFuture<V> task) {
-		try {
-			PendingBucket bucket = this.tracker.admit(command, kind);
+			PendingBucket bucket = this.tracker.admit(command, kind, periodNanos);
 			return new TrackedScheduledFuture<>(task, bucket, kind);
 		}
 		catch (Throwable ex) {

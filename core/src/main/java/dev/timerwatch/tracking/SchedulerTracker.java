@@ -60,29 +60,32 @@ public final class SchedulerTracker {
 	}
 
 	/**
-	 * Count a new periodic task and record its period.
-	 * @param task the runnable being scheduled
+	 * Count a new task and record its period, if it has one.
+	 * @param task the runnable or callable being scheduled
 	 * @param kind how it is scheduled
-	 * @param periodNanos its period or fixed delay
+	 * @param periodNanos its period or fixed delay, or -1 if it is not periodic
 	 * @return the task's pending bucket
 	 */
-	public PendingBucket admitPeriodic(Object task, TaskKind kind, long periodNanos) {
-		OriginStats origin = originFor(task);
-		origin.notePeriod(periodNanos);
-		return origin.admit(kind);
+	public PendingBucket admit(Object task, TaskKind kind, long periodNanos) {
+		return admitTo(originFor(task), kind, periodNanos);
 	}
 
 	/**
-	 * Count a new periodic task from an origin already known, and record its period.
+	 * Count a new task from an origin already known, and record its period, if it has one.
 	 * @param origin the origin
 	 * @param kind how it is scheduled
-	 * @param periodNanos its period or fixed delay
+	 * @param periodNanos its period or fixed delay, or -1 if it is not periodic
 	 * @return the task's pending bucket
 	 */
-	public PendingBucket admitPeriodic(TaskOrigin origin, TaskKind kind, long periodNanos) {
-		OriginStats stats = originAt(origin);
-		stats.notePeriod(periodNanos);
-		return stats.admit(kind);
+	public PendingBucket admit(TaskOrigin origin, TaskKind kind, long periodNanos) {
+		return admitTo(originAt(origin), kind, periodNanos);
+	}
+
+	private static PendingBucket admitTo(OriginStats origin, TaskKind kind, long periodNanos) {
+		if (periodNanos > 0) {
+			origin.notePeriod(periodNanos);
+		}
+		return origin.admit(kind);
 	}
 
 	OriginStats originFor(Object task) {

@@ -206,10 +206,4 @@ public class SchedulerTrackingPostProcessor
 		}
 	}
 
-	Map<String, String> getUntracked() {
-		synchronized (this.untracked) {
-			return Map.copyOf(this.untracked);
-		}
-	}
-
 }

@@ -68,15 +68,8 @@ final class TaskSchedulerTrackingInterceptor implements MethodInterceptor {
 	private @Nullable TrackedCommand<?> track(Object task, TaskKind kind, long periodNanos, long firstRunNanos) {
 		try {
 			TaskOrigin method = this.scheduledMethods.originOf(task);
-			PendingBucket bucket;
-			if (method != null) {
-				bucket = (periodNanos > 0) ? this.tracker.admitPeriodic(method, kind, periodNanos)
-						: this.tracker.admit(method, kind);
-			}
-			else {
-				bucket = (periodNanos > 0) ? this.tracker.admitPeriodic(task, kind, periodNanos)
-						: this.tracker.admit(task, kind);
-			}
+			PendingBucket bucket = (method != null) ? this.tracker.admit(method, kind, periodNanos)
+					: this.tracker.admit(task, kind, periodNanos);
 			if (task instanceof Runnable runnable) {
 				// Spring's schedulers log a periodic task's failure and run it again.
 				return (periodNanos > 0) ? TrackedCommand.periodic(runnable, bucket, kind, false, firstRunNanos, periodNanos)
