@@ -1,9 +1,12 @@
 package dev.timerwatch.scheduling;
 
 import java.util.concurrent.Callable;
+import java.util.concurrent.Delayed;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 
 import dev.timerwatch.tracking.PendingBucket;
-import dev.timerwatch.tracking.SchedulerTracker;
 import dev.timerwatch.tracking.TaskKind;
 import dev.timerwatch.tracking.TaskObserver;
 import dev.timerwatch.tracking.TrackedTask;
@@ -11,114 +14,42 @@ import dev.timerwatch.tracking.TrackingFailures;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A command wrapped by a decorator that cannot see inside its executor's queue: it observes
- * each run from the inside, and its {@link TrackedFuture} observes cancellation.
+ * A user's task wrapped by a decorator that cannot see inside its scheduler's queue: it
+ * observes each run from the inside, and the scheduler's future, once known, tells it its
+ * lag and next run. Cancellation reaches it through {@link #onCancel}.
  *
- * <p>What happens after a run that threw depends on the scheduler: a JDK executor suppresses
- * every later run of the periodic task, a Spring {@code TaskScheduler} by default logs and
- * carries on. The decorator says which through {@code stopsOnFailure}.
+ * <p>Runs of one command never overlap: a scheduler runs a task's runs one after the other,
+ * and re-queues a periodic task only after the run (and so this command's bookkeeping) is over.
+ * Created only by {@link TaskAdmission}.
  */
 public final class TrackedCommand<V> extends TrackedTask implements Runnable, Callable<V> {
 
-	private final @Nullable Runnable runnable;
+	private final Object task;
 
-	private final @Nullable Callable<V> callable;
+	private final TaskAdmission admission;
 
-	private final boolean stopsOnFailure;
+	// Cheap and stable, for the sets of live commands that some decorators keep: an identity
+	// hash would be generated, and installed in the header, for every new task.
+	private final int hash = ThreadLocalRandom.current().nextInt();
 
-	// When the next run is due, for the lag of periodic runs; -1 if unknown. Runs of one task
-	// never overlap on a TaskScheduler, and its queue orders them, so plain fields suffice.
-	private long plannedNanos = -1;
+	private volatile @Nullable Future<?> future;
 
-	private long periodNanos = -1;
-
-	private TrackedCommand(@Nullable Runnable runnable, @Nullable Callable<V> callable, PendingBucket bucket,
-			TaskKind kind, boolean stopsOnFailure) {
+	TrackedCommand(Object task, PendingBucket bucket, TaskKind kind, TaskAdmission admission) {
 		super(bucket, kind);
-		this.runnable = runnable;
-		this.callable = callable;
-		this.stopsOnFailure = stopsOnFailure;
+		this.task = task;
+		this.admission = admission;
 	}
 
 	/**
-	 * Wrap a runnable.
-	 * @param runnable the user's task
-	 * @param bucket from the tracker's {@code admit}
-	 * @param kind how it is scheduled
-	 * @param stopsOnFailure whether a periodic task that throws never runs again
-	 * @return the tracked command
+	 * The scheduler's own future for this command, once it has returned it.
+	 * @param future the future
 	 */
-	public static TrackedCommand<Void> of(Runnable runnable, PendingBucket bucket, TaskKind kind,
-			boolean stopsOnFailure) {
-		return new TrackedCommand<>(runnable, null, bucket, kind, stopsOnFailure);
+	void attach(Future<?> future) {
+		this.future = future;
 	}
 
-	/**
-	 * Count a runnable with its scheduler and wrap it, for decorators that hand the wrapper to
-	 * the executor in place of the user's task.
-	 * @param tracker the scheduler's tracker
-	 * @param runnable the user's task
-	 * @param kind how it is scheduled
-	 * @param periodNanos its period or fixed delay, or -1 if it is not periodic
-	 * @return the tracked command, or {@code null} if tracking failed (reported to
-	 * {@link TrackingFailures}), in which case the caller schedules the user's task as it is
-	 */
-	public static @Nullable TrackedCommand<Void> admit(SchedulerTracker tracker, Runnable runnable, TaskKind kind,
-			long periodNanos) {
-		try {
-			return of(runnable, tracker.admit(runnable, kind, periodNanos), kind, true);
-		}
-		catch (Throwable ex) {
-			TrackingFailures.report(ex);
-			return null;
-		}
-	}
-
-	/**
-	 * Count a callable, which runs once, with its scheduler and wrap it.
-	 * @param <V> the result type
-	 * @param tracker the scheduler's tracker
-	 * @param callable the user's task
-	 * @return the tracked command, or {@code null} if tracking failed
-	 */
-	public static <V> @Nullable TrackedCommand<V> admit(SchedulerTracker tracker, Callable<V> callable) {
-		try {
-			return of(callable, tracker.admit(callable, TaskKind.ONCE));
-		}
-		catch (Throwable ex) {
-			TrackingFailures.report(ex);
-			return null;
-		}
-	}
-
-	/**
-	 * Wrap a fixed-rate or fixed-delay runnable whose first run is due at a known time, so that
-	 * each run's lag is known.
-	 * @param runnable the user's task
-	 * @param bucket from the tracker's {@code admit}
-	 * @param kind {@code FIXED_RATE} or {@code FIXED_DELAY}
-	 * @param stopsOnFailure whether a periodic task that throws never runs again
-	 * @param firstRunNanos when the first run is due, in {@link System#nanoTime()}
-	 * @param periodNanos the period or delay
-	 * @return the tracked command
-	 */
-	public static TrackedCommand<Void> periodic(Runnable runnable, PendingBucket bucket, TaskKind kind,
-			boolean stopsOnFailure, long firstRunNanos, long periodNanos) {
-		TrackedCommand<Void> command = new TrackedCommand<>(runnable, null, bucket, kind, stopsOnFailure);
-		command.plannedNanos = firstRunNanos;
-		command.periodNanos = periodNanos;
-		return command;
-	}
-
-	/**
-	 * Wrap a callable, which runs once.
-	 * @param <V> the result type
-	 * @param callable the user's task
-	 * @param bucket from the tracker's {@code admit}
-	 * @return the tracked command
-	 */
-	public static <V> TrackedCommand<V> of(Callable<V> callable, PendingBucket bucket) {
-		return new TrackedCommand<>(null, callable, bucket, TaskKind.ONCE, true);
+	@Nullable Future<?> future() {
+		return this.future;
 	}
 
 	@Override
@@ -126,85 +57,68 @@ public final class TrackedCommand<V> extends TrackedTask implements Runnable, Ca
 		try {
 			call();
 		}
-		catch (RuntimeException | Error ex) {
-			throw ex;
-		}
 		catch (Exception ex) {
-			throw new IllegalStateException(ex);
+			// A checked exception thrown sneakily (Kotlin, Lombok) reaches the scheduler as it is.
+			throw TrackedCommand.<RuntimeException>sneaky(ex);
 		}
 	}
 
 	@Override
 	@SuppressWarnings("unchecked")
 	public V call() throws Exception {
-		TaskObserver observer = beforeRun();
-		boolean tracked = observer != null;
-		long startNanos = (tracked && observer != TaskObserver.NONE) ? System.nanoTime() : 0;
+		TaskObserver observer = this.admission.observer();
+		long start = beginRun(observer);
+		if (start == UNTRACKED_RUN) {
+			return invoke();
+		}
+		V result;
 		try {
-			V result;
-			if (this.callable != null) {
-				result = this.callable.call();
-			}
-			else {
-				this.runnable.run();
-				result = null;
-			}
-			if (tracked) {
-				afterRun(observer, startNanos, null);
-			}
-			return result;
+			result = invoke();
 		}
 		catch (Throwable ex) {
-			if (tracked) {
-				afterRun(observer, startNanos, ex);
-			}
+			endRun(observer, start, ex);
 			throw ex;
 		}
+		endRun(observer, start, null);
+		return result;
 	}
 
-	private @Nullable TaskObserver beforeRun() {
-		try {
-			if (!runStarting()) {
-				return null;
-			}
-			TaskObserver observer = origin().scheduler().registry().observer();
-			if (observer != TaskObserver.NONE) {
-				long lag = (this.plannedNanos >= 0) ? System.nanoTime() - this.plannedNanos : -1;
-				Observers.runStarted(observer, origin(), lag);
-			}
-			return observer;
+	@SuppressWarnings("unchecked")
+	private V invoke() throws Exception {
+		if (this.task instanceof Callable<?> callable) {
+			return (V) callable.call();
 		}
-		catch (Throwable ex) {
-			TrackingFailures.report(ex);
-			return null;
-		}
+		((Runnable) this.task).run();
+		return null;
 	}
 
-	private void afterRun(TaskObserver observer, long startNanos, @Nullable Throwable failure) {
-		try {
-			Outcome outcome;
-			if (kind().isPeriodic() && (failure == null || !this.stopsOnFailure)) {
-				outcome = Outcome.RESCHEDULED;
-			}
-			else {
-				outcome = (failure != null) ? Outcome.FAILED : Outcome.COMPLETED;
-			}
-			if (this.plannedNanos >= 0 && outcome == Outcome.RESCHEDULED) {
-				this.plannedNanos = (kind() == TaskKind.FIXED_RATE) ? this.plannedNanos + this.periodNanos
-						: System.nanoTime() + this.periodNanos;
-			}
-			runEnded(outcome, failure);
-			if (observer != TaskObserver.NONE) {
-				Observers.runFinished(observer, origin(), System.nanoTime() - startNanos, failure);
-			}
+	@Override
+	protected Outcome settle(@Nullable Throwable failure) {
+		if (kind().isPeriodic() && (failure == null || !this.admission.stopsOnFailure())) {
+			return Outcome.RESCHEDULED;
 		}
-		catch (Throwable ex) {
-			TrackingFailures.report(ex);
-		}
+		return (failure != null) ? Outcome.FAILED : Outcome.COMPLETED;
+	}
+
+	@Override
+	protected long lagNanos() {
+		Future<?> future = this.future;
+		return (future instanceof Delayed delayed) ? -delayed.getDelay(TimeUnit.NANOSECONDS) : -1;
+	}
+
+	@Override
+	public long nextFireInMillis() {
+		Future<?> future = this.future;
+		return (future instanceof Delayed delayed) ? Math.max(0, delayed.getDelay(TimeUnit.MILLISECONDS)) : -1;
+	}
+
+	@Override
+	protected void ended() {
+		this.admission.ended(this);
 	}
 
 	/**
-	 * The future of this command was cancelled.
+	 * The command's future was cancelled successfully.
 	 */
 	public void onCancel() {
 		try {
@@ -216,7 +130,19 @@ public final class TrackedCommand<V> extends TrackedTask implements Runnable, Ca
 	}
 
 	/**
-	 * The scheduler refused the command.
+	 * The command left its scheduler without running.
+	 */
+	void onDiscard() {
+		try {
+			discarded();
+		}
+		catch (Throwable ex) {
+			TrackingFailures.report(ex);
+		}
+	}
+
+	/**
+	 * The scheduler refused the command, or threw while accepting it.
 	 */
 	public void onReject() {
 		try {
@@ -228,8 +154,23 @@ public final class TrackedCommand<V> extends TrackedTask implements Runnable, Ca
 	}
 
 	@Override
+	public int hashCode() {
+		return this.hash;
+	}
+
+	@Override
+	public boolean equals(@Nullable Object other) {
+		return this == other;
+	}
+
+	@Override
 	public String toString() {
-		return String.valueOf((this.callable != null) ? this.callable : this.runnable);
+		return String.valueOf(this.task);
+	}
+
+	@SuppressWarnings("unchecked")
+	private static <E extends Throwable> E sneaky(Throwable ex) throws E {
+		throw (E) ex;
 	}
 
 }

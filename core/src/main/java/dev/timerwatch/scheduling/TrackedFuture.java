@@ -29,6 +29,18 @@ public final class TrackedFuture<V> implements ScheduledFuture<V> {
 	}
 
 	/**
+	 * Wrap a scheduler's future, or pass {@code null} on as it is.
+	 * @param <V> the result type
+	 * @param delegate the future the scheduler returned, possibly {@code null}
+	 * @param command the command it runs
+	 * @return the tracked future, or {@code null}
+	 */
+	public static <V> @Nullable ScheduledFuture<V> of(@Nullable ScheduledFuture<V> delegate,
+			TrackedCommand<?> command) {
+		return (delegate != null) ? new TrackedFuture<>(delegate, command) : null;
+	}
+
+	/**
 	 * The scheduler's own future.
 	 * @return the wrapped future
 	 */

@@ -16,68 +16,58 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The task a {@link TrackingScheduledThreadPoolExecutor} queues and returns in place of its
- * own. The executor re-queues this object for periodic runs (through
- * {@code decorateTask}'s contract), so every run and cancellation passes through it.
+ * own. The executor re-queues this object for periodic runs (through {@code decorateTask}'s
+ * contract), so every run and cancellation passes through it. Like the JDK's own task, it
+ * holds its executor.
+ *
+ * <p>While its executor reworks its queue in bulk (see
+ * {@link TrackingScheduledThreadPoolExecutor}), the thread doing so may get different answers
+ * from {@link #getDelay}, {@link #isPeriodic} and {@link #isCancelled}; every other thread gets
+ * the JDK task's own.
  */
 final class TrackedScheduledFuture<V> extends TrackedTask implements RunnableScheduledFuture<V> {
 
-	private final RunnableScheduledFuture<V> delegate;
+	final RunnableScheduledFuture<V> delegate;
 
-	TrackedScheduledFuture(RunnableScheduledFuture<V> delegate, PendingBucket bucket, TaskKind kind) {
+	private final TrackingScheduledThreadPoolExecutor executor;
+
+	TrackedScheduledFuture(RunnableScheduledFuture<V> delegate, PendingBucket bucket, TaskKind kind,
+			TrackingScheduledThreadPoolExecutor executor) {
 		super(bucket, kind);
 		this.delegate = delegate;
+		this.executor = executor;
 	}
 
 	@Override
 	public void run() {
-		boolean tracked = false;
-		long startNanos = 0;
-		TaskObserver observer = TaskObserver.NONE;
-		try {
-			tracked = runStarting();
-			if (tracked) {
-				observer = origin().scheduler().registry().observer();
-				if (observer != TaskObserver.NONE) {
-					startNanos = System.nanoTime();
-					Observers.runStarted(observer, origin(), -this.delegate.getDelay(TimeUnit.NANOSECONDS));
-				}
-			}
-		}
-		catch (Throwable ex) {
-			TrackingFailures.report(ex);
+		TaskObserver observer = this.executor.observer();
+		long start = beginRun(observer);
+		if (start == UNTRACKED_RUN) {
+			this.delegate.run();
+			return;
 		}
 		try {
 			this.delegate.run();
 		}
 		finally {
-			if (tracked) {
-				afterRun(observer, startNanos);
-			}
+			endRun(observer, start, this.delegate.isDone() ? failureOf(this.delegate) : null);
 		}
 	}
 
-	private void afterRun(TaskObserver observer, long startNanos) {
-		try {
-			Throwable failure = null;
-			Outcome outcome;
-			if (!this.delegate.isDone()) {
-				outcome = Outcome.RESCHEDULED;
-			}
-			else if (this.delegate.isCancelled()) {
-				outcome = Outcome.CANCELLED;
-			}
-			else {
-				failure = failureOf(this.delegate);
-				outcome = (failure != null) ? Outcome.FAILED : Outcome.COMPLETED;
-			}
-			runEnded(outcome, failure);
-			if (observer != TaskObserver.NONE) {
-				Observers.runFinished(observer, origin(), System.nanoTime() - startNanos, failure);
-			}
+	@Override
+	protected Outcome settle(@Nullable Throwable failure) {
+		if (!this.delegate.isDone()) {
+			return Outcome.RESCHEDULED;
 		}
-		catch (Throwable ex) {
-			TrackingFailures.report(ex);
+		if (this.delegate.isCancelled()) {
+			return Outcome.CANCELLED;
 		}
+		return (failureOf(this.delegate) != null) ? Outcome.FAILED : Outcome.COMPLETED;
+	}
+
+	@Override
+	protected long lagNanos() {
+		return -this.delegate.getDelay(TimeUnit.NANOSECONDS);
 	}
 
 	private static @Nullable Throwable failureOf(RunnableScheduledFuture<?> done) {
@@ -97,34 +87,21 @@ final class TrackedScheduledFuture<V> extends TrackedTask implements RunnableSch
 	public boolean cancel(boolean mayInterruptIfRunning) {
 		boolean cancelled = this.delegate.cancel(mayInterruptIfRunning);
 		if (cancelled) {
-			executor().afterCancel(this);
+			this.executor.cancelled(this);
 		}
 		return cancelled;
 	}
 
-	/**
-	 * Cancel a task already taken out of the queue: it is not retained, and if it was
-	 * cancelled and retained before, it has now left the queue.
-	 */
-	void cancelOutsideQueue() {
-		if (this.delegate.cancel(false)) {
-			cancelledInQueue(false);
-		}
-		else {
-			discardedFromQueue();
-		}
-	}
-
-	void cancelledInQueue(boolean retained) {
+	void onCancel(boolean retainedInQueue) {
 		try {
-			cancelled(retained);
+			cancelled(retainedInQueue);
 		}
 		catch (Throwable ex) {
 			TrackingFailures.report(ex);
 		}
 	}
 
-	void discardedFromQueue() {
+	void onDiscard() {
 		try {
 			discarded();
 		}
@@ -133,17 +110,13 @@ final class TrackedScheduledFuture<V> extends TrackedTask implements RunnableSch
 		}
 	}
 
-	void rejectedByExecutor() {
+	void onReject() {
 		try {
 			rejected();
 		}
 		catch (Throwable ex) {
 			TrackingFailures.report(ex);
 		}
-	}
-
-	private TrackingScheduledThreadPoolExecutor executor() {
-		return (TrackingScheduledThreadPoolExecutor) origin().scheduler().scheduler();
 	}
 
 	@Override
@@ -153,15 +126,26 @@ final class TrackedScheduledFuture<V> extends TrackedTask implements RunnableSch
 
 	@Override
 	public boolean isPeriodic() {
+		if (this.executor.isReworkingOnCurrentThread() && this.executor.keepsInShutdownScan()) {
+			return false;
+		}
 		return this.delegate.isPeriodic();
 	}
 
 	@Override
 	public long getDelay(TimeUnit unit) {
-		if (executor().isDrainingOnCurrentThread()) {
+		if (this.executor.isReworkingOnCurrentThread() && this.executor.treatsAsDue()) {
 			return -1;
 		}
 		return this.delegate.getDelay(unit);
+	}
+
+	@Override
+	public boolean isCancelled() {
+		if (this.executor.isReworkingOnCurrentThread() && this.executor.keepsInShutdownScan()) {
+			return false;
+		}
+		return this.delegate.isCancelled();
 	}
 
 	@Override
@@ -173,11 +157,6 @@ final class TrackedScheduledFuture<V> extends TrackedTask implements RunnableSch
 			return this.delegate.compareTo(tracked.delegate);
 		}
 		return this.delegate.compareTo(other);
-	}
-
-	@Override
-	public boolean isCancelled() {
-		return this.delegate.isCancelled();
 	}
 
 	@Override

@@ -4,10 +4,11 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -16,9 +17,8 @@ import java.util.concurrent.TimeoutException;
 import dev.timerwatch.tracking.SchedulerProbe;
 import dev.timerwatch.tracking.SchedulerTracker;
 import dev.timerwatch.tracking.TaskKind;
+import dev.timerwatch.tracking.TaskState;
 import dev.timerwatch.tracking.TimerRegistry;
-import dev.timerwatch.tracking.TrackingFailures;
-import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link ScheduledExecutorService} decorator that records every task it passes on, for
@@ -28,13 +28,21 @@ import org.jspecify.annotations.Nullable;
  * <p>As an interface decorator it cannot see inside the executor's queue, so the futures it
  * returns wrap the executor's own, and cancelled tasks the executor still retains are not
  * counted. Like the JDK executors, it takes a periodic task that throws as never running
- * again.
+ * again. It keeps its live tasks (those the executor holds anyway) so that it can settle them
+ * when the executor drops them without a word: the periodic tasks a {@code shutdown()}
+ * cancels, the tasks {@code shutdownNow()} drains, and whatever is left when the executor
+ * terminates. It learns of termination from {@code awaitTermination}, {@code isTerminated},
+ * or the registry's maintenance, whichever comes first.
  */
 public class TrackingScheduledExecutorService implements ScheduledExecutorService {
 
 	private final ScheduledExecutorService delegate;
 
 	private final SchedulerTracker tracker;
+
+	private final TaskAdmission admission;
+
+	private final Set<TrackedCommand<?>> live = ConcurrentHashMap.newKeySet();
 
 	/**
 	 * Decorate an executor.
@@ -45,7 +53,29 @@ public class TrackingScheduledExecutorService implements ScheduledExecutorServic
 	public TrackingScheduledExecutorService(ScheduledExecutorService delegate, TimerRegistry registry, String name) {
 		this.delegate = delegate;
 		this.tracker = registry.register(name, delegate.getClass().getSimpleName());
-		this.tracker.attach(delegate, SchedulerProbe.NONE);
+		this.admission = new TaskAdmission(this.tracker, true);
+		this.admission.listen(new TaskAdmission.CommandListener() {
+
+			@Override
+			public void admitted(TrackedCommand<?> command) {
+				TrackingScheduledExecutorService.this.live.add(command);
+			}
+
+			@Override
+			public void ended(TrackedCommand<?> command) {
+				TrackingScheduledExecutorService.this.live.remove(command);
+			}
+
+		});
+		this.tracker.onClose(this::settleAll);
+		this.tracker.attach(delegate, new SchedulerProbe() {
+
+			@Override
+			public boolean isTerminated() {
+				return delegate.isTerminated();
+			}
+
+		});
 	}
 
 	/**
@@ -62,55 +92,57 @@ public class TrackingScheduledExecutorService implements ScheduledExecutorServic
 
 	@Override
 	public ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
-		TrackedCommand<Void> tracked = track(command, TaskKind.ONCE);
+		TrackedCommand<Void> tracked = admit(command, TaskKind.ONCE, -1);
 		if (tracked == null) {
 			return this.delegate.schedule(command, delay, unit);
 		}
-		return submitted(tracked, () -> this.delegate.schedule((Runnable) tracked, delay, unit));
+		return TrackedFuture.of(this.admission.submit(tracked, () -> this.delegate.schedule((Runnable) tracked, delay, unit)),
+				tracked);
 	}
 
 	@Override
 	public <V> ScheduledFuture<V> schedule(Callable<V> callable, long delay, TimeUnit unit) {
-		TrackedCommand<V> tracked = track(callable);
+		Objects.requireNonNull(callable, "callable");
+		TrackedCommand<V> tracked = this.admission.admit(callable, null);
 		if (tracked == null) {
 			return this.delegate.schedule(callable, delay, unit);
 		}
-		return submitted(tracked, () -> this.delegate.schedule((Callable<V>) tracked, delay, unit));
+		return TrackedFuture.of(this.admission.submit(tracked, () -> this.delegate.schedule((Callable<V>) tracked, delay, unit)),
+				tracked);
 	}
 
 	@Override
 	public ScheduledFuture<?> scheduleAtFixedRate(Runnable command, long initialDelay, long period, TimeUnit unit) {
-		TrackedCommand<Void> tracked = trackPeriodic(command, TaskKind.FIXED_RATE, unit.toNanos(period));
+		TrackedCommand<Void> tracked = admit(command, TaskKind.FIXED_RATE, nanos(period, unit));
 		if (tracked == null) {
 			return this.delegate.scheduleAtFixedRate(command, initialDelay, period, unit);
 		}
-		return submitted(tracked, () -> this.delegate.scheduleAtFixedRate(tracked, initialDelay, period, unit));
+		return TrackedFuture.of(this.admission.submit(tracked,
+				() -> this.delegate.scheduleAtFixedRate(tracked, initialDelay, period, unit)), tracked);
 	}
 
 	@Override
 	public ScheduledFuture<?> scheduleWithFixedDelay(Runnable command, long initialDelay, long delay,
 			TimeUnit unit) {
-		TrackedCommand<Void> tracked = trackPeriodic(command, TaskKind.FIXED_DELAY, unit.toNanos(delay));
+		TrackedCommand<Void> tracked = admit(command, TaskKind.FIXED_DELAY, nanos(delay, unit));
 		if (tracked == null) {
 			return this.delegate.scheduleWithFixedDelay(command, initialDelay, delay, unit);
 		}
-		return submitted(tracked, () -> this.delegate.scheduleWithFixedDelay(tracked, initialDelay, delay, unit));
+		return TrackedFuture.of(this.admission.submit(tracked,
+				() -> this.delegate.scheduleWithFixedDelay(tracked, initialDelay, delay, unit)), tracked);
 	}
 
 	@Override
 	public void execute(Runnable command) {
-		TrackedCommand<Void> tracked = track(command, TaskKind.ONCE);
+		TrackedCommand<Void> tracked = admit(command, TaskKind.ONCE, -1);
 		if (tracked == null) {
 			this.delegate.execute(command);
 			return;
 		}
-		try {
+		this.admission.submit(tracked, () -> {
 			this.delegate.execute(tracked);
-		}
-		catch (RejectedExecutionException ex) {
-			tracked.onReject();
-			throw ex;
-		}
+			return null;
+		});
 	}
 
 	@Override
@@ -134,35 +166,86 @@ public class TrackingScheduledExecutorService implements ScheduledExecutorServic
 
 	@Override
 	public <T> List<Future<T>> invokeAll(Collection<? extends Callable<T>> tasks) throws InterruptedException {
-		return this.delegate.invokeAll(trackAll(tasks));
+		List<Callable<T>> admitted = admitAll(tasks);
+		try {
+			return this.delegate.invokeAll(admitted);
+		}
+		finally {
+			settleUnrun(admitted);
+		}
 	}
 
 	@Override
 	public <T> List<Future<T>> invokeAll(Collection<? extends Callable<T>> tasks, long timeout, TimeUnit unit)
 			throws InterruptedException {
-		return this.delegate.invokeAll(trackAll(tasks), timeout, unit);
+		List<Callable<T>> admitted = admitAll(tasks);
+		try {
+			return this.delegate.invokeAll(admitted, timeout, unit);
+		}
+		finally {
+			settleUnrun(admitted);
+		}
 	}
 
 	@Override
 	public <T> T invokeAny(Collection<? extends Callable<T>> tasks) throws InterruptedException, ExecutionException {
-		return this.delegate.invokeAny(trackAll(tasks));
+		List<Callable<T>> admitted = admitAll(tasks);
+		try {
+			return this.delegate.invokeAny(admitted);
+		}
+		finally {
+			settleUnrun(admitted);
+		}
 	}
 
 	@Override
 	public <T> T invokeAny(Collection<? extends Callable<T>> tasks, long timeout, TimeUnit unit)
 			throws InterruptedException, ExecutionException, TimeoutException {
-		return this.delegate.invokeAny(trackAll(tasks), timeout, unit);
+		List<Callable<T>> admitted = admitAll(tasks);
+		try {
+			return this.delegate.invokeAny(admitted, timeout, unit);
+		}
+		finally {
+			settleUnrun(admitted);
+		}
+	}
+
+	// When invokeAll or invokeAny returns or throws, a task that has not started never will:
+	// it was cancelled (on a timeout, an interrupt, or another task's success) or refused.
+	private static <T> void settleUnrun(List<Callable<T>> admitted) {
+		for (Callable<T> task : admitted) {
+			if (task instanceof TrackedCommand<?> command && command.trackedState() == TaskState.PENDING) {
+				command.onDiscard();
+			}
+		}
 	}
 
 	@Override
 	public void shutdown() {
 		this.delegate.shutdown();
+		// The periodic tasks the executor cancels on shutdown are never heard of again.
+		for (TrackedCommand<?> command : this.live) {
+			Future<?> future = command.future();
+			if (future != null && future.isCancelled()) {
+				command.onCancel();
+			}
+		}
+		if (this.delegate.isTerminated()) {
+			this.tracker.close();
+		}
 	}
 
 	@Override
 	public List<Runnable> shutdownNow() {
 		List<Runnable> drained = this.delegate.shutdownNow();
-		this.tracker.close();
+		for (TrackedCommand<?> command : this.live) {
+			if (command.trackedState() == TaskState.PENDING) {
+				command.onDiscard();
+			}
+		}
+		if (this.delegate.isTerminated()) {
+			this.tracker.close();
+		}
 		return drained;
 	}
 
@@ -173,7 +256,11 @@ public class TrackingScheduledExecutorService implements ScheduledExecutorServic
 
 	@Override
 	public boolean isTerminated() {
-		return this.delegate.isTerminated();
+		boolean terminated = this.delegate.isTerminated();
+		if (terminated) {
+			this.tracker.close();
+		}
+		return terminated;
 	}
 
 	@Override
@@ -190,46 +277,31 @@ public class TrackingScheduledExecutorService implements ScheduledExecutorServic
 		return this.delegate.toString();
 	}
 
-	private @Nullable TrackedCommand<Void> track(Runnable command, TaskKind kind) {
-		return trackPeriodic(command, kind, -1);
+	// Once the executor has terminated, nothing it held will run: what is still live was dropped.
+	private void settleAll() {
+		for (TrackedCommand<?> command : this.live) {
+			command.onDiscard();
+		}
 	}
 
-	private @Nullable TrackedCommand<Void> trackPeriodic(Runnable command, TaskKind kind, long periodNanos) {
+	private TrackedCommand<Void> admit(Runnable command, TaskKind kind, long periodNanos) {
 		Objects.requireNonNull(command, "command");
-		return TrackedCommand.admit(this.tracker, command, kind, periodNanos);
+		return this.admission.admit(command, kind, periodNanos, null);
 	}
 
-	private <V> @Nullable TrackedCommand<V> track(Callable<V> callable) {
-		Objects.requireNonNull(callable, "callable");
-		return TrackedCommand.admit(this.tracker, callable);
+	private static long nanos(long duration, TimeUnit unit) {
+		Objects.requireNonNull(unit, "unit");
+		return unit.toNanos(duration);
 	}
 
-	private <T> List<Callable<T>> trackAll(Collection<? extends Callable<T>> tasks) {
+	private <T> List<Callable<T>> admitAll(Collection<? extends Callable<T>> tasks) {
 		List<Callable<T>> result = new ArrayList<>(tasks.size());
 		for (Callable<T> task : tasks) {
-			TrackedCommand<T> tracked = track(task);
+			Objects.requireNonNull(task, "task");
+			TrackedCommand<T> tracked = this.admission.admit(task, null);
 			result.add((tracked != null) ? tracked : task);
 		}
 		return result;
-	}
-
-	private <V> ScheduledFuture<V> submitted(TrackedCommand<?> tracked, Submission<V> submission) {
-		ScheduledFuture<V> future;
-		try {
-			future = submission.submit();
-		}
-		catch (RejectedExecutionException ex) {
-			tracked.onReject();
-			throw ex;
-		}
-		return new TrackedFuture<>(future, tracked);
-	}
-
-	@FunctionalInterface
-	private interface Submission<V> {
-
-		ScheduledFuture<V> submit();
-
 	}
 
 }

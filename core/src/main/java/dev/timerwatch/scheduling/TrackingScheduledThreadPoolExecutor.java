@@ -18,6 +18,7 @@ import dev.timerwatch.tracking.PendingBucket;
 import dev.timerwatch.tracking.SchedulerProbe;
 import dev.timerwatch.tracking.SchedulerTracker;
 import dev.timerwatch.tracking.TaskKind;
+import dev.timerwatch.tracking.TaskObserver;
 import dev.timerwatch.tracking.TimerRegistry;
 import dev.timerwatch.tracking.TrackingFailures;
 import org.jspecify.annotations.Nullable;
@@ -37,14 +38,32 @@ import org.jspecify.annotations.Nullable;
  * cancelled by the thousand. While the policy is on, nothing is retained to count, and tasks
  * are accepted undecorated instead (see {@link RemovableTasks}), so that cancellation keeps
  * the JDK's logarithmic removal.
+ *
+ * <p>The JDK finds a decorated task in its queue only by a linear scan, so its
+ * {@code shutdown}, {@code shutdownNow} and {@code purge}, which remove tasks one at a time,
+ * would take time quadratic in the queue's length. This executor reworks the queue in bulk
+ * instead: all at once, under the queue's own lock ({@link QueueLock}), and inside the JDK's
+ * own {@code shutdown} and {@code shutdownNow}, after their change of run state, so that any
+ * other thread sees the steps in the JDK's order.
  */
 public class TrackingScheduledThreadPoolExecutor extends ScheduledThreadPoolExecutor {
 
+	// What the thread reworking the queue is doing; other threads never see a difference.
+	private static final int DRAINING = 1;
+
+	private static final int SHUTDOWN_SCAN = 2;
+
+	private static final int SHUTDOWN_SCANNED = 3;
+
 	private final SchedulerTracker tracker;
+
+	private final TaskAdmission admission;
 
 	private final RemovableTasks removableTasks = new RemovableTasks();
 
-	private volatile @Nullable Thread drainingThread;
+	private volatile @Nullable Thread reworkingThread;
+
+	private volatile int rework;
 
 	/**
 	 * Create an executor tracked under the given name, with the JDK's default thread factory
@@ -69,6 +88,7 @@ public class TrackingScheduledThreadPoolExecutor extends ScheduledThreadPoolExec
 			RejectedExecutionHandler handler, TimerRegistry registry, String name) {
 		super(corePoolSize, threadFactory, new TrackingRejectedExecutionHandler(handler));
 		this.tracker = registry.register(name, ScheduledThreadPoolExecutor.class.getSimpleName());
+		this.admission = new TaskAdmission(this.tracker, true);
 		this.tracker.attach(this, new Probe());
 	}
 
@@ -106,37 +126,53 @@ public class TrackingScheduledThreadPoolExecutor extends ScheduledThreadPoolExec
 	@Override
 	public ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
 		Objects.requireNonNull(command, "command");
-		Runnable removable = getRemoveOnCancelPolicy() ? TrackedCommand.admit(this.tracker, command, TaskKind.ONCE, -1) : null;
-		return super.schedule((removable != null) ? removable : command, delay, unit);
+		TrackedCommand<Void> removable = removable(command, TaskKind.ONCE, -1);
+		if (removable != null) {
+			return this.admission.submit(removable, () -> super.schedule((Runnable) removable, delay, unit));
+		}
+		return super.schedule(command, delay, unit);
 	}
 
 	@Override
 	public <V> ScheduledFuture<V> schedule(Callable<V> callable, long delay, TimeUnit unit) {
 		Objects.requireNonNull(callable, "callable");
-		Callable<V> removable = getRemoveOnCancelPolicy() ? TrackedCommand.admit(this.tracker, callable) : null;
-		return super.schedule((removable != null) ? removable : callable, delay, unit);
+		TrackedCommand<V> removable = getRemoveOnCancelPolicy() ? this.admission.admit(callable, null) : null;
+		if (removable != null) {
+			return this.admission.submit(removable, () -> super.schedule((Callable<V>) removable, delay, unit));
+		}
+		return super.schedule(callable, delay, unit);
 	}
 
 	@Override
 	public ScheduledFuture<?> scheduleAtFixedRate(Runnable command, long initialDelay, long period, TimeUnit unit) {
 		Objects.requireNonNull(command, "command");
+		Objects.requireNonNull(unit, "unit");
 		long periodNanos = unit.toNanos(period);
-		Runnable removable = getRemoveOnCancelPolicy()
-				? TrackedCommand.admit(this.tracker, command, TaskKind.FIXED_RATE, periodNanos) : null;
-		return super.scheduleAtFixedRate(
-				(removable != null) ? removable : new PeriodicCommand(command, TaskKind.FIXED_RATE, periodNanos),
-				initialDelay, period, unit);
+		TrackedCommand<Void> removable = removable(command, TaskKind.FIXED_RATE, periodNanos);
+		if (removable != null) {
+			return this.admission.submit(removable,
+					() -> super.scheduleAtFixedRate(removable, initialDelay, period, unit));
+		}
+		return super.scheduleAtFixedRate(new PeriodicCommand(command, TaskKind.FIXED_RATE, periodNanos), initialDelay,
+				period, unit);
 	}
 
 	@Override
 	public ScheduledFuture<?> scheduleWithFixedDelay(Runnable command, long initialDelay, long delay, TimeUnit unit) {
 		Objects.requireNonNull(command, "command");
+		Objects.requireNonNull(unit, "unit");
 		long delayNanos = unit.toNanos(delay);
-		Runnable removable = getRemoveOnCancelPolicy()
-				? TrackedCommand.admit(this.tracker, command, TaskKind.FIXED_DELAY, delayNanos) : null;
-		return super.scheduleWithFixedDelay(
-				(removable != null) ? removable : new PeriodicCommand(command, TaskKind.FIXED_DELAY, delayNanos),
+		TrackedCommand<Void> removable = removable(command, TaskKind.FIXED_DELAY, delayNanos);
+		if (removable != null) {
+			return this.admission.submit(removable,
+					() -> super.scheduleWithFixedDelay(removable, initialDelay, delay, unit));
+		}
+		return super.scheduleWithFixedDelay(new PeriodicCommand(command, TaskKind.FIXED_DELAY, delayNanos),
 				initialDelay, delay, unit);
+	}
+
+	private @Nullable TrackedCommand<Void> removable(Runnable command, TaskKind kind, long periodNanos) {
+		return getRemoveOnCancelPolicy() ? this.admission.admit(command, kind, periodNanos, null) : null;
 	}
 
 	@Override
@@ -161,6 +197,7 @@ public class TrackingScheduledThreadPoolExecutor extends ScheduledThreadPoolExec
 	private <V> RunnableScheduledFuture<V> registerRemovable(TrackedCommand<?> command,
 			RunnableScheduledFuture<V> task) {
 		try {
+			command.attach(task);
 			this.removableTasks.register(task, command);
 		}
 		catch (Throwable ex) {
@@ -171,23 +208,22 @@ public class TrackingScheduledThreadPoolExecutor extends ScheduledThreadPoolExec
 
 	private <V> RunnableScheduledFuture<V> track(Object command, TaskKind kind, long periodNanos,
 			RunnableScheduledFuture<V> task) {
-		try {
-			PendingBucket bucket = this.tracker.admit(command, kind, periodNanos);
-			return new TrackedScheduledFuture<>(task, bucket, kind);
-		}
-		catch (Throwable ex) {
-			TrackingFailures.report(ex);
-			return task;
-		}
+		PendingBucket bucket = this.admission.bucketFor(command, kind, periodNanos);
+		return (bucket != null) ? new TrackedScheduledFuture<>(task, bucket, kind, this) : task;
 	}
 
-	void afterCancel(TrackedScheduledFuture<?> task) {
+	TaskObserver observer() {
+		return this.admission.observer();
+	}
+
+	// A decorated task's future was cancelled: the JDK would remove its own task now under the
+	// remove-on-cancel policy, and cannot find a decorated one.
+	void cancelled(TrackedScheduledFuture<?> task) {
 		boolean removeOnCancel = getRemoveOnCancelPolicy();
 		if (removeOnCancel) {
-			// The JDK's own removal looks for the undecorated task and would miss this one.
 			super.remove(task);
 		}
-		task.cancelledInQueue(!removeOnCancel);
+		task.onCancel(!removeOnCancel);
 	}
 
 	// Also called by the JDK when a task accepted under the remove-on-cancel policy is cancelled.
@@ -202,101 +238,149 @@ public class TrackingScheduledThreadPoolExecutor extends ScheduledThreadPoolExec
 
 	@Override
 	public void purge() {
-		for (Runnable task : drainQueue()) {
-			if (task instanceof Future<?> future && future.isCancelled()) {
-				discarded(task);
+		List<Runnable> dropped = new ArrayList<>();
+		QueueLock.run(getQueue(), () -> {
+			BlockingQueue<Runnable> queue = getQueue();
+			for (Runnable task : drainAll(queue)) {
+				if (task instanceof Future<?> future && isReallyCancelled(future)) {
+					dropped.add(task);
+				}
+				else {
+					queue.add(task);
+				}
 			}
-			else {
-				getQueue().add(task);
-			}
-		}
-		super.purge();
+		});
+		dropped.forEach(this::discarded);
+		// The JDK's purge ends by letting a shut-down executor terminate once its queue is empty.
+		super.remove(NOT_QUEUED);
 	}
 
 	@Override
 	public void shutdown() {
-		removeWhatShutdownDrops();
-		super.shutdown();
-		recountRetained();
+		this.reworkingThread = Thread.currentThread();
+		this.rework = SHUTDOWN_SCAN;
+		try {
+			super.shutdown();
+		}
+		finally {
+			this.reworkingThread = null;
+			this.rework = 0;
+		}
+		sweepRemovable();
 	}
 
 	@Override
 	public List<Runnable> shutdownNow() {
-		List<Runnable> drained = drainQueue();
-		drained.addAll(super.shutdownNow());
-		for (Runnable task : drained) {
-			discarded(task);
+		List<Runnable> drained;
+		this.reworkingThread = Thread.currentThread();
+		this.rework = DRAINING;
+		try {
+			drained = super.shutdownNow();
 		}
-		recountRetained();
+		finally {
+			this.reworkingThread = null;
+			this.rework = 0;
+		}
+		drained.forEach(this::discarded);
+		sweepRemovable();
 		return drained;
 	}
 
+	boolean isReworkingOnCurrentThread() {
+		return this.reworkingThread == Thread.currentThread();
+	}
+
+	boolean treatsAsDue() {
+		int rework = this.rework;
+		if (rework == SHUTDOWN_SCAN) {
+			dropWhatShutdownDrops();
+			return true;
+		}
+		return rework == DRAINING || rework == SHUTDOWN_SCANNED;
+	}
+
 	/**
-	 * Does up front, in bulk, what the JDK's shutdown would do one task at a time: take out
-	 * and cancel the periodic and delayed tasks its policies drop, and the cancelled ones.
+	 * Whether the JDK's shutdown scan is on and must keep every task: by then this executor has
+	 * already dropped, in bulk, what the scan would have dropped one task at a time.
 	 */
-	private void removeWhatShutdownDrops() {
+	boolean keepsInShutdownScan() {
+		int rework = this.rework;
+		if (rework == SHUTDOWN_SCAN) {
+			dropWhatShutdownDrops();
+			return true;
+		}
+		return rework == SHUTDOWN_SCANNED;
+	}
+
+	/**
+	 * Runs inside the JDK's shutdown, at its first look at a decorated task: takes out and
+	 * cancels what the shutdown policies drop, and the cancelled tasks, as the JDK would.
+	 */
+	private void dropWhatShutdownDrops() {
+		this.rework = SHUTDOWN_SCANNED;
 		boolean keepPeriodic = getContinueExistingPeriodicTasksAfterShutdownPolicy();
 		boolean keepDelayed = getExecuteExistingDelayedTasksAfterShutdownPolicy();
 		List<RunnableScheduledFuture<?>> dropped = new ArrayList<>();
-		for (Runnable task : drainQueue()) {
-			RunnableScheduledFuture<?> future = (RunnableScheduledFuture<?>) task;
-			boolean drop = future.isCancelled() || (future.isPeriodic() ? !keepPeriodic
-					: (!keepDelayed && future.getDelay(TimeUnit.NANOSECONDS) > 0));
-			if (drop) {
-				dropped.add(future);
+		QueueLock.run(getQueue(), () -> {
+			BlockingQueue<Runnable> queue = getQueue();
+			for (Runnable task : drainAll(queue)) {
+				RunnableScheduledFuture<?> future = real((RunnableScheduledFuture<?>) task);
+				boolean drop = future.isCancelled() || (future.isPeriodic() ? !keepPeriodic
+						: (!keepDelayed && future.getDelay(TimeUnit.NANOSECONDS) > 0));
+				if (drop) {
+					dropped.add((RunnableScheduledFuture<?>) task);
+				}
+				else {
+					queue.add(task);
+				}
 			}
-			else {
-				getQueue().add(task);
-			}
-		}
-		for (RunnableScheduledFuture<?> future : dropped) {
-			if (future instanceof TrackedScheduledFuture<?> tracked) {
-				tracked.cancelOutsideQueue();
-			}
-			else {
-				future.cancel(false);
-			}
+		});
+		for (RunnableScheduledFuture<?> task : dropped) {
+			real(task).cancel(false);
+			discarded(task);
 		}
 	}
 
 	/**
-	 * Takes every task out of the queue in O(n log n). The JDK removes tasks one by one with
-	 * {@code remove(Object)}, which finds its own tasks by index but a decorated one only by a
-	 * linear scan: shutting down or purging a queue of a million decorated tasks would take
-	 * hours. While this thread drains, decorated tasks report themselves due to it (and to no
-	 * other thread), so that a single {@code drainTo} empties the queue.
+	 * Takes every task out of the queue, on the thread that holds its lock: decorated tasks
+	 * report themselves due to this thread, so that one {@code drainTo} takes them all.
 	 */
-	private List<Runnable> drainQueue() {
-		List<Runnable> drained = new ArrayList<>();
-		BlockingQueue<Runnable> queue = getQueue();
-		this.drainingThread = Thread.currentThread();
+	private List<Runnable> drainAll(BlockingQueue<Runnable> queue) {
+		List<Runnable> drained = new ArrayList<>(queue.size());
+		Thread previousThread = this.reworkingThread;
+		int previous = this.rework;
+		this.reworkingThread = Thread.currentThread();
+		this.rework = DRAINING;
 		try {
-			for (;;) {
-				queue.drainTo(drained);
+			queue.drainTo(drained);
+			while (!queue.isEmpty()) {
+				// A task that is not ours and not due: the JDK finds its own tasks by index.
 				Runnable head = queue.peek();
-				if (head == null) {
-					break;
-				}
-				// An undecorated task (remove-on-cancel) that is not due: the JDK finds it by index.
-				if (queue.remove(head)) {
+				if (head != null && queue.remove(head)) {
 					drained.add(head);
 				}
+				queue.drainTo(drained);
 			}
 		}
 		finally {
-			this.drainingThread = null;
+			this.rework = previous;
+			this.reworkingThread = previousThread;
 		}
 		return drained;
 	}
 
-	boolean isDrainingOnCurrentThread() {
-		return this.drainingThread == Thread.currentThread();
+	private static boolean isReallyCancelled(Future<?> future) {
+		return (future instanceof TrackedScheduledFuture<?> tracked) ? tracked.delegate.isCancelled()
+				: future.isCancelled();
+	}
+
+	private static RunnableScheduledFuture<?> real(RunnableScheduledFuture<?> task) {
+		return (task instanceof TrackedScheduledFuture<?> tracked) ? tracked.delegate : task;
 	}
 
 	private void discarded(Runnable task) {
 		if (task instanceof TrackedScheduledFuture<?> tracked) {
-			tracked.discardedFromQueue();
+			tracked.onDiscard();
 			return;
 		}
 		try {
@@ -309,7 +393,7 @@ public class TrackingScheduledThreadPoolExecutor extends ScheduledThreadPoolExec
 
 	void rejected(Runnable task) {
 		if (task instanceof TrackedScheduledFuture<?> tracked) {
-			tracked.rejectedByExecutor();
+			tracked.onReject();
 			return;
 		}
 		try {
@@ -333,7 +417,7 @@ public class TrackingScheduledThreadPoolExecutor extends ScheduledThreadPoolExec
 
 	// The JDK's shutdown cancels queued tasks after taking them out of the queue, where an
 	// undecorated task cannot report it.
-	private void recountRetained() {
+	private void sweepRemovable() {
 		try {
 			this.removableTasks.sweepDone();
 		}
@@ -346,6 +430,7 @@ public class TrackingScheduledThreadPoolExecutor extends ScheduledThreadPoolExec
 	protected void terminated() {
 		super.terminated();
 		try {
+			this.removableTasks.sweepDone();
 			this.tracker.close();
 		}
 		catch (Throwable ex) {
@@ -363,6 +448,10 @@ public class TrackingScheduledThreadPoolExecutor extends ScheduledThreadPoolExec
 		RejectedExecutionHandler handler = super.getRejectedExecutionHandler();
 		return (handler instanceof TrackingRejectedExecutionHandler tracking) ? tracking.delegate : handler;
 	}
+
+	// Never in a queue: removing it only lets the executor check whether it can terminate.
+	private static final Runnable NOT_QUEUED = () -> {
+	};
 
 	private final class Probe implements SchedulerProbe {
 

@@ -1,5 +1,7 @@
 package dev.timerwatch.tracking;
 
+import java.lang.ref.WeakReference;
+
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -21,8 +23,11 @@ final class LearnedOrigin {
 
 	volatile @Nullable TaskOrigin trusted;
 
-	// The last scheduler's aggregates for the trusted origin, to skip a map lookup.
-	volatile @Nullable OriginStats lastStats;
+	// The last scheduler's aggregates for the trusted origin, to skip a map lookup. Held
+	// weakly: this object is cached on the task's class by the registry's ClassValue, and a
+	// strong path from it back to the registry would keep the registry, its schedulers and the
+	// ClassValue itself alive for as long as the class is loaded.
+	private volatile @Nullable WeakReference<OriginStats> lastStats;
 
 	private @Nullable TaskOrigin first;
 
@@ -32,6 +37,15 @@ final class LearnedOrigin {
 
 	LearnedOrigin(boolean excluded) {
 		this.excluded = excluded;
+	}
+
+	@Nullable OriginStats lastStats() {
+		WeakReference<OriginStats> reference = this.lastStats;
+		return (reference != null) ? reference.get() : null;
+	}
+
+	void remember(OriginStats stats) {
+		this.lastStats = new WeakReference<>(stats);
 	}
 
 	synchronized void observe(TaskOrigin located) {

@@ -2,6 +2,7 @@ package dev.timerwatch.tracking;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Iterator;
 import java.util.List;
@@ -9,6 +10,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
 
 import org.jspecify.annotations.Nullable;
 
@@ -17,6 +19,8 @@ import org.jspecify.annotations.Nullable;
  * task event and never by scanning tasks.
  */
 public final class OriginStats {
+
+	private static final Object[] NO_ATTACHMENTS = {};
 
 	private final SchedulerTracker scheduler;
 
@@ -28,16 +32,19 @@ public final class OriginStats {
 
 	private final List<StackTraceElement> creationStack;
 
-	// Admissions of buckets already pruned; the live buckets count the rest.
-	private final LongAdder prunedAdmitted = new LongAdder();
+	// The counts of retired buckets, folded in by the maintenance thread.
+	private final LongAdder retiredAdmitted = new LongAdder();
 
-	final LongAdder running = new LongAdder();
+	private final LongAdder retiredCompleted = new LongAdder();
 
-	final LongAdder completed = new LongAdder();
+	private final LongAdder retiredFailed = new LongAdder();
 
-	final LongAdder failed = new LongAdder();
+	private final LongAdder retiredCancelled = new LongAdder();
 
-	final LongAdder cancelled = new LongAdder();
+	// Runs counted completed or failed whose future was then cancelled after all.
+	private final LongAdder completedThenCancelled = new LongAdder();
+
+	private final LongAdder failedThenCancelled = new LongAdder();
 
 	final LongAdder runs = new LongAdder();
 
@@ -56,6 +63,11 @@ public final class OriginStats {
 
 	private volatile PendingBucket current;
 
+	private volatile boolean retired;
+
+	// Per-origin state of run observers (meters, misuse checks), found without a map lookup.
+	private volatile Object[] attachments = NO_ATTACHMENTS;
+
 	OriginStats(SchedulerTracker scheduler, TaskOrigin origin, List<StackTraceElement> creationStack) {
 		this.scheduler = scheduler;
 		this.registry = scheduler.registry();
@@ -67,23 +79,35 @@ public final class OriginStats {
 		this.buckets.add(this.current);
 	}
 
-	PendingBucket admit(TaskKind kind) {
+	/**
+	 * Count a new task in the current epoch's bucket.
+	 * @param kind how it is scheduled
+	 * @return the bucket, or {@code null} if this origin has been evicted, in which case the
+	 * caller looks the origin up again
+	 */
+	@Nullable PendingBucket admit(TaskKind kind) {
 		int bit = 1 << kind.ordinal();
 		if ((this.kinds.get() & bit) == 0) {
 			this.kinds.getAndAccumulate(bit, (a, b) -> a | b);
 		}
-		PendingBucket bucket = this.current;
-		int epoch = this.registry.epoch();
-		if (bucket.epoch() != epoch) {
-			bucket = rotate(epoch);
+		for (;;) {
+			PendingBucket bucket = this.current;
+			int epoch = this.registry.epoch();
+			if (bucket.epoch() != epoch) {
+				bucket = rotate(epoch);
+			}
+			if (bucket.tryAdmit()) {
+				return bucket;
+			}
+			if (this.retired) {
+				return null;
+			}
 		}
-		bucket.admit();
-		return bucket;
 	}
 
 	private synchronized PendingBucket rotate(int epoch) {
 		PendingBucket bucket = this.current;
-		if (bucket.epoch() != epoch) {
+		if (bucket.epoch() != epoch && !this.retired) {
 			bucket = new PendingBucket(this, epoch, this.registry.currentTimeMillis());
 			this.buckets.addLast(bucket);
 			this.current = bucket;
@@ -92,20 +116,93 @@ public final class OriginStats {
 	}
 
 	/**
-	 * Drop drained buckets. A bucket two epochs behind the current one gets no new tasks
-	 * (only a thread stalled for two whole epochs between reading and incrementing it could
-	 * add one), so once empty it stays empty.
+	 * Fold ended buckets into the origin's totals. A bucket at least two epochs old whose tasks
+	 * have all ended is retired, so no late admission can land in it once it is dropped.
 	 */
-	void prune(int epoch) {
+	synchronized void prune(int epoch) {
 		Iterator<PendingBucket> iterator = this.buckets.iterator();
 		while (iterator.hasNext()) {
 			PendingBucket bucket = iterator.next();
-			if (bucket != this.current && bucket.epoch() <= epoch - 2 && bucket.pending() == 0
-					&& bucket.retained() == 0) {
-				this.prunedAdmitted.add(bucket.admitted());
+			if (bucket != this.current && bucket.epoch() <= epoch - 2 && bucket.retireIfEnded()) {
+				this.retiredAdmitted.add(bucket.admitted.sum());
+				this.retiredCompleted.add(bucket.completed.sum());
+				this.retiredFailed.add(bucket.failed.sum());
+				this.retiredCancelled.add(bucket.cancelled.sum());
 				iterator.remove();
 			}
 		}
+	}
+
+	/**
+	 * Retire this origin if no task of it is live and none was admitted for the given number
+	 * of epochs.
+	 * @param epoch the current epoch
+	 * @param idleEpochs how many epochs without a new task make an origin idle
+	 * @return whether it is retired, in which case its tracker drops it
+	 */
+	synchronized boolean retireIfIdle(int epoch, int idleEpochs) {
+		PendingBucket current = this.current;
+		if (current.epoch() > epoch - idleEpochs) {
+			return false;
+		}
+		for (PendingBucket bucket : this.buckets) {
+			if (bucket != current && bucket.live() != 0) {
+				return false;
+			}
+		}
+		this.retired = true;
+		if (!current.retireIfEnded()) {
+			this.retired = false;
+			return false;
+		}
+		return true;
+	}
+
+	boolean isRetired() {
+		return this.retired;
+	}
+
+	/**
+	 * A task counted completed or failed turned out cancelled: its future was cancelled
+	 * after the run returned and before the future recorded the result.
+	 * @param wasFailed whether it had been counted failed
+	 */
+	void recountAsCancelled(boolean wasFailed) {
+		(wasFailed ? this.failedThenCancelled : this.completedThenCancelled).increment();
+	}
+
+	/**
+	 * The state a run observer keeps for this origin, created on first use.
+	 * @param <T> the state's type
+	 * @param key identifies the observer; compared by identity
+	 * @param factory creates the state
+	 * @return the state
+	 */
+	@SuppressWarnings("unchecked")
+	public <T> T attachment(Object key, Function<OriginStats, T> factory) {
+		Object[] pairs = this.attachments;
+		for (int i = 0; i < pairs.length; i += 2) {
+			if (pairs[i] == key) {
+				return (T) pairs[i + 1];
+			}
+		}
+		return attachNew(key, factory);
+	}
+
+	@SuppressWarnings("unchecked")
+	private synchronized <T> T attachNew(Object key, Function<OriginStats, T> factory) {
+		Object[] pairs = this.attachments;
+		for (int i = 0; i < pairs.length; i += 2) {
+			if (pairs[i] == key) {
+				return (T) pairs[i + 1];
+			}
+		}
+		T value = factory.apply(this);
+		Object[] grown = Arrays.copyOf(pairs, pairs.length + 2);
+		grown[pairs.length] = key;
+		grown[pairs.length + 1] = value;
+		this.attachments = grown;
+		return value;
 	}
 
 	/**
@@ -149,27 +246,59 @@ public final class OriginStats {
 	}
 
 	public long running() {
-		return this.running.sum();
+		long sum = 0;
+		for (PendingBucket bucket : this.buckets) {
+			sum += bucket.running.sum();
+		}
+		return sum;
+	}
+
+	/**
+	 * Tasks admitted and not yet ended: pending, running or retained.
+	 * @return the count
+	 */
+	public long live() {
+		long sum = 0;
+		for (PendingBucket bucket : this.buckets) {
+			sum += bucket.live();
+		}
+		return sum;
 	}
 
 	public long scheduled() {
-		long sum = this.prunedAdmitted.sum();
+		long sum = this.retiredAdmitted.sum();
 		for (PendingBucket bucket : this.buckets) {
-			sum += bucket.admitted();
+			sum += bucket.admitted.sum();
 		}
 		return sum;
 	}
 
 	public long completed() {
-		return this.completed.sum();
+		long sum = this.retiredCompleted.sum() - this.completedThenCancelled.sum();
+		for (PendingBucket bucket : this.buckets) {
+			sum += bucket.completed.sum();
+		}
+		return sum;
 	}
 
 	public long failed() {
-		return this.failed.sum();
+		long sum = this.retiredFailed.sum() - this.failedThenCancelled.sum();
+		for (PendingBucket bucket : this.buckets) {
+			sum += bucket.failed.sum();
+		}
+		return sum;
 	}
 
+	/**
+	 * Tasks cancelled or removed without running, the retained ones included.
+	 * @return the count
+	 */
 	public long cancelled() {
-		return this.cancelled.sum() + retainedCancelled();
+		long sum = this.retiredCancelled.sum() + this.completedThenCancelled.sum() + this.failedThenCancelled.sum();
+		for (PendingBucket bucket : this.buckets) {
+			sum += bucket.cancelled.sum() + bucket.retained.sum();
+		}
+		return sum;
 	}
 
 	/**

@@ -7,15 +7,22 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The pending tasks of one origin created during one registry epoch.
+ * The tasks of one origin created during one registry epoch, counted by phase.
  *
  * <p>A task keeps a reference to its bucket instead of its own creation time and origin:
- * one pointer per task instead of three fields keeps the cost of tracking a pending task
- * near a quarter of what the executor itself retains per task. An origin's pending count is
- * the sum over its buckets, and its oldest pending task was created no earlier than the
- * start of its oldest non-empty bucket.
+ * one pointer per task instead of three fields. Only {@link TrackedTask} moves these counters,
+ * one or two adds per transition; a task's pending state is implied (admitted and in no other
+ * phase), so admitting a task costs one add. An origin's figures are sums over its buckets,
+ * and its oldest pending task was created no earlier than the start of its oldest bucket
+ * that still has pending tasks.
+ *
+ * <p>A bucket whose tasks have all ended can be retired (its counts folded into its origin):
+ * {@link #tryAdmit} and {@link #retireIfEnded} form a Dekker pair on {@code admitted} and
+ * {@code retired}, so that a task is never admitted into a bucket that is being dropped.
  */
 public final class PendingBucket {
+
+	static final int SAMPLES = 4;
 
 	private final OriginStats origin;
 
@@ -23,21 +30,25 @@ public final class PendingBucket {
 
 	private final long startMillis;
 
-	// Pending = admitted - left. Counting admissions here also gives the origin's scheduled
-	// count, so admitting a task costs one atomic add, not two.
-	private final LongAdder admitted = new LongAdder();
+	final LongAdder admitted = new LongAdder();
 
-	private final LongAdder left = new LongAdder();
+	final LongAdder running = new LongAdder();
 
 	// Cancelled tasks still in their executor's queue: no longer pending, not yet gone.
-	private final LongAdder retained = new LongAdder();
+	final LongAdder retained = new LongAdder();
+
+	final LongAdder completed = new LongAdder();
+
+	final LongAdder failed = new LongAdder();
+
+	final LongAdder cancelled = new LongAdder();
+
+	private volatile boolean retired;
 
 	// The first tasks of the bucket, held weakly, to show a sample of the oldest pending tasks.
 	private final AtomicReferenceArray<WeakReference<TrackedTask>> samples = new AtomicReferenceArray<>(SAMPLES);
 
 	private final AtomicInteger sampled = new AtomicInteger();
-
-	static final int SAMPLES = 4;
 
 	PendingBucket(OriginStats origin, int epoch, long startMillis) {
 		this.origin = origin;
@@ -57,47 +68,51 @@ public final class PendingBucket {
 		return this.startMillis;
 	}
 
-	void admit() {
+	/**
+	 * Count a new task, unless the bucket is retired.
+	 * @return whether the task was counted
+	 */
+	boolean tryAdmit() {
 		this.admitted.increment();
-	}
-
-	void unadmit() {
-		this.admitted.decrement();
-	}
-
-	void leave() {
-		this.left.increment();
-	}
-
-	void returnToPending() {
-		this.left.decrement();
+		if (this.retired) {
+			this.admitted.decrement();
+			return false;
+		}
+		return true;
 	}
 
 	/**
-	 * A pending task was cancelled and stays queued: one add, on the caller's thread.
+	 * Retire the bucket if none of its tasks is live (pending, running or retained).
+	 * @return whether it is retired; no task can be admitted into it any more
 	 */
-	void retain() {
-		this.retained.increment();
+	boolean retireIfEnded() {
+		if (live() != 0) {
+			return false;
+		}
+		this.retired = true;
+		if (live() != 0) {
+			this.retired = false;
+			return false;
+		}
+		return true;
 	}
 
 	/**
-	 * A retained task left the queue: it moves from retained to left.
+	 * Tasks admitted and not yet ended.
+	 * @return the count
 	 */
-	void release() {
-		this.left.increment();
-		this.retained.decrement();
+	long live() {
+		return this.admitted.sum() - this.completed.sum() - this.failed.sum() - this.cancelled.sum();
+	}
+
+	long pending() {
+		long ended = this.completed.sum() + this.failed.sum() + this.cancelled.sum();
+		long others = this.running.sum() + this.retained.sum();
+		return Math.max(0, this.admitted.sum() - ended - others);
 	}
 
 	long retained() {
 		return this.retained.sum();
-	}
-
-	long pending() {
-		return this.admitted.sum() - this.left.sum() - this.retained.sum();
-	}
-
-	long admitted() {
-		return this.admitted.sum();
 	}
 
 	void offerSample(TrackedTask task) {

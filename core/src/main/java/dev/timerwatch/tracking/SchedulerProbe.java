@@ -35,4 +35,13 @@ public interface SchedulerProbe {
 		return -1;
 	}
 
+	/**
+	 * Whether the scheduler has terminated, for schedulers that cannot tell their tracker
+	 * themselves: the registry's maintenance then closes the tracker.
+	 * @return whether it has terminated
+	 */
+	default boolean isTerminated() {
+		return false;
+	}
+
 }

@@ -4,6 +4,7 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.jspecify.annotations.Nullable;
 
@@ -32,6 +33,11 @@ public final class SchedulerTracker {
 
 	private volatile @Nullable Object scheduler;
 
+	private volatile Runnable onClose = () -> {
+	};
+
+	private final AtomicBoolean closed = new AtomicBoolean();
+
 	SchedulerTracker(TimerRegistry registry, String name, String type) {
 		this.registry = registry;
 		this.name = name;
@@ -46,7 +52,7 @@ public final class SchedulerTracker {
 	 * @return the task's pending bucket
 	 */
 	public PendingBucket admit(Object task, TaskKind kind) {
-		return originFor(task).admit(kind);
+		return admit(task, kind, -1);
 	}
 
 	/**
@@ -56,7 +62,7 @@ public final class SchedulerTracker {
 	 * @return the task's pending bucket
 	 */
 	public PendingBucket admit(TaskOrigin origin, TaskKind kind) {
-		return originAt(origin).admit(kind);
+		return admit(origin, kind, -1);
 	}
 
 	/**
@@ -67,7 +73,9 @@ public final class SchedulerTracker {
 	 * @return the task's pending bucket
 	 */
 	public PendingBucket admit(Object task, TaskKind kind, long periodNanos) {
-		return admitTo(originFor(task), kind, periodNanos);
+		OriginStats stats = originFor(task);
+		PendingBucket bucket = admitTo(stats, kind, periodNanos);
+		return (bucket != null) ? bucket : admitAgain(stats.origin(), kind, periodNanos);
 	}
 
 	/**
@@ -78,10 +86,22 @@ public final class SchedulerTracker {
 	 * @return the task's pending bucket
 	 */
 	public PendingBucket admit(TaskOrigin origin, TaskKind kind, long periodNanos) {
-		return admitTo(originAt(origin), kind, periodNanos);
+		PendingBucket bucket = admitTo(originAt(origin), kind, periodNanos);
+		return (bucket != null) ? bucket : admitAgain(origin, kind, periodNanos);
 	}
 
-	private static PendingBucket admitTo(OriginStats origin, TaskKind kind, long periodNanos) {
+	// The origin was evicted between the lookup and the admission: it is gone from the table,
+	// so the next lookup creates it afresh.
+	private PendingBucket admitAgain(TaskOrigin origin, TaskKind kind, long periodNanos) {
+		for (;;) {
+			PendingBucket bucket = admitTo(originAt(origin), kind, periodNanos);
+			if (bucket != null) {
+				return bucket;
+			}
+		}
+	}
+
+	private static @Nullable PendingBucket admitTo(OriginStats origin, TaskKind kind, long periodNanos) {
 		if (periodNanos > 0) {
 			origin.notePeriod(periodNanos);
 		}
@@ -92,12 +112,12 @@ public final class SchedulerTracker {
 		LearnedOrigin learned = this.registry.learnedOrigin(task.getClass());
 		TaskOrigin trusted = learned.trusted;
 		if (trusted != null && (ThreadLocalRandom.current().nextInt() & (VERIFY_INTERVAL - 1)) != 0) {
-			OriginStats last = learned.lastStats;
-			if (last != null && last.scheduler() == this && last.origin() == trusted) {
+			OriginStats last = learned.lastStats();
+			if (last != null && last.scheduler() == this && last.origin() == trusted && !last.isRetired()) {
 				return last;
 			}
 			OriginStats stats = originAt(trusted);
-			learned.lastStats = stats;
+			learned.remember(stats);
 			return stats;
 		}
 		TaskOrigin located = this.registry.locator().locate();
@@ -109,11 +129,31 @@ public final class SchedulerTracker {
 
 	OriginStats originAt(TaskOrigin origin) {
 		OriginStats stats = this.origins.get(origin);
-		if (stats == null) {
-			stats = this.origins.computeIfAbsent(origin,
-					(key) -> new OriginStats(this, key, this.registry.locator().captureStack(32)));
+		return (stats != null) ? stats : newOrigin(origin);
+	}
+
+	// The table is bounded: past its size, new origins are counted together under an overflow
+	// origin, which the registry reports.
+	private OriginStats newOrigin(TaskOrigin origin) {
+		if (this.closed.get()) {
+			// Out of the registry: its origins are in no table and hold no room in it.
+			return this.origins.computeIfAbsent(origin, this::create);
 		}
-		return stats;
+		if (!this.registry.reserveOrigin()) {
+			this.registry.overflowed(origin);
+			return this.origins.computeIfAbsent(TaskOrigin.overflow(), this::create);
+		}
+		OriginStats created = create(origin);
+		OriginStats existing = this.origins.putIfAbsent(origin, created);
+		if (existing != null) {
+			this.registry.releaseOrigin();
+			return existing;
+		}
+		return created;
+	}
+
+	private OriginStats create(TaskOrigin origin) {
+		return new OriginStats(this, origin, this.registry.locator().captureStack(32));
 	}
 
 	/**
@@ -177,14 +217,52 @@ public final class SchedulerTracker {
 	}
 
 	/**
-	 * Stop reporting this scheduler: it has shut down.
+	 * Run the given action once when this tracker closes, before it is unregistered: a
+	 * decorator that cannot see its executor's queue settles its tasks there.
+	 * @param action the action; what it throws is reported, not passed on
 	 */
-	public void close() {
-		this.registry.unregister(this);
+	public void onClose(Runnable action) {
+		this.onClose = action;
 	}
 
-	void prune(int epoch) {
-		this.origins.values().forEach((origin) -> origin.prune(epoch));
+	/**
+	 * Stop reporting this scheduler: it has terminated. Idempotent.
+	 */
+	public void close() {
+		if (this.closed.compareAndSet(false, true)) {
+			try {
+				this.onClose.run();
+			}
+			catch (Throwable ex) {
+				TrackingFailures.report(ex);
+			}
+			this.registry.unregister(this);
+		}
+	}
+
+	/**
+	 * Whether this tracker has closed.
+	 * @return whether it is closed
+	 */
+	public boolean isClosed() {
+		return this.closed.get();
+	}
+
+	/**
+	 * The registry's maintenance: fold ended buckets, drop idle origins, and close the tracker
+	 * if its scheduler has terminated without telling.
+	 */
+	void maintain(int epoch, int idleEpochs) {
+		this.origins.values().forEach((stats) -> {
+			stats.prune(epoch);
+			if (stats.retireIfIdle(epoch, idleEpochs) && this.origins.remove(stats.origin(), stats)
+					&& !stats.origin().isOverflow()) {
+				this.registry.releaseOrigin();
+			}
+		});
+		if (this.probe.isTerminated()) {
+			close();
+		}
 	}
 
 }

@@ -12,6 +12,8 @@ public final class TaskOrigin {
 
 	private static final TaskOrigin UNKNOWN = new TaskOrigin("unknown", "unknown", null, -1, false);
 
+	private static final TaskOrigin OVERFLOW = new TaskOrigin("overflow", "overflow", null, -1, false);
+
 	private final String className;
 
 	private final String methodName;
@@ -65,6 +67,22 @@ public final class TaskOrigin {
 		return UNKNOWN;
 	}
 
+	/**
+	 * The origin under which tasks are counted once the origin table is full.
+	 * @return the overflow origin
+	 */
+	public static TaskOrigin overflow() {
+		return OVERFLOW;
+	}
+
+	/**
+	 * Whether this is the overflow origin.
+	 * @return whether it is
+	 */
+	public boolean isOverflow() {
+		return this == OVERFLOW;
+	}
+
 	public String getClassName() {
 		return this.className;
 	}
@@ -104,6 +122,9 @@ public final class TaskOrigin {
 		}
 		if (this == UNKNOWN) {
 			return "unknown";
+		}
+		if (this == OVERFLOW) {
+			return "other origins (the origin table is full: raise timerwatch.tracking.max-origins)";
 		}
 		String location = (this.fileName != null)
 				? (this.lineNumber >= 0 ? this.fileName + ":" + this.lineNumber : this.fileName) : "Unknown Source";

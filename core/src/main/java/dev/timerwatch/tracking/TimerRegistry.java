@@ -3,8 +3,12 @@ package dev.timerwatch.tracking;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.lang.System.Logger.Level;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
 /**
@@ -17,6 +21,12 @@ import java.util.function.LongSupplier;
  */
 public final class TimerRegistry {
 
+	static final int DEFAULT_MAX_ORIGINS = 10_000;
+
+	static final long DEFAULT_IDLE_MILLIS = 30 * 60_000;
+
+	private static final System.Logger logger = System.getLogger(TimerRegistry.class.getName());
+
 	private final CallSiteLocator locator;
 
 	private final LongSupplier clock;
@@ -24,6 +34,16 @@ public final class TimerRegistry {
 	private final long epochMillis;
 
 	private final ConcurrentHashMap<String, SchedulerTracker> schedulers = new ConcurrentHashMap<>();
+
+	private final int maxOrigins;
+
+	private final int idleEpochs;
+
+	private final AtomicInteger originCount = new AtomicInteger();
+
+	private final LongAdder overflowedTasks = new LongAdder();
+
+	private final AtomicBoolean overflowReported = new AtomicBoolean();
 
 	private volatile int epoch;
 
@@ -48,15 +68,39 @@ public final class TimerRegistry {
 	}
 
 	/**
-	 * Create a registry.
+	 * Create a registry with a table of at most 10,000 origins, each dropped after half an
+	 * hour with nothing live and nothing new.
 	 * @param locator finds the call site of new tasks
 	 * @param clock epoch milliseconds
 	 * @param epochMillis the resolution of task creation times
 	 */
 	public TimerRegistry(CallSiteLocator locator, LongSupplier clock, long epochMillis) {
+		this(locator, clock, epochMillis, DEFAULT_MAX_ORIGINS, Math.max(3, (int) (DEFAULT_IDLE_MILLIS / epochMillis)));
+	}
+
+	/**
+	 * Create a registry.
+	 * @param locator finds the call site of new tasks
+	 * @param clock epoch milliseconds
+	 * @param epochMillis the resolution of task creation times
+	 * @param maxOrigins how many origins the table holds, over all schedulers; tasks from
+	 * further origins are counted under {@link TaskOrigin#overflow()}
+	 * @param idleEpochs after how many epochs with no live task and no new one an origin is
+	 * dropped (at least 3)
+	 */
+	public TimerRegistry(CallSiteLocator locator, LongSupplier clock, long epochMillis, int maxOrigins,
+			int idleEpochs) {
 		if (epochMillis <= 0) {
 			throw new IllegalArgumentException("epochMillis must be positive, was " + epochMillis);
 		}
+		if (maxOrigins < 1) {
+			throw new IllegalArgumentException("maxOrigins must be positive, was " + maxOrigins);
+		}
+		if (idleEpochs < 3) {
+			throw new IllegalArgumentException("idleEpochs must be at least 3, was " + idleEpochs);
+		}
+		this.maxOrigins = maxOrigins;
+		this.idleEpochs = idleEpochs;
 		this.locator = locator;
 		this.clock = clock;
 		this.epochMillis = epochMillis;
@@ -72,12 +116,20 @@ public final class TimerRegistry {
 	 */
 	public SchedulerTracker register(String name, String type) {
 		SchedulerTracker tracker = new SchedulerTracker(this, name, type);
-		this.schedulers.put(name, tracker);
+		SchedulerTracker replaced = this.schedulers.put(name, tracker);
+		if (replaced != null) {
+			replaced.close();
+		}
 		return tracker;
 	}
 
 	void unregister(SchedulerTracker tracker) {
 		this.schedulers.remove(tracker.name(), tracker);
+		int held = 0;
+		for (OriginStats origin : tracker.origins()) {
+			held += origin.origin().isOverflow() ? 0 : 1;
+		}
+		this.originCount.addAndGet(-held);
 	}
 
 	public Collection<SchedulerTracker> schedulers() {
@@ -95,8 +147,10 @@ public final class TimerRegistry {
 	}
 
 	/**
-	 * Move to a new epoch if the current one is at least {@code epochMillis} old, and drop
-	 * drained buckets.
+	 * Move to a new epoch if the current one is at least {@code epochMillis} old, fold ended
+	 * buckets, drop idle origins and close the trackers of schedulers that have terminated.
+	 * This is the registry's maintenance, run by one background thread (the health sampler);
+	 * readers never call it.
 	 */
 	public void advance() {
 		long now = this.clock.getAsLong();
@@ -110,8 +164,57 @@ public final class TimerRegistry {
 			this.epochStartMillis = now;
 			int next = this.epoch + 1;
 			this.epoch = next;
-			this.schedulers.values().forEach((scheduler) -> scheduler.prune(next));
+			this.schedulers.values().forEach((scheduler) -> scheduler.maintain(next, this.idleEpochs));
 		}
+	}
+
+	boolean reserveOrigin() {
+		for (;;) {
+			int count = this.originCount.get();
+			if (count >= this.maxOrigins) {
+				return false;
+			}
+			if (this.originCount.compareAndSet(count, count + 1)) {
+				return true;
+			}
+		}
+	}
+
+	void releaseOrigin() {
+		this.originCount.decrementAndGet();
+	}
+
+	void overflowed(TaskOrigin origin) {
+		this.overflowedTasks.increment();
+		if (this.overflowReported.compareAndSet(false, true)) {
+			logger.log(Level.WARNING, "timerwatch's origin table is full (" + this.maxOrigins + " origins): tasks from "
+					+ origin.describe() + " and any other new origin are counted under '"
+					+ TaskOrigin.overflow().describe() + "' until idle origins are dropped");
+		}
+	}
+
+	/**
+	 * How many origins the table holds, over all schedulers.
+	 * @return the count
+	 */
+	public int originCount() {
+		return this.originCount.get();
+	}
+
+	/**
+	 * The most origins the table holds.
+	 * @return the bound
+	 */
+	public int maxOrigins() {
+		return this.maxOrigins;
+	}
+
+	/**
+	 * How many tasks were counted under the overflow origin because the table was full.
+	 * @return the count
+	 */
+	public long overflowedTasks() {
+		return this.overflowedTasks.sum();
 	}
 
 	public void setObserver(TaskObserver observer) {

@@ -6,13 +6,32 @@ import java.lang.invoke.VarHandle;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The life of one tracked task, as a lock-free state machine that moves the counters of its
- * origin on every transition. Decorators extend this class so that a task costs the tracker
- * one small object and no map entry, and so that nothing but the executor and the caller
- * hold it: once a task ends and they drop it, it can be collected.
+ * The life of one tracked task: the only place where a task changes state and the only place
+ * that moves the counters of its origin. Every decorator's task extends this class, so a task
+ * costs the tracker one small object and no map entry, and nothing but the executor and the
+ * caller hold it: once a task ends and they drop it, it can be collected.
  *
- * <p>Subclasses call the transition methods from inside a guard: these methods do not throw
- * for any sequence of calls, but a failure in a counter must still not reach the task.
+ * <p>The state is one int, changed by compare-and-set only. Its phase and who moves it:
+ * <pre>
+ * PENDING  -&gt; RUNNING              the worker that starts a run            {@link #runStarting}
+ * RUNNING  -&gt; PENDING | COMPLETED | FAILED | CANCELLED
+ *                                   the worker whose run ends last           {@link #runEnded}
+ * PENDING  -&gt; CANCELLED | RETAINED  the thread that cancels the future       {@link #cancelled}
+ * RUNNING  +  CANCEL_REQUESTED      the same, while a run is on; the run's end then settles CANCELLED
+ * COMPLETED | FAILED -&gt; CANCELLED   the same, when the future was cancelled after the run returned
+ *                                   but before the future recorded its result: the future is the truth
+ * PENDING | RETAINED -&gt; CANCELLED   the thread that takes the task out of the queue unrun {@link #discarded}
+ * RETAINED -&gt; CANCELLED            also the worker that dequeues a cancelled task {@link #runStarting}
+ * PENDING  -&gt; REJECTED             the submitting thread, when the scheduler refuses it {@link #rejected}
+ * </pre>
+ * A fixed-rate run of a {@code ScheduledThreadPoolExecutor} re-queues its task before the run's
+ * own bookkeeping is over, so two runs of one task may overlap by a few instructions; the state
+ * counts the runs in progress, and the last one to end settles the phase from what is true at
+ * that moment ({@link #settle}), never from what it saw earlier.
+ *
+ * <p>Counters move with transitions only (see {@link PendingBucket}): nothing ever scans tasks.
+ * These methods never throw for any sequence of calls; decorators still call them inside a
+ * guard, so that a failure in a counter cannot reach the task.
  */
 public abstract class TrackedTask {
 
@@ -27,31 +46,32 @@ public abstract class TrackedTask {
 		}
 	}
 
-	private static final int PHASE_MASK = 0b111;
+	static final int PENDING = 0;
 
-	private static final int PENDING = 0;
+	static final int RUNNING = 1;
 
-	private static final int RUNNING = 1;
+	static final int RETAINED = 2;
 
-	private static final int COMPLETED = 2;
+	static final int COMPLETED = 3;
 
-	private static final int FAILED = 3;
+	static final int FAILED = 4;
 
-	private static final int CANCELLED = 4;
+	static final int CANCELLED = 5;
 
-	private static final int UNTRACKED = 5;
+	static final int REJECTED = 6;
 
-	private static final int KIND_SHIFT = 3;
+	private static final int PHASE = 0b111;
 
-	private static final int KIND_MASK = 0b11 << KIND_SHIFT;
+	private static final int CANCEL_REQUESTED = 1 << 3;
 
-	private static final int CANCEL_REQUESTED = 1 << 5;
+	private static final int KIND_SHIFT = 4;
 
-	private static final int RETAINED = 1 << 6;
+	private static final int KIND = 0b11 << KIND_SHIFT;
 
-	// Overlapping runs of one periodic task: a fixed-rate run that overran is re-queued, and
-	// may be taken by another worker, before the first run's bookkeeping has finished.
 	private static final int ONE_RUN = 1 << 8;
+
+	/** What {@link #beginRun} returns for a run that is not tracked. */
+	protected static final long UNTRACKED_RUN = Long.MIN_VALUE;
 
 	private final PendingBucket bucket;
 
@@ -70,6 +90,101 @@ public abstract class TrackedTask {
 	}
 
 	/**
+	 * How a run ended, as the decorator sees it when the run's state is settled.
+	 */
+	protected enum Outcome {
+
+		/** The task will run again. */
+		RESCHEDULED,
+
+		/** A one-shot task returned normally. */
+		COMPLETED,
+
+		/** The task threw and will not run again. */
+		FAILED,
+
+		/** The task was cancelled, or the scheduler dropped it. */
+		CANCELLED
+
+	}
+
+	/**
+	 * What the last run to end leaves the task as. Called while the run's end is being
+	 * settled, possibly more than once if another run or a cancellation races it, so it must
+	 * read the scheduler's truth at the time of the call.
+	 * @param failure what this run threw, if anything
+	 * @return the outcome
+	 */
+	protected abstract Outcome settle(@Nullable Throwable failure);
+
+	/**
+	 * How late the run that is starting is against its planned time.
+	 * @return nanoseconds, or a negative number if the decorator does not know
+	 */
+	protected long lagNanos() {
+		return -1;
+	}
+
+	/**
+	 * Called once the task has ended (completed, failed, cancelled or rejected), on the thread
+	 * that ended it, for decorators that keep their live tasks.
+	 */
+	protected void ended() {
+	}
+
+	/**
+	 * Start a run: the one place where runs begin to be tracked and observed.
+	 * @param observer the run observer, {@link TaskObserver#NONE} for none
+	 * @return the run's start in {@link System#nanoTime()} to pass to {@link #endRun}, or
+	 * {@link #UNTRACKED_RUN} if the run is not tracked (the task was cancelled, or tracking
+	 * failed), in which case {@code endRun} must not be called
+	 */
+	protected final long beginRun(TaskObserver observer) {
+		try {
+			if (!runStarting()) {
+				return UNTRACKED_RUN;
+			}
+		}
+		catch (Throwable ex) {
+			TrackingFailures.report(ex);
+			return UNTRACKED_RUN;
+		}
+		if (observer == TaskObserver.NONE) {
+			return 0;
+		}
+		try {
+			observer.runStarted(origin(), lagNanos());
+		}
+		catch (Throwable ex) {
+			TrackingFailures.report(ex);
+		}
+		return System.nanoTime();
+	}
+
+	/**
+	 * End a run started by {@link #beginRun}.
+	 * @param observer the same observer
+	 * @param startNanos what {@code beginRun} returned
+	 * @param failure what the run threw, if anything
+	 */
+	protected final void endRun(TaskObserver observer, long startNanos, @Nullable Throwable failure) {
+		try {
+			runEnded(failure);
+		}
+		catch (Throwable ex) {
+			TrackingFailures.report(ex);
+		}
+		if (observer != TaskObserver.NONE) {
+			try {
+				observer.runFinished(origin(), System.nanoTime() - startNanos, failure);
+			}
+			catch (Throwable ex) {
+				TrackingFailures.report(ex);
+			}
+		}
+	}
+
+	/**
 	 * How long until the task's next run, if the decorator knows.
 	 * @return milliseconds, or -1 if unknown
 	 */
@@ -85,39 +200,21 @@ public abstract class TrackedTask {
 		return this.bucket.startMillis();
 	}
 
-	/**
-	 * How a run ended.
-	 */
-	protected enum Outcome {
-
-		/** The task will run again. */
-		RESCHEDULED,
-
-		/** A one-shot task returned normally. */
-		COMPLETED,
-
-		/** The task threw and will not run again. */
-		FAILED,
-
-		/** The task was cancelled while it ran, or the scheduler dropped it. */
-		CANCELLED
-
-	}
-
 	public final OriginStats origin() {
 		return this.bucket.origin();
 	}
 
 	public final TaskKind kind() {
-		return TaskKind.values()[(this.state & KIND_MASK) >>> KIND_SHIFT];
+		return TaskKind.values()[(this.state & KIND) >>> KIND_SHIFT];
 	}
 
 	/**
-	 * The task's state. A task whose submission was rejected reads as cancelled.
+	 * The task's state. A retained task reads as cancelled; a rejected one as cancelled too,
+	 * though it is in no count.
 	 * @return the state
 	 */
 	public final TaskState trackedState() {
-		return switch (this.state & PHASE_MASK) {
+		return switch (this.state & PHASE) {
 			case PENDING -> TaskState.PENDING;
 			case RUNNING -> TaskState.RUNNING;
 			case COMPLETED -> TaskState.COMPLETED;
@@ -131,48 +228,46 @@ public abstract class TrackedTask {
 	 * @return whether it is retained
 	 */
 	public final boolean isRetained() {
-		return (this.state & RETAINED) != 0;
+		return (this.state & PHASE) == RETAINED;
 	}
 
 	/**
-	 * A run is starting. A cancelled task that is still retained by its queue is leaving the
-	 * queue now, since executors dequeue cancelled tasks and run them as no-ops.
+	 * A run is starting. A retained task is leaving the queue now: executors dequeue cancelled
+	 * tasks and run them as no-ops.
 	 * @return whether the run is tracked, in which case {@link #runEnded} must follow
 	 */
-	protected final boolean runStarting() {
+	private boolean runStarting() {
 		for (;;) {
 			int s = this.state;
-			int phase = s & PHASE_MASK;
-			if (phase == PENDING) {
-				if (STATE.compareAndSet(this, s, (s & ~PHASE_MASK) | RUNNING | ONE_RUN)) {
-					this.bucket.leave();
-					origin().running.increment();
-					return true;
-				}
-			}
-			else if (phase == RUNNING) {
-				if (STATE.compareAndSet(this, s, s + ONE_RUN)) {
-					return true;
-				}
-			}
-			else if ((s & RETAINED) != 0) {
-				if (STATE.compareAndSet(this, s, s & ~RETAINED)) {
-					leftQueueCancelled();
+			switch (s & PHASE) {
+				case PENDING:
+					if (STATE.compareAndSet(this, s, with(s, RUNNING) + ONE_RUN)) {
+						this.bucket.running.increment();
+						return true;
+					}
+					break;
+				case RUNNING:
+					if (STATE.compareAndSet(this, s, s + ONE_RUN)) {
+						return true;
+					}
+					break;
+				case RETAINED:
+					if (STATE.compareAndSet(this, s, with(s, CANCELLED))) {
+						this.bucket.retained.decrement();
+						this.bucket.cancelled.increment();
+					}
 					return false;
-				}
-			}
-			else {
-				return false;
+				default:
+					return false;
 			}
 		}
 	}
 
 	/**
-	 * A tracked run has ended.
-	 * @param outcome what happens to the task next
+	 * A tracked run has ended. The last overlapping run settles the phase.
 	 * @param failure what the run threw, if anything
 	 */
-	protected final void runEnded(Outcome outcome, @Nullable Throwable failure) {
+	private void runEnded(@Nullable Throwable failure) {
 		OriginStats origin = origin();
 		origin.runs.increment();
 		if (failure != null) {
@@ -181,7 +276,7 @@ public abstract class TrackedTask {
 		origin.runEndedWith(failure);
 		for (;;) {
 			int s = this.state;
-			if ((s & PHASE_MASK) != RUNNING) {
+			if ((s & PHASE) != RUNNING) {
 				return;
 			}
 			if ((s >>> 8) > 1) {
@@ -190,20 +285,17 @@ public abstract class TrackedTask {
 				}
 				continue;
 			}
-			// A future cancelled while its task ran says it was cancelled, whatever the run did.
-			int next = ((s & CANCEL_REQUESTED) != 0) ? CANCELLED : switch (outcome) {
+			int next = ((s & CANCEL_REQUESTED) != 0) ? CANCELLED : switch (settle(failure)) {
 				case RESCHEDULED -> PENDING;
 				case COMPLETED -> COMPLETED;
 				case FAILED -> FAILED;
 				case CANCELLED -> CANCELLED;
 			};
-			if (STATE.compareAndSet(this, s, (s & KIND_MASK) | next)) {
-				origin.running.decrement();
-				switch (next) {
-					case PENDING -> this.bucket.returnToPending();
-					case COMPLETED -> origin.completed.increment();
-					case FAILED -> origin.failed.increment();
-					default -> origin.cancelled.increment();
+			if (STATE.compareAndSet(this, s, with(s & ~CANCEL_REQUESTED, next) & ~(-ONE_RUN))) {
+				this.bucket.running.decrement();
+				count(next);
+				if (next != PENDING) {
+					ended();
 				}
 				return;
 			}
@@ -211,86 +303,96 @@ public abstract class TrackedTask {
 	}
 
 	/**
-	 * The task was cancelled by its future. A running task becomes cancelled when its run
-	 * ends.
+	 * The task's future was cancelled successfully.
 	 * @param retainedInQueue whether the executor keeps the cancelled task queued until its
 	 * delay expires
 	 */
 	protected final void cancelled(boolean retainedInQueue) {
 		for (;;) {
 			int s = this.state;
-			int phase = s & PHASE_MASK;
-			if (phase == PENDING) {
-				int next = (s & ~PHASE_MASK) | CANCELLED | (retainedInQueue ? RETAINED : 0);
-				if (STATE.compareAndSet(this, s, next)) {
-					if (retainedInQueue) {
-						this.bucket.retain();
+			switch (s & PHASE) {
+				case PENDING:
+					int next = retainedInQueue ? RETAINED : CANCELLED;
+					if (STATE.compareAndSet(this, s, with(s, next))) {
+						count(next);
+						ended();
+						return;
 					}
-					else {
-						this.bucket.leave();
-						origin().cancelled.increment();
+					break;
+				case RUNNING:
+					if ((s & CANCEL_REQUESTED) != 0 || STATE.compareAndSet(this, s, s | CANCEL_REQUESTED)) {
+						return;
 					}
+					break;
+				case COMPLETED:
+				case FAILED:
+					if (STATE.compareAndSet(this, s, with(s, CANCELLED))) {
+						origin().recountAsCancelled((s & PHASE) == FAILED);
+						return;
+					}
+					break;
+				default:
 					return;
-				}
-			}
-			else if (phase == RUNNING) {
-				if ((s & CANCEL_REQUESTED) != 0 || STATE.compareAndSet(this, s, s | CANCEL_REQUESTED)) {
-					return;
-				}
-			}
-			else {
-				return;
 			}
 		}
 	}
 
 	/**
-	 * The executor removed the task without running it ({@code remove}, {@code purge},
-	 * {@code shutdownNow}). A pending task counts as cancelled; a retained one leaves the
-	 * queue.
+	 * The task left the executor's queue without running ({@code remove}, {@code purge},
+	 * shutdown): a pending task counts as cancelled, a retained one leaves the queue.
 	 */
 	protected final void discarded() {
 		for (;;) {
 			int s = this.state;
-			int phase = s & PHASE_MASK;
-			if (phase == PENDING) {
-				if (STATE.compareAndSet(this, s, (s & ~PHASE_MASK) | CANCELLED)) {
-					this.bucket.leave();
-					origin().cancelled.increment();
-					return;
-				}
+			int phase = s & PHASE;
+			if (phase != PENDING && phase != RETAINED) {
+				return;
 			}
-			else if ((s & RETAINED) != 0) {
-				if (STATE.compareAndSet(this, s, s & ~RETAINED)) {
-					leftQueueCancelled();
-					return;
+			if (STATE.compareAndSet(this, s, with(s, CANCELLED))) {
+				if (phase == RETAINED) {
+					this.bucket.retained.decrement();
 				}
-			}
-			else {
+				this.bucket.cancelled.increment();
+				if (phase == PENDING) {
+					ended();
+				}
 				return;
 			}
 		}
 	}
 
-	private void leftQueueCancelled() {
-		this.bucket.release();
-		origin().cancelled.increment();
-	}
-
 	/**
-	 * The executor rejected the task: it was never scheduled, so it is taken out of the counts.
+	 * The scheduler refused the task, or threw while accepting it: it was never scheduled, so
+	 * it leaves every count. Idempotent.
 	 */
 	protected final void rejected() {
 		for (;;) {
 			int s = this.state;
-			if ((s & PHASE_MASK) != PENDING) {
+			if ((s & PHASE) != PENDING) {
 				return;
 			}
-			if (STATE.compareAndSet(this, s, (s & ~PHASE_MASK) | UNTRACKED)) {
-				this.bucket.unadmit();
+			if (STATE.compareAndSet(this, s, with(s, REJECTED))) {
+				this.bucket.admitted.decrement();
+				ended();
 				return;
 			}
 		}
+	}
+
+	private void count(int phase) {
+		switch (phase) {
+			case RETAINED -> this.bucket.retained.increment();
+			case COMPLETED -> this.bucket.completed.increment();
+			case FAILED -> this.bucket.failed.increment();
+			case CANCELLED -> this.bucket.cancelled.increment();
+			default -> {
+				// PENDING is what is admitted and not in any other phase.
+			}
+		}
+	}
+
+	private static int with(int state, int phase) {
+		return (state & ~PHASE) | phase;
 	}
 
 }

@@ -2,21 +2,18 @@ package dev.timerwatch.autoconfigure.scheduling;
 
 import java.lang.reflect.Method;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Date;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
+import dev.timerwatch.scheduling.TaskAdmission;
 import dev.timerwatch.scheduling.TrackedCommand;
 import dev.timerwatch.scheduling.TrackedFuture;
-import dev.timerwatch.tracking.PendingBucket;
 import dev.timerwatch.tracking.SchedulerTracker;
 import dev.timerwatch.tracking.TaskKind;
 import dev.timerwatch.tracking.TaskOrigin;
-import dev.timerwatch.tracking.TrackingFailures;
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
 import org.jspecify.annotations.Nullable;
@@ -30,16 +27,17 @@ import org.springframework.scheduling.Trigger;
  */
 final class TaskSchedulerTrackingInterceptor implements MethodInterceptor {
 
-	private final SchedulerTracker tracker;
+	private final TaskAdmission admission;
 
 	private final ScheduledMethodOrigins scheduledMethods = new ScheduledMethodOrigins();
 
 	TaskSchedulerTrackingInterceptor(SchedulerTracker tracker) {
-		this.tracker = tracker;
+		// Spring's schedulers log a periodic task's failure and run it again.
+		this.admission = new TaskAdmission(tracker, false);
 	}
 
 	SchedulerTracker getTracker() {
-		return this.tracker;
+		return this.admission.tracker();
 	}
 
 	@Override
@@ -49,38 +47,40 @@ final class TaskSchedulerTrackingInterceptor implements MethodInterceptor {
 		if (kind == null || arguments[0] == null) {
 			return invocation.proceed();
 		}
-		TrackedCommand<?> tracked = track(arguments[0], kind, periodNanos(kind, arguments), firstRunNanos(arguments));
+		TrackedCommand<?> tracked = admit(arguments[0], kind, periodNanos(kind, arguments));
 		if (tracked == null) {
 			return invocation.proceed();
 		}
 		arguments[0] = tracked;
-		Object result;
-		try {
-			result = invocation.proceed();
-		}
-		catch (Throwable ex) {
-			tracked.onReject();
-			throw ex;
-		}
-		return trackedResult(result, tracked);
+		return trackedResult(this.admission.submit(tracked, () -> proceed(invocation)), tracked);
 	}
 
-	private @Nullable TrackedCommand<?> track(Object task, TaskKind kind, long periodNanos, long firstRunNanos) {
+	private static @Nullable Object proceed(MethodInvocation invocation) {
 		try {
-			TaskOrigin method = this.scheduledMethods.originOf(task);
-			PendingBucket bucket = (method != null) ? this.tracker.admit(method, kind, periodNanos)
-					: this.tracker.admit(task, kind, periodNanos);
-			if (task instanceof Runnable runnable) {
-				// Spring's schedulers log a periodic task's failure and run it again.
-				return (periodNanos > 0) ? TrackedCommand.periodic(runnable, bucket, kind, false, firstRunNanos, periodNanos)
-						: TrackedCommand.of(runnable, bucket, kind, false);
-			}
-			return TrackedCommand.of((Callable<?>) task, bucket);
+			return invocation.proceed();
 		}
 		catch (Throwable ex) {
-			TrackingFailures.report(ex);
-			return null;
+			throw TaskSchedulerTrackingInterceptor.<RuntimeException>sneaky(ex);
 		}
+	}
+
+	@SuppressWarnings("unchecked")
+	private static <E extends Throwable> E sneaky(Throwable ex) throws E {
+		throw (E) ex;
+	}
+
+	private @Nullable TrackedCommand<?> admit(Object task, TaskKind kind, long periodNanos) {
+		TaskOrigin method;
+		try {
+			method = this.scheduledMethods.originOf(task);
+		}
+		catch (Throwable ex) {
+			method = null;
+		}
+		if (task instanceof Runnable runnable) {
+			return this.admission.admit(runnable, kind, periodNanos, method);
+		}
+		return this.admission.admit((Callable<?>) task, method);
 	}
 
 	private static @Nullable Object trackedResult(@Nullable Object result, TrackedCommand<?> tracked) {
@@ -111,19 +111,6 @@ final class TaskSchedulerTrackingInterceptor implements MethodInterceptor {
 			return TimeUnit.MILLISECONDS.toNanos(millis);
 		}
 		return -1;
-	}
-
-	// A start time, when given, is the second argument; without one the first run is due now.
-	private static long firstRunNanos(Object[] arguments) {
-		long now = System.nanoTime();
-		Object start = (arguments.length > 2) ? arguments[1] : null;
-		if (start instanceof Instant instant) {
-			return now + Duration.between(Instant.now(), instant).toNanos();
-		}
-		if (start instanceof Date date) {
-			return now + Duration.between(Instant.now(), date.toInstant()).toNanos();
-		}
-		return now;
 	}
 
 	private static @Nullable TaskKind kindOf(Method method) {

@@ -1,0 +1,171 @@
+package dev.timerwatch.scheduling;
+
+import java.util.concurrent.Callable;
+import java.util.concurrent.Future;
+import java.util.function.Supplier;
+
+import dev.timerwatch.tracking.PendingBucket;
+import dev.timerwatch.tracking.SchedulerTracker;
+import dev.timerwatch.tracking.TaskKind;
+import dev.timerwatch.tracking.TaskObserver;
+import dev.timerwatch.tracking.TaskOrigin;
+import dev.timerwatch.tracking.TrackingFailures;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The one way a decorator counts a new task: admit it to the scheduler's tracker, wrap it,
+ * hand the wrapper to the scheduler, and take it out of the counts again if the scheduler
+ * throws for any reason (rejection, an argument it refuses, anything). If tracking itself
+ * fails, the caller gets {@code null} and schedules the user's task as it is.
+ *
+ * <p>One instance per decorated scheduler. It is also what its {@link TrackedCommand}s ask
+ * for their run observer and their scheduler's failure policy, so that a task never reaches
+ * its scheduler through the aggregates it reports to.
+ */
+public final class TaskAdmission {
+
+	private final SchedulerTracker tracker;
+
+	private final boolean stopsOnFailure;
+
+	private volatile CommandListener listener = CommandListener.NONE;
+
+	/**
+	 * Create the admission of one scheduler.
+	 * @param tracker the scheduler's tracker
+	 * @param stopsOnFailure whether a periodic task that throws never runs again (a JDK
+	 * executor) or runs again (a Spring {@code TaskScheduler}, which logs and carries on)
+	 */
+	public TaskAdmission(SchedulerTracker tracker, boolean stopsOnFailure) {
+		this.tracker = tracker;
+		this.stopsOnFailure = stopsOnFailure;
+	}
+
+	public SchedulerTracker tracker() {
+		return this.tracker;
+	}
+
+	/**
+	 * Count a task from the call site of the current thread (or its learned origin) and
+	 * return the bucket it holds.
+	 * @param task the user's task
+	 * @param kind how it is scheduled
+	 * @param periodNanos its period or fixed delay, or -1
+	 * @return the bucket, or {@code null} if tracking failed
+	 */
+	@Nullable PendingBucket bucketFor(Object task, TaskKind kind, long periodNanos) {
+		try {
+			return this.tracker.admit(task, kind, periodNanos);
+		}
+		catch (Throwable ex) {
+			TrackingFailures.report(ex);
+			return null;
+		}
+	}
+
+	/**
+	 * Admit and wrap a runnable.
+	 * @param runnable the user's task
+	 * @param kind how it is scheduled
+	 * @param periodNanos its period or fixed delay, or -1
+	 * @param origin its origin if already known (a {@code @Scheduled} method), else
+	 * {@code null} to locate it
+	 * @return the tracked command, or {@code null} if tracking failed
+	 */
+	public @Nullable TrackedCommand<Void> admit(Runnable runnable, TaskKind kind, long periodNanos,
+			@Nullable TaskOrigin origin) {
+		try {
+			PendingBucket bucket = (origin != null) ? this.tracker.admit(origin, kind, periodNanos)
+					: this.tracker.admit(runnable, kind, periodNanos);
+			return added(new TrackedCommand<>(runnable, bucket, kind, this));
+		}
+		catch (Throwable ex) {
+			TrackingFailures.report(ex);
+			return null;
+		}
+	}
+
+	/**
+	 * Admit and wrap a callable, which runs once.
+	 * @param <V> the result type
+	 * @param callable the user's task
+	 * @param origin its origin if already known, else {@code null}
+	 * @return the tracked command, or {@code null} if tracking failed
+	 */
+	public <V> @Nullable TrackedCommand<V> admit(Callable<V> callable, @Nullable TaskOrigin origin) {
+		try {
+			PendingBucket bucket = (origin != null) ? this.tracker.admit(origin, TaskKind.ONCE)
+					: this.tracker.admit(callable, TaskKind.ONCE);
+			return added(new TrackedCommand<>(callable, bucket, TaskKind.ONCE, this));
+		}
+		catch (Throwable ex) {
+			TrackingFailures.report(ex);
+			return null;
+		}
+	}
+
+	/**
+	 * Hand an admitted command to its scheduler. Whatever the scheduler throws takes the
+	 * command out of the counts and is passed on unchanged.
+	 * @param <F> the scheduler's result
+	 * @param command the admitted command
+	 * @param submission hands the command to the scheduler
+	 * @return what the scheduler returned, {@code null} included
+	 */
+	public <F> F submit(TrackedCommand<?> command, Supplier<F> submission) {
+		F result;
+		try {
+			result = submission.get();
+		}
+		catch (Throwable ex) {
+			command.onReject();
+			throw ex;
+		}
+		if (result instanceof Future<?> future) {
+			command.attach(future);
+		}
+		return result;
+	}
+
+	TaskObserver observer() {
+		return this.tracker.registry().observer();
+	}
+
+	boolean stopsOnFailure() {
+		return this.stopsOnFailure;
+	}
+
+	/**
+	 * Listen to the commands this admission creates, for decorators that keep their live tasks.
+	 * @param listener the listener
+	 */
+	void listen(CommandListener listener) {
+		this.listener = listener;
+	}
+
+	private <V> TrackedCommand<V> added(TrackedCommand<V> command) {
+		this.listener.admitted(command);
+		return command;
+	}
+
+	void ended(TrackedCommand<?> command) {
+		this.listener.ended(command);
+	}
+
+	/**
+	 * Sees commands come and go.
+	 */
+	interface CommandListener {
+
+		CommandListener NONE = new CommandListener() {
+		};
+
+		default void admitted(TrackedCommand<?> command) {
+		}
+
+		default void ended(TrackedCommand<?> command) {
+		}
+
+	}
+
+}
