@@ -43,7 +43,8 @@ public final class TimerwatchAutoConfiguration {
 	TimerRegistry timerRegistry(TimerwatchProperties properties) {
 		TimerwatchProperties.Origin origin = properties.getOrigin();
 		CallSiteLocator locator = new CallSiteLocator(origin.getExcludePackages(), origin.getMaxDepth());
-		return new TimerRegistry(locator, System::currentTimeMillis, EPOCH_MILLIS);
+		int idleEpochs = (int) Math.min(Integer.MAX_VALUE, origin.getIdleTimeout().toMillis() / EPOCH_MILLIS);
+		return new TimerRegistry(locator, System::currentTimeMillis, EPOCH_MILLIS, origin.getMaxOrigins(), idleEpochs);
 	}
 
 	@Bean

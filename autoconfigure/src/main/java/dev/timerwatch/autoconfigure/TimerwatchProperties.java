@@ -75,12 +75,46 @@ public class TimerwatchProperties {
 		 */
 		private final int maxDepth;
 
-		public Origin(@DefaultValue List<String> excludePackages, @DefaultValue("64") int maxDepth) {
+		/**
+		 * How many origins are kept, over all schedulers. Tasks from further origins are counted
+		 * under one overflow origin, with a warning, until idle origins are dropped.
+		 */
+		private final int maxOrigins;
+
+		/**
+		 * How long an origin with no live task and no new one is kept before it is dropped (with
+		 * its meters). At least 30 seconds.
+		 */
+		private final Duration idleTimeout;
+
+		public Origin(@DefaultValue List<String> excludePackages, @DefaultValue("64") int maxDepth,
+				@DefaultValue("10000") int maxOrigins, @DefaultValue("30m") Duration idleTimeout) {
 			if (maxDepth < 1) {
 				throw new IllegalArgumentException("timerwatch.origin.max-depth must be at least 1, was " + maxDepth);
 			}
+			if (maxOrigins < 1) {
+				throw new IllegalArgumentException(
+						"timerwatch.origin.max-origins must be at least 1, was " + maxOrigins);
+			}
+			if (idleTimeout.compareTo(MIN_IDLE_TIMEOUT) < 0) {
+				throw new IllegalArgumentException("timerwatch.origin.idle-timeout must be at least "
+						+ MIN_IDLE_TIMEOUT.toSeconds() + "s, was " + idleTimeout);
+			}
 			this.excludePackages = List.copyOf(excludePackages);
 			this.maxDepth = maxDepth;
+			this.maxOrigins = maxOrigins;
+			this.idleTimeout = idleTimeout;
+		}
+
+		// Three epochs of task creation times.
+		static final Duration MIN_IDLE_TIMEOUT = Duration.ofSeconds(30);
+
+		public int getMaxOrigins() {
+			return this.maxOrigins;
+		}
+
+		public Duration getIdleTimeout() {
+			return this.idleTimeout;
 		}
 
 		public List<String> getExcludePackages() {
@@ -128,20 +162,29 @@ public class TimerwatchProperties {
 		 */
 		private final @Nullable Long maxPending;
 
+		static final Duration MIN_SAMPLE_INTERVAL = Duration.ofMillis(100);
+
+		static final long MAX_SAMPLES_PER_WINDOW = 10_000;
+
 		public Health(@DefaultValue("10s") Duration sampleInterval, @DefaultValue("5m") Duration window,
 				@DefaultValue("1.0") double minGrowthPerMinute, @DefaultValue("LEAKING") String leakStatus,
 				@Nullable Long maxPending) {
-			if (sampleInterval.isZero() || sampleInterval.isNegative()) {
-				throw new IllegalArgumentException(
-						"timerwatch.health.sample-interval must be positive, was " + sampleInterval);
+			if (sampleInterval.compareTo(MIN_SAMPLE_INTERVAL) < 0) {
+				throw new IllegalArgumentException("timerwatch.health.sample-interval must be at least "
+						+ MIN_SAMPLE_INTERVAL.toMillis() + "ms, was " + sampleInterval);
 			}
 			if (window.compareTo(sampleInterval.multipliedBy(2)) < 0) {
 				throw new IllegalArgumentException("timerwatch.health.window must hold at least two samples of "
 						+ "timerwatch.health.sample-interval (" + sampleInterval + "), was " + window);
 			}
-			if (!(minGrowthPerMinute > 0)) {
+			if (window.dividedBy(sampleInterval) > MAX_SAMPLES_PER_WINDOW) {
+				throw new IllegalArgumentException("timerwatch.health.window (" + window
+						+ ") must hold at most " + MAX_SAMPLES_PER_WINDOW + " samples of timerwatch.health.sample-interval ("
+						+ sampleInterval + "), which each origin keeps in memory; lengthen the interval or shorten the window");
+			}
+			if (!(minGrowthPerMinute > 0) || !Double.isFinite(minGrowthPerMinute)) {
 				throw new IllegalArgumentException(
-						"timerwatch.health.min-growth-per-minute must be positive, was " + minGrowthPerMinute);
+						"timerwatch.health.min-growth-per-minute must be a positive number, was " + minGrowthPerMinute);
 			}
 			if (!STATUS_CODE.matcher(leakStatus).matches()) {
 				throw new IllegalArgumentException("timerwatch.health.leak-status must be a status code of letters, "

@@ -46,6 +46,9 @@ public class TimersEndpoint {
 
 	private static final int DEFAULT_LIMIT = 50;
 
+	// A bound on the body one request can ask for: each origin is about half a kilobyte of JSON.
+	private static final int MAX_LIMIT = 1_000;
+
 	private static final int OLDEST_PENDING_SAMPLE = 10;
 
 	private final TimerRegistry registry;
@@ -87,14 +90,14 @@ public class TimersEndpoint {
 	 */
 	@ReadOperation
 	public TimersDescriptor timers(@Nullable Integer limit, @Nullable Long minPending) {
-		if (limit != null && limit < 1) {
-			throw new InvalidEndpointRequestException("limit must be at least 1, was " + limit, "Invalid limit");
+		if (limit != null && (limit < 1 || limit > MAX_LIMIT)) {
+			throw new InvalidEndpointRequestException(
+					"limit must be between 1 and " + MAX_LIMIT + ", was " + limit, "Invalid limit");
 		}
 		if (minPending != null && minPending < 0) {
 			throw new InvalidEndpointRequestException("minPending must not be negative, was " + minPending,
 					"Invalid minPending");
 		}
-		this.registry.advance();
 		LeakReport report = this.detector.report();
 		long now = this.clock.getAsLong();
 		List<Misuse> findings = this.misuses.get();

@@ -1,11 +1,14 @@
 package dev.timerwatch.metrics;
 
-import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 
 import dev.timerwatch.tracking.OriginStats;
@@ -30,7 +33,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Origins appear while the application runs, so meters are bound by {@link #refresh()}
  * (after every health sample) rather than once; a scheduler's meters are removed once it has
- * shut down. The {@code origin} tag is bounded: past {@code maxOrigins} per scheduler, later
+ * shut down, and an origin's once the registry drops it as idle. The {@code origin} tag is bounded: past {@code maxOrigins} per scheduler, later
  * origins share {@code origin="other"}.
  */
 public class TimersMetrics implements MeterBinder, TaskObserver {
@@ -97,7 +100,7 @@ public class TimersMetrics implements MeterBinder, TaskObserver {
 		if (lagNanos >= 0) {
 			RunTimers timers = runTimers(origin);
 			if (timers != null) {
-				timers.lag.record(Duration.ofNanos(lagNanos));
+				timers.lag.record(lagNanos, TimeUnit.NANOSECONDS);
 			}
 		}
 	}
@@ -106,88 +109,122 @@ public class TimersMetrics implements MeterBinder, TaskObserver {
 	public void runFinished(OriginStats origin, long durationNanos, @Nullable Throwable failure) {
 		RunTimers timers = runTimers(origin);
 		if (timers != null) {
-			timers.execution.record(Duration.ofNanos(durationNanos));
+			timers.execution.record(durationNanos, TimeUnit.NANOSECONDS);
 		}
 	}
 
+	// Found on the origin itself: no map lookup and no lock on the run path once bound.
 	private @Nullable RunTimers runTimers(OriginStats origin) {
-		SchedulerMeters scheduler = this.schedulers.get(origin.scheduler());
-		return (scheduler != null) ? scheduler.runTimers(origin) : null;
+		OriginMeters meters = origin.attachment(this, this::bindOnFirstRun);
+		return (meters != null) ? meters.runTimers() : null;
 	}
 
+	private @Nullable OriginMeters bindOnFirstRun(OriginStats origin) {
+		SchedulerMeters scheduler = this.schedulers.get(origin.scheduler());
+		return (scheduler != null) ? scheduler.bind(origin) : null;
+	}
+
+	/**
+	 * The meters of one scheduler's origins. Origins come and go (the registry drops idle
+	 * ones), and so do their meters.
+	 */
 	private final class SchedulerMeters {
 
 		private final SchedulerTracker scheduler;
 
 		private final MeterRegistry meterRegistry;
 
-		private final List<Meter> meters = new CopyOnWriteArrayList<>();
+		private final Gauge retained;
 
-		private final Map<OriginStats, String> originTags = new ConcurrentHashMap<>();
-
-		private final Map<String, RunTimers> runTimers = new ConcurrentHashMap<>();
+		private final Map<OriginStats, OriginMeters> bound = new ConcurrentHashMap<>();
 
 		private final List<OriginStats> folded = new CopyOnWriteArrayList<>();
+
+		private final List<Meter> foldedMeters = new ArrayList<>();
+
+		private @Nullable RunTimers foldedTimers;
 
 		private int tagged;
 
 		SchedulerMeters(SchedulerTracker scheduler, MeterRegistry meterRegistry) {
 			this.scheduler = scheduler;
 			this.meterRegistry = meterRegistry;
-			this.meters.add(Gauge.builder("timers.retained.cancelled", scheduler, (tracker) -> {
+			this.retained = Gauge.builder("timers.retained.cancelled", scheduler, (tracker) -> {
 				long retained = tracker.probe().retainedCancelled();
 				return (retained >= 0) ? retained : Double.NaN;
 			})
 				.tags("scheduler", scheduler.name())
 				.description("Cancelled tasks the scheduler keeps queued until their delay expires")
 				.baseUnit("tasks")
-				.register(meterRegistry));
+				.register(meterRegistry);
 		}
 
 		synchronized void bindOrigins() {
-			for (OriginStats origin : this.scheduler.origins()) {
-				tagFor(origin);
+			Collection<OriginStats> live = this.scheduler.origins();
+			for (OriginStats origin : live) {
+				origin.attachment(TimersMetrics.this, this::bind);
 			}
+			Set<OriginStats> gone = new HashSet<>(this.bound.keySet());
+			gone.removeAll(live);
+			gone.forEach(this::unbind);
 		}
 
-		synchronized String tagFor(OriginStats origin) {
-			String tag = this.originTags.get(origin);
-			if (tag != null) {
-				return tag;
+		synchronized OriginMeters bind(OriginStats origin) {
+			OriginMeters existing = this.bound.get(origin);
+			if (existing != null) {
+				return existing;
 			}
+			OriginMeters meters;
 			if (this.tagged < TimersMetrics.this.maxOrigins) {
 				this.tagged++;
-				tag = origin.origin().describe();
-				bindOriginMeters(tag, origin, OriginStats::pending, OriginStats::scheduled, OriginStats::completed,
-						OriginStats::cancelled, OriginStats::failed);
+				Tags tags = Tags.of("scheduler", this.scheduler.name(), "origin", origin.origin().describe());
+				List<Meter> counts = bindCounts(tags, origin, OriginStats::pending, OriginStats::scheduled,
+						OriginStats::completed, OriginStats::cancelled, OriginStats::failed);
+				meters = new OriginMeters(false, counts, runTimers(tags));
 			}
 			else {
-				tag = OTHER;
-				if (this.folded.isEmpty()) {
-					bindOriginMeters(OTHER, this.folded, sum(OriginStats::pending), sum(OriginStats::scheduled),
-							sum(OriginStats::completed), sum(OriginStats::cancelled), sum(OriginStats::failed));
+				if (this.foldedMeters.isEmpty()) {
+					Tags tags = Tags.of("scheduler", this.scheduler.name(), "origin", OTHER);
+					this.foldedMeters.addAll(bindCounts(tags, this.folded, sum(OriginStats::pending),
+							sum(OriginStats::scheduled), sum(OriginStats::completed), sum(OriginStats::cancelled),
+							sum(OriginStats::failed)));
+					this.foldedTimers = runTimers(tags);
 				}
 				this.folded.add(origin);
+				meters = new OriginMeters(true, List.of(), this.foldedTimers);
 			}
-			this.originTags.put(origin, tag);
-			return tag;
+			this.bound.put(origin, meters);
+			return meters;
 		}
 
-		private <T> void bindOriginMeters(String originTag, T state, ToDoubleFunction<T> pending,
+		private void unbind(OriginStats origin) {
+			OriginMeters meters = this.bound.remove(origin);
+			if (meters == null) {
+				return;
+			}
+			if (meters.folded()) {
+				this.folded.remove(origin);
+				return;
+			}
+			this.tagged--;
+			meters.counts().forEach(this.meterRegistry::remove);
+			this.meterRegistry.remove(meters.runTimers().lag());
+			this.meterRegistry.remove(meters.runTimers().execution());
+		}
+
+		private <T> List<Meter> bindCounts(Tags tags, T state, ToDoubleFunction<T> pending,
 				ToDoubleFunction<T> scheduled, ToDoubleFunction<T> completed, ToDoubleFunction<T> cancelled,
 				ToDoubleFunction<T> failed) {
-			Tags tags = Tags.of("scheduler", this.scheduler.name(), "origin", originTag);
-			this.meters.add(Gauge.builder("timers.pending", state, pending)
+			return List.of(Gauge.builder("timers.pending", state, pending)
 				.tags(tags)
 				.description("Tasks waiting for their next run")
 				.baseUnit("tasks")
 				.strongReference(true)
-				.register(this.meterRegistry));
-			this.meters.add(counter("timers.scheduled", state, scheduled, tags, "Tasks scheduled"));
-			this.meters.add(counter("timers.completed", state, completed, tags, "One-shot tasks that ran to completion"));
-			this.meters.add(counter("timers.cancelled", state, cancelled, tags,
-					"Tasks cancelled, or removed from their scheduler without running"));
-			this.meters.add(counter("timers.failed", state, failed, tags, "Tasks that threw and will not run again"));
+				.register(this.meterRegistry), counter("timers.scheduled", state, scheduled, tags, "Tasks scheduled"),
+					counter("timers.completed", state, completed, tags, "One-shot tasks that ran to completion"),
+					counter("timers.cancelled", state, cancelled, tags,
+							"Tasks cancelled, or removed from their scheduler without running"),
+					counter("timers.failed", state, failed, tags, "Tasks that threw and will not run again"));
 		}
 
 		private <T> FunctionCounter counter(String name, T state, ToDoubleFunction<T> count, Tags tags,
@@ -199,34 +236,34 @@ public class TimersMetrics implements MeterBinder, TaskObserver {
 				.register(this.meterRegistry);
 		}
 
-		@Nullable RunTimers runTimers(OriginStats origin) {
-			String tag = tagFor(origin);
-			return this.runTimers.computeIfAbsent(tag, (key) -> {
-				Tags tags = Tags.of("scheduler", this.scheduler.name(), "origin", key);
-				RunTimers timers = new RunTimers(
-						Timer.builder("timers.lag")
-							.tags(tags)
-							.description("How late runs start against their planned time")
-							.register(this.meterRegistry),
-						Timer.builder("timers.execution")
-							.tags(tags)
-							.description("How long runs take")
-							.register(this.meterRegistry));
-				this.meters.add(timers.lag);
-				this.meters.add(timers.execution);
-				return timers;
-			});
+		private RunTimers runTimers(Tags tags) {
+			return new RunTimers(Timer.builder("timers.lag")
+				.tags(tags)
+				.description("How late runs start against their planned time")
+				.register(this.meterRegistry),
+					Timer.builder("timers.execution")
+						.tags(tags)
+						.description("How long runs take")
+						.register(this.meterRegistry));
 		}
 
-		void remove() {
-			this.meters.forEach(this.meterRegistry::remove);
-			this.meters.clear();
+		synchronized void remove() {
+			new ArrayList<>(this.bound.keySet()).forEach(this::unbind);
+			this.foldedMeters.forEach(this.meterRegistry::remove);
+			if (this.foldedTimers != null) {
+				this.meterRegistry.remove(this.foldedTimers.lag());
+				this.meterRegistry.remove(this.foldedTimers.execution());
+			}
+			this.meterRegistry.remove(this.retained);
 		}
 
 	}
 
 	private static ToDoubleFunction<List<OriginStats>> sum(java.util.function.ToLongFunction<OriginStats> figure) {
 		return (origins) -> origins.stream().mapToLong(figure).sum();
+	}
+
+	private record OriginMeters(boolean folded, List<Meter> counts, RunTimers runTimers) {
 	}
 
 	private record RunTimers(Timer lag, Timer execution) {

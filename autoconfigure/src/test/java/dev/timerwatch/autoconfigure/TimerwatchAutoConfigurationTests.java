@@ -13,6 +13,8 @@ import dev.timerwatch.tracking.OriginStats;
 import dev.timerwatch.tracking.TaskKind;
 import dev.timerwatch.tracking.TimerRegistry;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.aop.support.AopUtils;
@@ -170,6 +172,30 @@ class TimerwatchAutoConfigurationTests {
 			assertThat(context).hasFailed();
 			assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("timerwatch.origin.max-depth");
 		});
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@CsvSource(delimiter = '|', textBlock = """
+			timerwatch.health.sample-interval=500us                                  | timerwatch.health.sample-interval
+			timerwatch.health.sample-interval=0s                                     | timerwatch.health.sample-interval
+			timerwatch.health.sample-interval=1ms                                    | timerwatch.health.sample-interval
+			timerwatch.health.sample-interval=1s;timerwatch.health.window=1d         | timerwatch.health.window
+			timerwatch.health.min-growth-per-minute=Infinity                         | timerwatch.health.min-growth-per-minute
+			timerwatch.health.min-growth-per-minute=NaN                              | timerwatch.health.min-growth-per-minute
+			timerwatch.origin.max-origins=0                                          | timerwatch.origin.max-origins
+			timerwatch.origin.idle-timeout=1s                                        | timerwatch.origin.idle-timeout
+			""")
+	void invalidSettingsFailAtStartupNamingTheProperty(String setting, String property) {
+		this.contextRunner.withPropertyValues(setting.split(";")).run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause().hasMessageContaining(property);
+		});
+	}
+
+	@Test
+	void originTableSettingsReachTheRegistry() {
+		this.contextRunner.withPropertyValues("timerwatch.origin.max-origins=7")
+			.run((context) -> assertThat(context.getBean(TimerRegistry.class).maxOrigins()).isEqualTo(7));
 	}
 
 	private static OriginStats single(TimerRegistry registry) {

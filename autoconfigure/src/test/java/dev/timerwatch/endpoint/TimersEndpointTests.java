@@ -88,6 +88,14 @@ class TimersEndpointTests {
 	}
 
 	@Test
+	void rejectsALimitAboveTheBoundSoThatOneRequestCannotAskForAHugeBody() {
+		TimersEndpoint endpoint = endpoint(Show.NEVER);
+		assertThat(endpoint.timers(1_000, null)).isNotNull();
+		assertThatExceptionOfType(InvalidEndpointRequestException.class).isThrownBy(() -> endpoint.timers(1_001, null))
+			.withMessageContaining("limit must be between 1 and 1000");
+	}
+
+	@Test
 	void anUnknownIdIsNotFound() {
 		assertThat(endpoint(Show.ALWAYS).origin("nope", SecurityContext.NONE)).isNull();
 	}

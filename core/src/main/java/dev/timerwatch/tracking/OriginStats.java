@@ -172,25 +172,17 @@ public final class OriginStats {
 	}
 
 	/**
-	 * The state a run observer keeps for this origin, created on first use.
+	 * The state a run observer keeps for this origin, created on first use. The factory runs
+	 * outside any lock of this origin and may run more than once in a race, so it must return
+	 * the same state for the same origin (or state that can be dropped); a {@code null} is
+	 * not kept, and the factory is asked again next time.
 	 * @param <T> the state's type
 	 * @param key identifies the observer; compared by identity
 	 * @param factory creates the state
-	 * @return the state
+	 * @return the state, or {@code null}
 	 */
 	@SuppressWarnings("unchecked")
-	public <T> T attachment(Object key, Function<OriginStats, T> factory) {
-		Object[] pairs = this.attachments;
-		for (int i = 0; i < pairs.length; i += 2) {
-			if (pairs[i] == key) {
-				return (T) pairs[i + 1];
-			}
-		}
-		return attachNew(key, factory);
-	}
-
-	@SuppressWarnings("unchecked")
-	private synchronized <T> T attachNew(Object key, Function<OriginStats, T> factory) {
+	public <T> @Nullable T attachment(Object key, Function<OriginStats, @Nullable T> factory) {
 		Object[] pairs = this.attachments;
 		for (int i = 0; i < pairs.length; i += 2) {
 			if (pairs[i] == key) {
@@ -198,6 +190,17 @@ public final class OriginStats {
 			}
 		}
 		T value = factory.apply(this);
+		return (value != null) ? attach(key, value) : null;
+	}
+
+	@SuppressWarnings("unchecked")
+	private synchronized <T> T attach(Object key, T value) {
+		Object[] pairs = this.attachments;
+		for (int i = 0; i < pairs.length; i += 2) {
+			if (pairs[i] == key) {
+				return (T) pairs[i + 1];
+			}
+		}
 		Object[] grown = Arrays.copyOf(pairs, pairs.length + 2);
 		grown[pairs.length] = key;
 		grown[pairs.length + 1] = value;

@@ -124,7 +124,7 @@ public final class TaskOrigin {
 			return "unknown";
 		}
 		if (this == OVERFLOW) {
-			return "other origins (the origin table is full: raise timerwatch.tracking.max-origins)";
+			return "other origins (the origin table is full: raise timerwatch.origin.max-origins)";
 		}
 		String location = (this.fileName != null)
 				? (this.lineNumber >= 0 ? this.fileName + ":" + this.lineNumber : this.fileName) : "Unknown Source";

@@ -1,0 +1,78 @@
+package dev.timerwatch.metrics;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import dev.timerwatch.scheduling.TrackingScheduledThreadPoolExecutor;
+import dev.timerwatch.tracking.CallSiteLocator;
+import dev.timerwatch.tracking.TimerRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Tests for {@link TimersMetrics}.
+ */
+class TimersMetricsTests {
+
+	private final AtomicLong clock = new AtomicLong(1_000_000);
+
+	private final TimerRegistry registry = new TimerRegistry(CallSiteLocator.withDefaults(), this.clock::get, 1_000,
+			100, 3);
+
+	private final SimpleMeterRegistry meterRegistry = new SimpleMeterRegistry();
+
+	private final TimersMetrics metrics = new TimersMetrics(this.registry, 50, null);
+
+	@Test
+	void runsAreTimedPerOrigin() {
+		this.registry.setObserver(this.metrics);
+		this.metrics.bindTo(this.meterRegistry);
+		TrackingScheduledThreadPoolExecutor executor = new TrackingScheduledThreadPoolExecutor(1, this.registry,
+				"jobs");
+		try {
+			executor.scheduleAtFixedRate(() -> { }, 0, 5, TimeUnit.MILLISECONDS);
+			this.metrics.refresh();
+			await().untilAsserted(() -> assertThat(this.meterRegistry.find("timers.execution")
+				.tag("scheduler", "jobs")
+				.timer()).isNotNull().satisfies((timer) -> assertThat(timer.count()).isGreaterThanOrEqualTo(3)));
+			assertThat(this.meterRegistry.find("timers.lag").tag("scheduler", "jobs").timer().count()).isPositive();
+		}
+		finally {
+			executor.shutdownNow();
+		}
+	}
+
+	@Test
+	void theMetersOfAnOriginTheRegistryDropsAsIdleAreRemoved() {
+		this.registry.setObserver(this.metrics);
+		this.metrics.bindTo(this.meterRegistry);
+		TrackingScheduledThreadPoolExecutor executor = new TrackingScheduledThreadPoolExecutor(1, this.registry,
+				"timeouts");
+		try {
+			executor.schedule(() -> { }, 1, TimeUnit.HOURS).cancel(false);
+			executor.purge();
+			this.metrics.refresh();
+			assertThat(this.meterRegistry.find("timers.cancelled").tag("scheduler", "timeouts").functionCounter())
+				.isNotNull()
+				.satisfies((counter) -> assertThat(counter.count()).isEqualTo(1));
+			for (int i = 0; i < 4; i++) {
+				this.clock.addAndGet(1_000);
+				this.registry.advance();
+			}
+			this.metrics.refresh();
+			assertThat(this.registry.origins()).isEmpty();
+			assertThat(this.meterRegistry.find("timers.cancelled").tag("scheduler", "timeouts").functionCounter())
+				.isNull();
+			assertThat(this.meterRegistry.find("timers.pending").tag("scheduler", "timeouts").gauge()).isNull();
+			assertThat(this.meterRegistry.find("timers.retained.cancelled").tag("scheduler", "timeouts").gauge())
+				.isNotNull();
+		}
+		finally {
+			executor.shutdownNow();
+		}
+	}
+
+}

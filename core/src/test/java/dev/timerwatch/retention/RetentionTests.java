@@ -1,0 +1,152 @@
+package dev.timerwatch.retention;
+
+import java.lang.ref.WeakReference;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.stream.Stream;
+
+import dev.timerwatch.scheduling.TrackingScheduledExecutorService;
+import dev.timerwatch.scheduling.TrackingScheduledThreadPoolExecutor;
+import dev.timerwatch.tracking.CallSiteLocator;
+import dev.timerwatch.tracking.OriginStats;
+import dev.timerwatch.tracking.TaskOrigin;
+import dev.timerwatch.tracking.TimerRegistry;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The tracker holds nothing its application has let go, and its own tables are bounded.
+ */
+class RetentionTests {
+
+	static Stream<Arguments> decorators() {
+		return Stream.of(
+				Arguments.of("tracking executor",
+						(Function<TimerRegistry, ScheduledExecutorService>) (registry) -> new TrackingScheduledThreadPoolExecutor(
+								2, registry, "dropped")),
+				Arguments.of("interface decorator",
+						(Function<TimerRegistry, ScheduledExecutorService>) (registry) -> new TrackingScheduledExecutorService(
+								Executors.newScheduledThreadPool(2), registry, "dropped")));
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("decorators")
+	void executorsAndRegistriesThatAreShutDownAndDroppedCanBeCollected(String name,
+			Function<TimerRegistry, ScheduledExecutorService> factory) throws Exception {
+		List<WeakReference<Object>> dropped = new ArrayList<>();
+		for (int round = 0; round < 100; round++) {
+			TimerRegistry registry = new TimerRegistry();
+			ScheduledExecutorService executor = factory.apply(registry);
+			for (int i = 0; i < 20_000; i++) {
+				// One lambda class for every round: its origin is learned and cached on the class.
+				executor.schedule(RetentionTests::noop, 1, TimeUnit.HOURS);
+			}
+			executor.shutdownNow();
+			assertThat(executor.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+			dropped.add(new WeakReference<>(executor));
+			dropped.add(new WeakReference<>(registry));
+		}
+		for (int attempt = 0; attempt < 20 && dropped.stream().anyMatch((reference) -> reference.get() != null);
+				attempt++) {
+			System.gc();
+			Thread.sleep(50);
+		}
+		assertThat(dropped.stream().filter((reference) -> reference.get() != null).count())
+			.as("executors and registries still reachable")
+			.isZero();
+	}
+
+	@Test
+	void originsWithNothingLiveAndNothingNewForAWhileAreDropped() throws Exception {
+		AtomicLong clock = new AtomicLong(1_000_000);
+		TimerRegistry registry = new TimerRegistry(CallSiteLocator.withDefaults(), clock::get, 1_000, 100, 5);
+		TrackingScheduledThreadPoolExecutor executor = new TrackingScheduledThreadPoolExecutor(1, registry, "evicting");
+		try {
+			scheduleAnHourOut(executor).cancel(false);
+			executor.purge();
+			scheduleAnHourOut(executor);
+			assertThat(registry.origins()).hasSize(1);
+			OriginStats live = registry.origins().get(0);
+			executor.schedule(() -> { }, 1, TimeUnit.HOURS).cancel(false);
+			executor.purge();
+			assertThat(registry.origins()).hasSize(2);
+			assertThat(registry.originCount()).isEqualTo(2);
+			for (int i = 0; i < 6; i++) {
+				clock.addAndGet(1_000);
+				registry.advance();
+			}
+			assertThat(registry.origins()).as("only the origin with a pending task is left").containsExactly(live);
+			assertThat(registry.originCount()).isEqualTo(1);
+			assertThat(live.pending()).isEqualTo(1);
+			assertThat(live.scheduled()).isEqualTo(2);
+			assertThat(live.cancelled()).isEqualTo(1);
+		}
+		finally {
+			executor.shutdownNow();
+		}
+	}
+
+	@Test
+	void anOriginDroppedWhileIdleComesBackWithFreshCountsWhenItSchedulesAgain() throws Exception {
+		AtomicLong clock = new AtomicLong(1_000_000);
+		TimerRegistry registry = new TimerRegistry(CallSiteLocator.withDefaults(), clock::get, 1_000, 100, 3);
+		TrackingScheduledThreadPoolExecutor executor = new TrackingScheduledThreadPoolExecutor(1, registry, "returning");
+		try {
+			for (int round = 0; round < 3; round++) {
+				for (int i = 0; i < 20; i++) {
+					executor.schedule(RetentionTests::noop, 1, TimeUnit.HOURS).cancel(false);
+				}
+				executor.purge();
+				assertThat(registry.origins()).hasSize(1);
+				assertThat(registry.origins().get(0).cancelled()).isEqualTo(20);
+				for (int i = 0; i < 4; i++) {
+					clock.addAndGet(1_000);
+					registry.advance();
+				}
+				assertThat(registry.origins()).isEmpty();
+			}
+		}
+		finally {
+			executor.shutdownNow();
+		}
+	}
+
+	@Test
+	void aFullOriginTableCountsNewOriginsUnderOverflowAndSaysSo() throws Exception {
+		TimerRegistry registry = new TimerRegistry(CallSiteLocator.withDefaults(), System::currentTimeMillis, 1_000, 2, 3);
+		TrackingScheduledThreadPoolExecutor executor = new TrackingScheduledThreadPoolExecutor(1, registry, "full");
+		try {
+			executor.schedule(() -> { }, 1, TimeUnit.HOURS);
+			executor.schedule(() -> { }, 1, TimeUnit.HOURS);
+			executor.schedule(() -> { }, 1, TimeUnit.HOURS);
+			executor.schedule(() -> { }, 1, TimeUnit.HOURS);
+			assertThat(registry.originCount()).isEqualTo(2);
+			assertThat(registry.origins()).hasSize(3);
+			assertThat(registry.origins()).filteredOn((origin) -> origin.origin().isOverflow())
+				.singleElement()
+				.satisfies((overflow) -> assertThat(overflow.pending()).isEqualTo(2));
+			assertThat(registry.overflowedTasks()).isEqualTo(2);
+			assertThat(TaskOrigin.overflow().describe()).contains("timerwatch.origin.max-origins");
+		}
+		finally {
+			executor.shutdownNow();
+		}
+	}
+
+	private static java.util.concurrent.ScheduledFuture<?> scheduleAnHourOut(ScheduledExecutorService executor) {
+		return executor.schedule(RetentionTests::noop, 1, TimeUnit.HOURS);
+	}
+
+	private static void noop() {
+	}
+
+}
