@@ -11,9 +11,8 @@ import dev.timerwatch.endpoint.OriginDetailDescriptor;
 import dev.timerwatch.endpoint.TimersDescriptor;
 import dev.timerwatch.endpoint.TimersEndpoint;
 import dev.timerwatch.health.TimersHealthIndicator;
-import dev.timerwatch.scheduling.TrackedCommand;
+import dev.timerwatch.scheduling.TaskAdmission;
 import dev.timerwatch.tracking.CallSiteLocator;
-import dev.timerwatch.tracking.PendingBucket;
 import dev.timerwatch.tracking.SchedulerTracker;
 import dev.timerwatch.tracking.TaskKind;
 import dev.timerwatch.tracking.TaskOrigin;
@@ -68,6 +67,7 @@ public class EndpointBenchmark {
 		SchedulerTracker scheduler = registry.register("taskScheduler", "ThreadPoolTaskScheduler");
 		this.detector = new LeakDetector(registry, Duration.ofSeconds(10), Duration.ofMinutes(5), 1.0,
 				this.clock::get);
+		TaskAdmission admission = new TaskAdmission(scheduler, true);
 		int epochs = 31;
 		int perEpoch = this.tasks / this.origins / epochs;
 		for (int epoch = 0; epoch < epochs; epoch++) {
@@ -76,8 +76,7 @@ public class EndpointBenchmark {
 						"Service" + origin + ".java", 42);
 				for (int i = 0; i < perEpoch; i++) {
 					Runnable task = EndpointBenchmark::noop;
-					PendingBucket bucket = scheduler.admit(site, TaskKind.FIXED_RATE);
-					this.pendingTasks.add(TrackedCommand.of(task, bucket, TaskKind.FIXED_RATE, true));
+					this.pendingTasks.add(admission.admit(task, TaskKind.FIXED_RATE, -1, site));
 				}
 			}
 			this.detector.sample();

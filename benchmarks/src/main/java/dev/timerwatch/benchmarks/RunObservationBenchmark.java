@@ -5,7 +5,7 @@ import java.util.concurrent.TimeUnit;
 
 import dev.timerwatch.metrics.TimersMetrics;
 import dev.timerwatch.misuse.MisuseDetector;
-import dev.timerwatch.scheduling.TrackedCommand;
+import dev.timerwatch.scheduling.TaskAdmission;
 import dev.timerwatch.tracking.SchedulerTracker;
 import dev.timerwatch.tracking.TaskKind;
 import dev.timerwatch.tracking.TaskOrigin;
@@ -60,8 +60,7 @@ public class RunObservationBenchmark {
 
 	private static Runnable command(SchedulerTracker scheduler, Runnable work) {
 		TaskOrigin origin = TaskOrigin.scheduledMethod("com.example.ReportJob", "generate");
-		return TrackedCommand.of(work, scheduler.admit(origin, TaskKind.FIXED_RATE, 1_000_000_000L),
-				TaskKind.FIXED_RATE, false);
+		return new TaskAdmission(scheduler, false).admit(work, TaskKind.FIXED_RATE, 1_000_000_000L, origin);
 	}
 
 	@Benchmark

@@ -5,6 +5,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.Delayed;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RunnableScheduledFuture;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -18,12 +19,19 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * {@code shutdownNow()} on a queue of {@code queued} tasks. The JDK removes the tasks one by
- * one; it finds its own tasks by index, but a decorated task (here a minimal decorator, as
- * Spring's {@code TaskDecorator} support makes) only by a linear scan, so the naive decorated
- * executor is quadratic. timerwatch drains its queue in bulk instead.
+ * {@code shutdownNow()}, {@code shutdown()} and {@code purge()} on a queue of {@code queued}
+ * tasks. The JDK removes the tasks one by one; it finds its own tasks by index, but a
+ * decorated task (here a minimal decorator, as Spring's {@code TaskDecorator} support makes)
+ * only by a linear scan, so the naive decorated executor is quadratic. timerwatch reworks its
+ * queue in bulk instead, under the queue's lock.
+ * <ul>
+ * <li>{@code shutdownNow}: one-hour one-shot tasks, all returned;</li>
+ * <li>{@code shutdown}: periodic tasks, all dropped by the default policy;</li>
+ * <li>{@code purge}: one-shot tasks, every other one cancelled.</li>
+ * </ul>
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.SingleShotTime)
@@ -36,6 +44,9 @@ public class ShutdownBenchmark {
 	@Param({ "100000" })
 	public int queued;
 
+	@Param({ "shutdownNow", "shutdown", "purge" })
+	public String operation;
+
 	private ScheduledThreadPoolExecutor target;
 
 	@Setup(Level.Invocation)
@@ -43,13 +54,34 @@ public class ShutdownBenchmark {
 		this.target = this.executor.equals("decorated") ? new DecoratingExecutor()
 				: SchedulingOverheadBenchmark.newExecutor(this.executor);
 		for (int i = 0; i < this.queued; i++) {
-			this.target.schedule(SchedulingOverheadBenchmark::noop, 1 + i % 3600, TimeUnit.SECONDS);
+			if (this.operation.equals("shutdown")) {
+				this.target.scheduleAtFixedRate(SchedulingOverheadBenchmark::noop, 1 + i % 3600, 3600, TimeUnit.SECONDS);
+			}
+			else {
+				ScheduledFuture<?> task = this.target.schedule(SchedulingOverheadBenchmark::noop, 1 + i % 3600,
+						TimeUnit.SECONDS);
+				if (this.operation.equals("purge") && i % 2 == 0) {
+					task.cancel(false);
+				}
+			}
 		}
 	}
 
+	@TearDown(Level.Invocation)
+	public void stop() {
+		this.target.shutdownNow();
+	}
+
 	@Benchmark
-	public List<Runnable> shutdownNow() {
-		return this.target.shutdownNow();
+	public int operate() {
+		switch (this.operation) {
+			case "shutdownNow" -> {
+				return this.target.shutdownNow().size();
+			}
+			case "shutdown" -> this.target.shutdown();
+			default -> this.target.purge();
+		}
+		return this.target.getQueue().size();
 	}
 
 	static final class DecoratingExecutor extends ScheduledThreadPoolExecutor {
