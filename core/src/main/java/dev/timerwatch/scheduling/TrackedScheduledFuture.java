@@ -126,7 +126,7 @@ final class TrackedScheduledFuture<V> extends TrackedTask implements RunnableSch
 
 	@Override
 	public boolean isPeriodic() {
-		if (this.executor.isReworkingOnCurrentThread() && this.executor.keepsInShutdownScan()) {
+		if (this.executor.keepsInShutdownScan()) {
 			return false;
 		}
 		return this.delegate.isPeriodic();
@@ -134,15 +134,13 @@ final class TrackedScheduledFuture<V> extends TrackedTask implements RunnableSch
 
 	@Override
 	public long getDelay(TimeUnit unit) {
-		if (this.executor.isReworkingOnCurrentThread() && this.executor.treatsAsDue()) {
-			return -1;
-		}
-		return this.delegate.getDelay(unit);
+		long delay = this.executor.delayDuringRework();
+		return (delay != TrackingScheduledThreadPoolExecutor.NOT_REWORKING) ? delay : this.delegate.getDelay(unit);
 	}
 
 	@Override
 	public boolean isCancelled() {
-		if (this.executor.isReworkingOnCurrentThread() && this.executor.keepsInShutdownScan()) {
+		if (this.executor.keepsInShutdownScan()) {
 			return false;
 		}
 		return this.delegate.isCancelled();

@@ -13,6 +13,8 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 
 import dev.timerwatch.tracking.PendingBucket;
 import dev.timerwatch.tracking.SchedulerProbe;
@@ -48,12 +50,18 @@ import org.jspecify.annotations.Nullable;
  */
 public class TrackingScheduledThreadPoolExecutor extends ScheduledThreadPoolExecutor {
 
-	// What the thread reworking the queue is doing; other threads never see a difference.
-	private static final int DRAINING = 1;
+	// What the thread inside the JDK's shutdown or shutdownNow is doing; other threads never
+	// see a difference.
+	private static final int SHUTDOWN_SCAN = 1;
 
-	private static final int SHUTDOWN_SCAN = 2;
+	private static final int SHUTDOWN_SCANNED = 2;
 
-	private static final int SHUTDOWN_SCANNED = 3;
+	private static final int STOPPING = 3;
+
+	private static final int STOPPED = 4;
+
+	/** What {@link #delayDuringRework} answers when no rework is under way on this thread. */
+	static final long NOT_REWORKING = Long.MIN_VALUE;
 
 	private final SchedulerTracker tracker;
 
@@ -61,9 +69,7 @@ public class TrackingScheduledThreadPoolExecutor extends ScheduledThreadPoolExec
 
 	private final RemovableTasks removableTasks = new RemovableTasks();
 
-	private volatile @Nullable Thread reworkingThread;
-
-	private volatile int rework;
+	private final AtomicReference<@Nullable Rework> rework = new AtomicReference<>();
 
 	/**
 	 * Create an executor tracked under the given name, with the JDK's default thread factory
@@ -239,17 +245,8 @@ public class TrackingScheduledThreadPoolExecutor extends ScheduledThreadPoolExec
 	@Override
 	public void purge() {
 		List<Runnable> dropped = new ArrayList<>();
-		QueueLock.run(getQueue(), () -> {
-			BlockingQueue<Runnable> queue = getQueue();
-			for (Runnable task : drainAll(queue)) {
-				if (task instanceof Future<?> future && isReallyCancelled(future)) {
-					dropped.add(task);
-				}
-				else {
-					queue.add(task);
-				}
-			}
-		});
+		QueueLock.run(getQueue(), () -> rework((task) -> !(task instanceof Future<?> future && isReallyCancelled(future)),
+				dropped));
 		dropped.forEach(this::discarded);
 		// The JDK's purge ends by letting a shut-down executor terminate once its queue is empty.
 		super.remove(NOT_QUEUED);
@@ -257,46 +254,62 @@ public class TrackingScheduledThreadPoolExecutor extends ScheduledThreadPoolExec
 
 	@Override
 	public void shutdown() {
-		this.reworkingThread = Thread.currentThread();
-		this.rework = SHUTDOWN_SCAN;
+		Rework rework = new Rework(SHUTDOWN_SCAN);
+		this.rework.set(rework);
 		try {
 			super.shutdown();
 		}
 		finally {
-			this.reworkingThread = null;
-			this.rework = 0;
+			this.rework.compareAndSet(rework, null);
 		}
 		sweepRemovable();
 	}
 
 	@Override
 	public List<Runnable> shutdownNow() {
+		Rework rework = new Rework(STOPPING);
+		this.rework.set(rework);
 		List<Runnable> drained;
-		this.reworkingThread = Thread.currentThread();
-		this.rework = DRAINING;
 		try {
 			drained = super.shutdownNow();
 		}
 		finally {
-			this.reworkingThread = null;
-			this.rework = 0;
+			this.rework.compareAndSet(rework, null);
 		}
+		drained.addAll(rework.stopped);
 		drained.forEach(this::discarded);
 		sweepRemovable();
 		return drained;
 	}
 
-	boolean isReworkingOnCurrentThread() {
-		return this.reworkingThread == Thread.currentThread();
-	}
-
-	boolean treatsAsDue() {
-		int rework = this.rework;
-		if (rework == SHUTDOWN_SCAN) {
-			dropWhatShutdownDrops();
-			return true;
+	/**
+	 * The delay a decorated task reports to the thread inside the JDK's shutdown or
+	 * shutdownNow. The JDK's shutdownNow drains the queue with {@code drainTo}, under the
+	 * queue's lock, asking the head for its delay first: at that moment this executor takes
+	 * every task out in one pass and answers "not due", so that {@code drainTo} stops with
+	 * nothing left to drain; the tasks are returned with what the JDK returns.
+	 * @return the delay, or {@link #NOT_REWORKING}
+	 */
+	long delayDuringRework() {
+		Rework rework = this.rework.get();
+		if (rework == null || rework.owner != Thread.currentThread()) {
+			return NOT_REWORKING;
 		}
-		return rework == DRAINING || rework == SHUTDOWN_SCANNED;
+		switch (rework.mode) {
+			case SHUTDOWN_SCAN:
+				dropWhatShutdownDrops(rework);
+				return -1;
+			case SHUTDOWN_SCANNED:
+				return -1;
+			case STOPPING:
+				rework.mode = STOPPED;
+				rework((task) -> false, rework.stopped);
+				return Long.MAX_VALUE;
+			case STOPPED:
+				return Long.MAX_VALUE;
+			default:
+				return NOT_REWORKING;
+		}
 	}
 
 	/**
@@ -304,69 +317,58 @@ public class TrackingScheduledThreadPoolExecutor extends ScheduledThreadPoolExec
 	 * already dropped, in bulk, what the scan would have dropped one task at a time.
 	 */
 	boolean keepsInShutdownScan() {
-		int rework = this.rework;
-		if (rework == SHUTDOWN_SCAN) {
-			dropWhatShutdownDrops();
+		Rework rework = this.rework.get();
+		if (rework == null || rework.owner != Thread.currentThread()) {
+			return false;
+		}
+		if (rework.mode == SHUTDOWN_SCAN) {
+			dropWhatShutdownDrops(rework);
 			return true;
 		}
-		return rework == SHUTDOWN_SCANNED;
+		return rework.mode == SHUTDOWN_SCANNED;
 	}
 
 	/**
 	 * Runs inside the JDK's shutdown, at its first look at a decorated task: takes out and
 	 * cancels what the shutdown policies drop, and the cancelled tasks, as the JDK would.
 	 */
-	private void dropWhatShutdownDrops() {
-		this.rework = SHUTDOWN_SCANNED;
+	private void dropWhatShutdownDrops(Rework rework) {
+		rework.mode = SHUTDOWN_SCANNED;
 		boolean keepPeriodic = getContinueExistingPeriodicTasksAfterShutdownPolicy();
 		boolean keepDelayed = getExecuteExistingDelayedTasksAfterShutdownPolicy();
-		List<RunnableScheduledFuture<?>> dropped = new ArrayList<>();
-		QueueLock.run(getQueue(), () -> {
-			BlockingQueue<Runnable> queue = getQueue();
-			for (Runnable task : drainAll(queue)) {
-				RunnableScheduledFuture<?> future = real((RunnableScheduledFuture<?>) task);
-				boolean drop = future.isCancelled() || (future.isPeriodic() ? !keepPeriodic
-						: (!keepDelayed && future.getDelay(TimeUnit.NANOSECONDS) > 0));
-				if (drop) {
-					dropped.add((RunnableScheduledFuture<?>) task);
-				}
-				else {
-					queue.add(task);
-				}
-			}
-		});
-		for (RunnableScheduledFuture<?> task : dropped) {
-			real(task).cancel(false);
+		List<Runnable> dropped = new ArrayList<>();
+		QueueLock.run(getQueue(), () -> rework((task) -> {
+			RunnableScheduledFuture<?> future = real((RunnableScheduledFuture<?>) task);
+			return !(future.isCancelled() || (future.isPeriodic() ? !keepPeriodic
+					: (!keepDelayed && future.getDelay(TimeUnit.NANOSECONDS) > 0)));
+		}, dropped));
+		for (Runnable task : dropped) {
+			real((RunnableScheduledFuture<?>) task).cancel(false);
 			discarded(task);
 		}
 	}
 
 	/**
-	 * Takes every task out of the queue, on the thread that holds its lock: decorated tasks
-	 * report themselves due to this thread, so that one {@code drainTo} takes them all.
+	 * Takes every task out of the queue and puts back those to keep, in time linear in the
+	 * queue's length: a copy of the heap's array, a clear, and re-adding in heap order, which
+	 * moves few tasks. Must run while holding the queue's lock ({@link QueueLock}), or inside
+	 * a queue method that holds it.
+	 * @param keep which tasks go back
+	 * @param dropped receives the others
 	 */
-	private List<Runnable> drainAll(BlockingQueue<Runnable> queue) {
-		List<Runnable> drained = new ArrayList<>(queue.size());
-		Thread previousThread = this.reworkingThread;
-		int previous = this.rework;
-		this.reworkingThread = Thread.currentThread();
-		this.rework = DRAINING;
-		try {
-			queue.drainTo(drained);
-			while (!queue.isEmpty()) {
-				// A task that is not ours and not due: the JDK finds its own tasks by index.
-				Runnable head = queue.peek();
-				if (head != null && queue.remove(head)) {
-					drained.add(head);
-				}
-				queue.drainTo(drained);
+	private void rework(Predicate<Runnable> keep, List<Runnable> dropped) {
+		BlockingQueue<Runnable> queue = getQueue();
+		Object[] tasks = queue.toArray();
+		queue.clear();
+		for (Object task : tasks) {
+			Runnable runnable = (Runnable) task;
+			if (keep.test(runnable)) {
+				queue.add(runnable);
+			}
+			else {
+				dropped.add(runnable);
 			}
 		}
-		finally {
-			this.rework = previous;
-			this.reworkingThread = previousThread;
-		}
-		return drained;
 	}
 
 	private static boolean isReallyCancelled(Future<?> future) {
@@ -447,6 +449,26 @@ public class TrackingScheduledThreadPoolExecutor extends ScheduledThreadPoolExec
 	public RejectedExecutionHandler getRejectedExecutionHandler() {
 		RejectedExecutionHandler handler = super.getRejectedExecutionHandler();
 		return (handler instanceof TrackingRejectedExecutionHandler tracking) ? tracking.delegate : handler;
+	}
+
+	/**
+	 * A shutdown or shutdownNow under way on its owner thread. Its fields are used by that
+	 * thread only. Should two threads shut down at once, only the later one reworks in bulk;
+	 * the other gets the JDK's own behaviour, slower on a large queue, the same in every other
+	 * way.
+	 */
+	private static final class Rework {
+
+		final Thread owner = Thread.currentThread();
+
+		int mode;
+
+		final List<Runnable> stopped = new ArrayList<>();
+
+		Rework(int mode) {
+			this.mode = mode;
+		}
+
 	}
 
 	// Never in a queue: removing it only lets the executor check whether it can terminate.

@@ -190,6 +190,39 @@ class ShutdownAndPurgeRaceTests {
 		purgeRacingShutdownNow(factory.get(), 200_000, 0);
 	}
 
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("executors")
+	void shutdownRacingShutdownNowLeavesNothingQueuedAndTerminates(String name,
+			Supplier<ScheduledThreadPoolExecutor> factory) throws Exception {
+		for (int repetition = 0; repetition < REPETITIONS / 4; repetition++) {
+			ScheduledThreadPoolExecutor executor = factory.get();
+			List<ScheduledFuture<?>> delayed = new ArrayList<>();
+			for (int i = 0; i < 1_000; i++) {
+				delayed.add(executor.schedule(() -> { }, 1, TimeUnit.HOURS));
+				executor.scheduleAtFixedRate(() -> { }, 1, 1, TimeUnit.HOURS);
+			}
+			CountDownLatch go = new CountDownLatch(1);
+			AtomicReference<List<Runnable>> returned = new AtomicReference<>();
+			Thread stopper = new Thread(() -> {
+				await(go);
+				returned.set(executor.shutdownNow());
+			});
+			Thread closer = new Thread(() -> {
+				await(go);
+				executor.shutdown();
+			});
+			stopper.start();
+			closer.start();
+			go.countDown();
+			stopper.join();
+			closer.join();
+			assertThat(executor.awaitTermination(10, TimeUnit.SECONDS)).as("repetition %d", repetition).isTrue();
+			assertThat(executor.getQueue()).as("repetition %d", repetition).isEmpty();
+			assertThat(returned.get()).as("repetition %d: every one-shot task is returned", repetition)
+				.containsAll(delayed.stream().map(Runnable.class::cast).toList());
+		}
+	}
+
 	private static void purgeRacingShutdownNow(ScheduledThreadPoolExecutor executor, int tasks, int repetition)
 			throws Exception {
 		List<ScheduledFuture<?>> futures = new ArrayList<>(tasks);
