@@ -97,6 +97,8 @@ class SampleApplicationEndToEndTests {
 		}
 		List<Map<String, Object>> origins = list(json(send("GET", "/actuator/timers", 200)), "origins");
 		assertThat(origins).noneSatisfy((origin) -> assertThat(origin.get("trend")).isEqualTo("growing"));
+		assertThat(origins).as("the fixed code follows timerwatch's own advice")
+			.noneSatisfy((origin) -> assertThat(origin.get("flags")).asString().contains("retained-cancelled"));
 	}
 
 	private void start(String scenario, String variant) {
