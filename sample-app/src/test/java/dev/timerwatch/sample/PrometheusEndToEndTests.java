@@ -111,8 +111,7 @@ class PrometheusEndToEndTests {
 			.containsEntry("application", "timerwatch-sample")
 			.containsEntry("scheduler", "taskScheduler")
 			.hasEntrySatisfying("origin", (origin) -> assertThat(origin)
-				.startsWith("dev.timerwatch.sample.scenario.PingMonitorScenario.leakyPing(PingMonitorScenario.java:"))
-			.as("the leak's origin"));
+				.startsWith("dev.timerwatch.sample.scenario.PingMonitorScenario.leakyPing(PingMonitorScenario.java:")));
 	}
 
 	@Test

@@ -91,10 +91,14 @@ final class PrometheusServer implements AutoCloseable {
 			.start();
 		PrometheusServer server = new PrometheusServer(directory, process, port);
 		try {
-			await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
-				assertThat(process.isAlive()).as("prometheus is running (log: %s)", server.log()).isTrue();
-				return server.get("/-/ready").statusCode() == 200;
-			});
+			// Connections are refused until the server listens.
+			await().atMost(Duration.ofSeconds(30))
+				.pollInterval(Duration.ofMillis(200))
+				.ignoreExceptionsInstanceOf(UncheckedIOException.class)
+				.until(() -> {
+					assertThat(process.isAlive()).as("prometheus is running (log: %s)", server.log()).isTrue();
+					return server.get("/-/ready").statusCode() == 200;
+				});
 		}
 		catch (RuntimeException | Error ex) {
 			server.close();
