@@ -118,6 +118,18 @@ class TimerwatchAutoConfigurationTests {
 	}
 
 	@Test
+	void simpleAsyncTaskSchedulerIsProxiedWithoutAWarningPerFinalMethod(CapturedOutput output) {
+		// Spring validates each proxied class once per JVM, so a class no other test proxies.
+		this.contextRunner.withBean("virtualScheduler", VirtualThreadScheduler.class, VirtualThreadScheduler::new)
+			.run((context) -> {
+				assertThat(context.getBean(SimpleAsyncTaskScheduler.class)).isInstanceOf(VirtualThreadScheduler.class);
+				new TimeoutClient().timeout(context.getBean(SimpleAsyncTaskScheduler.class));
+				assertThat(single(context.getBean(TimerRegistry.class)).pending()).isEqualTo(1);
+			});
+		assertThat(output).doesNotContain("cannot get proxied");
+	}
+
+	@Test
 	void scheduledThreadPoolExecutorIsReplacedByATrackingOneWithTheSameConfiguration() {
 		this.contextRunner.withUserConfiguration(ExecutorConfiguration.class).run((context) -> {
 			ScheduledThreadPoolExecutor executor = context.getBean(ScheduledThreadPoolExecutor.class);
@@ -253,6 +265,10 @@ class TimerwatchAutoConfigurationTests {
 		ReportJob reportJob() {
 			return new ReportJob();
 		}
+
+	}
+
+	static class VirtualThreadScheduler extends SimpleAsyncTaskScheduler {
 
 	}
 

@@ -27,7 +27,7 @@ public enum MisuseType {
 	/** A periodic task that schedules new tasks on each run, which stay pending. */
 	SCHEDULES_PER_RUN("schedule one task and reuse it, or cancel the previous one before scheduling the next"),
 
-	/** @Scheduled on a bean that is not a singleton: each instance adds tasks that never stop. */
+	/** {@code @Scheduled} on a bean that is not a singleton: each instance adds tasks that never stop. */
 	NON_SINGLETON("make the bean a singleton, or schedule from a singleton: Spring keeps each instance's "
 			+ "tasks until the context closes");
 

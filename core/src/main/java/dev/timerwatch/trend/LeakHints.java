@@ -102,8 +102,17 @@ public final class LeakHints {
 		OriginStats origin = verdict.origin();
 		Set<TaskKind> kinds = origin.kinds();
 		String what = kinds.stream().anyMatch(TaskKind::isPeriodic) ? "periodic tasks" : "one-shot tasks";
-		String failure = origin.origin().isScheduledMethod() ? "Tasks of " + origin.origin().describe()
-				: "ScheduledFuture returned at " + origin.origin().describe() + " is not cancelled;";
+		String failure;
+		if (origin.origin().isScheduledMethod()) {
+			failure = "@Scheduled method " + origin.origin().describe() + " keeps being scheduled again;";
+		}
+		else if (origin.origin().isUnknown()) {
+			failure = "ScheduledFuture returned at an unknown call site (no application frame within "
+					+ "timerwatch.origin.max-depth) is not cancelled;";
+		}
+		else {
+			failure = "ScheduledFuture returned at " + origin.origin().describe() + " is not cancelled;";
+		}
 		return String.format(Locale.ROOT,
 				"TIMER LEAK: %s %,d %s pending on scheduler '%s' and growing %.1f/min. Fix: %s. "
 						+ "Details: GET /actuator/timers/%s (set management.endpoint.timers.show-details=always "

@@ -18,7 +18,11 @@ class SchedulingConfiguration {
 	// exists, so it is declared here, configured from spring.task.scheduling.* as Boot would.
 	@Bean
 	ThreadPoolTaskScheduler taskScheduler(ThreadPoolTaskSchedulerBuilder builder) {
-		return builder.build();
+		ThreadPoolTaskScheduler scheduler = builder.build();
+		// The fixed scenarios cancel what they schedule; without this a cancelled ticker stays
+		// queued until it would have fired, and timerwatch rightly flags it retained-cancelled.
+		scheduler.setRemoveOnCancelPolicy(true);
+		return scheduler;
 	}
 
 	@Bean(destroyMethod = "shutdownNow")

@@ -111,6 +111,11 @@ public class SchedulerTrackingPostProcessor
 		}
 		ProxyFactory factory = new ProxyFactory(scheduler);
 		factory.setProxyTargetClass(true);
+		// Only to skip CglibAopProxy's check of the class, which warns once per public final
+		// method (three on SimpleAsyncTaskScheduler, Boot's scheduler with virtual threads):
+		// those methods are known and named in README's limits. The proxy is a CGLIB subclass
+		// either way, and the interceptor applies to every other method.
+		factory.setOptimize(true);
 		factory.addAdvice(interceptor);
 		return factory.getProxy(type.getClassLoader());
 	}

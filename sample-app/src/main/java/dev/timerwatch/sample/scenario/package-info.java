@@ -1,6 +1,6 @@
 /**
  * Leak scenarios, each in a leaky and a fixed variant, after the incidents in
- * LEAK-PATTERNS.md.
+ * docs/leak-patterns.md.
  */
 @NullMarked
 package dev.timerwatch.sample.scenario;
