@@ -5,6 +5,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
+import dev.timerwatch.scheduling.TrackingScheduledExecutorService;
 import dev.timerwatch.scheduling.TrackingScheduledThreadPoolExecutor;
 import dev.timerwatch.tracking.TimerRegistry;
 import io.micrometer.core.instrument.internal.TimedScheduledExecutorService;
@@ -40,7 +41,7 @@ import java.util.List;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class SchedulingOverheadBenchmark {
 
-	@Param({ "raw", "micrometer", "timerwatch" })
+	@Param({ "raw", "micrometer", "timerwatch", "timerwatch-decorator" })
 	public String executor;
 
 	@Param({ "1000" })
@@ -57,10 +58,13 @@ public class SchedulingOverheadBenchmark {
 	public void createExecutor() {
 		this.target = newExecutor(this.executor);
 		this.target.setRemoveOnCancelPolicy(this.removeOnCancel);
-		this.scheduler = this.executor.equals("micrometer")
-				? new TimedScheduledExecutorService(new SimpleMeterRegistry(), this.target, "benchmark", "",
-						List.of())
-				: this.target;
+		this.scheduler = switch (this.executor) {
+			case "micrometer" -> new TimedScheduledExecutorService(new SimpleMeterRegistry(), this.target, "benchmark",
+					"", List.of());
+			// The interface decorator, as a bean declared as ScheduledExecutorService gets it.
+			case "timerwatch-decorator" -> new TrackingScheduledExecutorService(this.target, REGISTRY, "decorated");
+			default -> this.target;
+		};
 		for (int i = 0; i < this.pending; i++) {
 			this.scheduler.schedule(SchedulingOverheadBenchmark::noop, 1, TimeUnit.HOURS);
 		}
@@ -76,7 +80,7 @@ public class SchedulingOverheadBenchmark {
 
 	@TearDown(Level.Iteration)
 	public void shutdown() {
-		this.target.shutdownNow();
+		this.scheduler.shutdownNow();
 	}
 
 	@Benchmark

@@ -121,7 +121,8 @@ public final class TaskAdmission {
 			command.onReject();
 			throw ex;
 		}
-		if (result instanceof Future<?> future) {
+		// A ScheduledThreadPoolExecutor has attached its own task already, in decorateTask.
+		if (result instanceof Future<?> future && command.future() == null) {
 			command.attach(future);
 		}
 		return result;
