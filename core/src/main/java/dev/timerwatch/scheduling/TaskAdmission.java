@@ -1,6 +1,8 @@
 package dev.timerwatch.scheduling;
 
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
 import java.util.function.Supplier;
 
@@ -28,7 +30,8 @@ public final class TaskAdmission {
 
 	private final boolean stopsOnFailure;
 
-	private volatile CommandListener listener = CommandListener.NONE;
+	// The live periodic commands, for decorators that must settle them on shutdown; null if not kept.
+	private volatile @Nullable Set<TrackedCommand<?>> livePeriodic;
 
 	/**
 	 * Create the admission of one scheduler.
@@ -137,36 +140,29 @@ public final class TaskAdmission {
 	}
 
 	/**
-	 * Listen to the commands this admission creates, for decorators that keep their live tasks.
-	 * @param listener the listener
+	 * Keep the live periodic commands from now on, for a decorator that must settle the ones
+	 * its scheduler drops without a word. One-shot commands, the hot path, are never kept.
+	 * @return the live periodic commands, a concurrent set
 	 */
-	void listen(CommandListener listener) {
-		this.listener = listener;
+	Set<TrackedCommand<?>> keepLivePeriodic() {
+		Set<TrackedCommand<?>> live = ConcurrentHashMap.newKeySet();
+		this.livePeriodic = live;
+		return live;
 	}
 
 	private <V> TrackedCommand<V> added(TrackedCommand<V> command) {
-		this.listener.admitted(command);
+		Set<TrackedCommand<?>> live = this.livePeriodic;
+		if (live != null && command.kind().isPeriodic()) {
+			live.add(command);
+		}
 		return command;
 	}
 
 	void ended(TrackedCommand<?> command) {
-		this.listener.ended(command);
-	}
-
-	/**
-	 * Sees commands come and go.
-	 */
-	interface CommandListener {
-
-		CommandListener NONE = new CommandListener() {
-		};
-
-		default void admitted(TrackedCommand<?> command) {
+		Set<TrackedCommand<?>> live = this.livePeriodic;
+		if (live != null && command.kind().isPeriodic()) {
+			live.remove(command);
 		}
-
-		default void ended(TrackedCommand<?> command) {
-		}
-
 	}
 
 }

@@ -3,7 +3,6 @@ package dev.timerwatch.scheduling;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Delayed;
 import java.util.concurrent.Future;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import dev.timerwatch.tracking.PendingBucket;
@@ -27,10 +26,6 @@ public final class TrackedCommand<V> extends TrackedTask implements Runnable, Ca
 	private final Object task;
 
 	private final TaskAdmission admission;
-
-	// Cheap and stable, for the sets of live commands that some decorators keep: an identity
-	// hash would be generated, and installed in the header, for every new task.
-	private final int hash = ThreadLocalRandom.current().nextInt();
 
 	private volatile @Nullable Future<?> future;
 
@@ -151,16 +146,6 @@ public final class TrackedCommand<V> extends TrackedTask implements Runnable, Ca
 		catch (Throwable ex) {
 			TrackingFailures.report(ex);
 		}
-	}
-
-	@Override
-	public int hashCode() {
-		return this.hash;
-	}
-
-	@Override
-	public boolean equals(@Nullable Object other) {
-		return this == other;
 	}
 
 	@Override

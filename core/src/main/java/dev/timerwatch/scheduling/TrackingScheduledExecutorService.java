@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
@@ -28,11 +27,11 @@ import dev.timerwatch.tracking.TimerRegistry;
  * <p>As an interface decorator it cannot see inside the executor's queue, so the futures it
  * returns wrap the executor's own, and cancelled tasks the executor still retains are not
  * counted. Like the JDK executors, it takes a periodic task that throws as never running
- * again. It keeps its live tasks (those the executor holds anyway) so that it can settle them
- * when the executor drops them without a word: the periodic tasks a {@code shutdown()}
- * cancels, the tasks {@code shutdownNow()} drains, and whatever is left when the executor
- * terminates. It learns of termination from {@code awaitTermination}, {@code isTerminated},
- * or the registry's maintenance, whichever comes first.
+ * again. It keeps its live periodic tasks (which the executor holds anyway; one-shot tasks,
+ * the hot path of timeouts, cost no set) so that it can settle those a {@code shutdown()}
+ * cancels without a word. After {@code shutdownNow()}, or once the executor terminates
+ * (seen by {@code awaitTermination}, {@code isTerminated} or the registry's maintenance,
+ * whichever comes first), the scheduler leaves the registry with its counts.
  */
 public class TrackingScheduledExecutorService implements ScheduledExecutorService {
 
@@ -42,7 +41,7 @@ public class TrackingScheduledExecutorService implements ScheduledExecutorServic
 
 	private final TaskAdmission admission;
 
-	private final Set<TrackedCommand<?>> live = ConcurrentHashMap.newKeySet();
+	private final Set<TrackedCommand<?>> livePeriodic;
 
 	/**
 	 * Decorate an executor.
@@ -54,19 +53,7 @@ public class TrackingScheduledExecutorService implements ScheduledExecutorServic
 		this.delegate = delegate;
 		this.tracker = registry.register(name, delegate.getClass().getSimpleName());
 		this.admission = new TaskAdmission(this.tracker, true);
-		this.admission.listen(new TaskAdmission.CommandListener() {
-
-			@Override
-			public void admitted(TrackedCommand<?> command) {
-				TrackingScheduledExecutorService.this.live.add(command);
-			}
-
-			@Override
-			public void ended(TrackedCommand<?> command) {
-				TrackingScheduledExecutorService.this.live.remove(command);
-			}
-
-		});
+		this.livePeriodic = this.admission.keepLivePeriodic();
 		this.tracker.onClose(this::settleAll);
 		this.tracker.attach(delegate, new SchedulerProbe() {
 
@@ -224,7 +211,7 @@ public class TrackingScheduledExecutorService implements ScheduledExecutorServic
 	public void shutdown() {
 		this.delegate.shutdown();
 		// The periodic tasks the executor cancels on shutdown are never heard of again.
-		for (TrackedCommand<?> command : this.live) {
+		for (TrackedCommand<?> command : this.livePeriodic) {
 			Future<?> future = command.future();
 			if (future != null && future.isCancelled()) {
 				command.onCancel();
@@ -238,14 +225,8 @@ public class TrackingScheduledExecutorService implements ScheduledExecutorServic
 	@Override
 	public List<Runnable> shutdownNow() {
 		List<Runnable> drained = this.delegate.shutdownNow();
-		for (TrackedCommand<?> command : this.live) {
-			if (command.trackedState() == TaskState.PENDING) {
-				command.onDiscard();
-			}
-		}
-		if (this.delegate.isTerminated()) {
-			this.tracker.close();
-		}
+		// Nothing queued will run: the scheduler leaves the registry now, with its counts.
+		this.tracker.close();
 		return drained;
 	}
 
@@ -277,9 +258,9 @@ public class TrackingScheduledExecutorService implements ScheduledExecutorServic
 		return this.delegate.toString();
 	}
 
-	// Once the executor has terminated, nothing it held will run: what is still live was dropped.
+	// Once the executor stops, no periodic task it held will run again.
 	private void settleAll() {
-		for (TrackedCommand<?> command : this.live) {
+		for (TrackedCommand<?> command : this.livePeriodic) {
 			command.onDiscard();
 		}
 	}

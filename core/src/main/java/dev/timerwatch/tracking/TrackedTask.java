@@ -26,8 +26,8 @@ import org.jspecify.annotations.Nullable;
  * </pre>
  * A fixed-rate run of a {@code ScheduledThreadPoolExecutor} re-queues its task before the run's
  * own bookkeeping is over, so two runs of one task may overlap by a few instructions; the state
- * counts the runs in progress, and the last one to end settles the phase from what is true at
- * that moment ({@link #settle}), never from what it saw earlier.
+ * counts the runs in progress and the runs started, and the last one to end settles the phase
+ * from what is true at that moment ({@link #settle}), never from what it saw earlier.
  *
  * <p>Counters move with transitions only (see {@link PendingBucket}): nothing ever scans tasks.
  * These methods never throw for any sequence of calls; decorators still call them inside a
@@ -68,7 +68,15 @@ public abstract class TrackedTask {
 
 	private static final int KIND = 0b11 << KIND_SHIFT;
 
+	// Runs in progress, in bits 8 to 15.
 	private static final int ONE_RUN = 1 << 8;
+
+	private static final int RUNS = 0xFF << 8;
+
+	// Runs started, in bits 16 to 31, wrapping: without it, a whole overlapping run (start,
+	// then end) would restore the very state word another thread read before deciding how the
+	// task ended, and that thread's compare-and-set would succeed on a stale decision.
+	private static final int ONE_START = 1 << 16;
 
 	/** What {@link #beginRun} returns for a run that is not tracked. */
 	protected static final long UNTRACKED_RUN = Long.MIN_VALUE;
@@ -241,20 +249,20 @@ public abstract class TrackedTask {
 			int s = this.state;
 			switch (s & PHASE) {
 				case PENDING:
-					if (STATE.compareAndSet(this, s, with(s, RUNNING) + ONE_RUN)) {
+					if (STATE.compareAndSet(this, s, with(s, RUNNING) + ONE_RUN + ONE_START)) {
 						this.bucket.running.increment();
 						return true;
 					}
 					break;
 				case RUNNING:
-					if (STATE.compareAndSet(this, s, s + ONE_RUN)) {
+					if (STATE.compareAndSet(this, s, s + ONE_RUN + ONE_START)) {
 						return true;
 					}
 					break;
 				case RETAINED:
 					if (STATE.compareAndSet(this, s, with(s, CANCELLED))) {
-						this.bucket.retained.decrement();
 						this.bucket.cancelled.increment();
+						this.bucket.retained.decrement();
 					}
 					return false;
 				default:
@@ -279,7 +287,7 @@ public abstract class TrackedTask {
 			if ((s & PHASE) != RUNNING) {
 				return;
 			}
-			if ((s >>> 8) > 1) {
+			if ((s & RUNS) > ONE_RUN) {
 				if (STATE.compareAndSet(this, s, s - ONE_RUN)) {
 					return;
 				}
@@ -291,9 +299,11 @@ public abstract class TrackedTask {
 				case FAILED -> FAILED;
 				case CANCELLED -> CANCELLED;
 			};
-			if (STATE.compareAndSet(this, s, with(s & ~CANCEL_REQUESTED, next) & ~(-ONE_RUN))) {
-				this.bucket.running.decrement();
+			if (STATE.compareAndSet(this, s, with(s & ~(CANCEL_REQUESTED | RUNS), next))) {
+				// Into the new phase before out of the old: a reader that waits for nothing to be
+				// running then sees the task where it ended, never in no phase at all.
 				count(next);
+				this.bucket.running.decrement();
 				if (next != PENDING) {
 					ended();
 				}
@@ -349,10 +359,10 @@ public abstract class TrackedTask {
 				return;
 			}
 			if (STATE.compareAndSet(this, s, with(s, CANCELLED))) {
+				this.bucket.cancelled.increment();
 				if (phase == RETAINED) {
 					this.bucket.retained.decrement();
 				}
-				this.bucket.cancelled.increment();
 				if (phase == PENDING) {
 					ended();
 				}
