@@ -35,15 +35,15 @@ public final class TimerwatchAutoConfiguration {
 
 	private static final Log logger = LogFactory.getLog(MisuseDetector.class);
 
-	/** Resolution of task creation times, and so of task ages. */
-	private static final long EPOCH_MILLIS = 10_000;
-
 	@Bean
 	@ConditionalOnMissingBean
 	TimerRegistry timerRegistry(TimerwatchProperties properties) {
 		TimerwatchProperties.Origin origin = properties.getOrigin();
 		CallSiteLocator locator = new CallSiteLocator(origin.getExcludePackages(), origin.getMaxDepth());
-		return new TimerRegistry(locator, System::currentTimeMillis, EPOCH_MILLIS);
+		TimerwatchProperties.Health health = properties.getHealth();
+		// Task ages are known to an epoch: the leak detector needs them finer than its window.
+		return new TimerRegistry(locator, System::currentTimeMillis,
+				LeakDetector.epochMillisFor(health.getSampleInterval(), health.getWindow()));
 	}
 
 	@Bean
