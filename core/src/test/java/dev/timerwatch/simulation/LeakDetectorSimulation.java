@@ -17,7 +17,7 @@ import static dev.timerwatch.simulation.Sources.MINUTE;
 
 /**
  * Measures the leak detector: false alarms per simulated day on every healthy workload, and
- * how long leaks take to be found, at the default windows (10 s / 5 min) and at short ones
+ * how long leaks take to be found (and the median horizon the detector had then), at the default windows (10 s / 5 min) and at short ones
  * (2 s / 30 s). Prints the tables README.md shows. Run by hand (see benchmarks/README.md);
  * it takes minutes, so it is no test.
  *
@@ -128,8 +128,9 @@ public final class LeakDetectorSimulation {
 	}
 
 	private static void printLeaks(int seeds) {
-		System.out.printf("| leak | level | per minute | 10 s / 5 min: median | p95 | missed | 2 s / 30 s: median "
-				+ "| p95 | missed |%n| --- | --- | --- | --- | --- | --- | --- | --- | --- |%n");
+		System.out.printf("| leak | level | per minute | 10 s / 5 min: median | p95 | missed | horizon "
+				+ "| 2 s / 30 s: median | p95 | missed | horizon |%n"
+				+ "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |%n");
 		List<Workload> levels = List.of(Workloads.LEVEL_5, Workloads.LEVEL_1000, Workloads.LEVEL_50000);
 		String[] levelNames = { "5", "1,000", "50,000" };
 		int earlyAlarms = 0;
@@ -140,12 +141,16 @@ public final class LeakDetectorSimulation {
 							levelNames[level], perMinute));
 					for (Setting setting : SETTINGS) {
 						long[] latencies = new long[seeds];
+						long[] horizons = new long[seeds];
 						for (int seed = 0; seed < seeds; seed++) {
 							Detection detection = detect(levels.get(level), leak, perMinute, setting, seed);
 							latencies[seed] = detection.latencyMillis;
+							horizons[seed] = detection.horizonMillis;
 							earlyAlarms += detection.earlyAlarms;
 						}
-						row.append(latencyCells(latencies, setting.window()));
+						Arrays.sort(horizons);
+						row.append(latencyCells(latencies, setting.window()))
+							.append(String.format(Locale.ROOT, " %.1f min |", horizons[(seeds - 1) / 2] / 60_000.0));
 					}
 					System.out.println(row);
 					System.out.flush();
@@ -174,6 +179,7 @@ public final class LeakDetectorSimulation {
 				return false;
 			}
 			detection.latencyMillis = elapsed - start;
+			detection.horizonMillis = report.leaking().get(0).horizonMillis();
 			return true;
 		});
 		return detection;
@@ -231,6 +237,8 @@ public final class LeakDetectorSimulation {
 	static final class Detection {
 
 		long latencyMillis = -1;
+
+		long horizonMillis = -1;
 
 		int earlyAlarms;
 
