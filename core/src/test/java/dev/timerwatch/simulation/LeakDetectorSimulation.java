@@ -24,7 +24,8 @@ import static dev.timerwatch.simulation.Sources.MINUTE;
  * <p>Arguments: {@code days=30} simulated days per healthy workload and setting, run as
  * five-day lives of the service (each starting cold); {@code seeds=20} runs per leak cell;
  * {@code part=all|healthy|leaks}; {@code only=a;b} runs only the healthy workloads whose
- * name contains one of the texts. With {@code -Dtimerwatch.simulation.debug=true} every alarm
+ * name contains one of the texts; {@code firstLife=n} seeds the lives from the n-th on, to
+ * extend an earlier run with new days. With {@code -Dtimerwatch.simulation.debug=true} every alarm
  * is printed with its evidence.
  */
 public final class LeakDetectorSimulation {
@@ -50,6 +51,7 @@ public final class LeakDetectorSimulation {
 		int seeds = 20;
 		String part = "all";
 		String only = "";
+		int firstLife = 0;
 		for (String arg : args) {
 			String[] pair = arg.split("=", 2);
 			switch (pair[0]) {
@@ -57,12 +59,13 @@ public final class LeakDetectorSimulation {
 				case "seeds" -> seeds = Integer.parseInt(pair[1]);
 				case "part" -> part = pair[1];
 				case "only" -> only = pair[1];
+				case "firstLife" -> firstLife = Integer.parseInt(pair[1]);
 				default -> throw new IllegalArgumentException("unknown argument " + arg);
 			}
 		}
 		long started = System.nanoTime();
 		if (!part.equals("leaks")) {
-			printHealthy(days, only);
+			printHealthy(days, only, firstLife);
 		}
 		if (!part.equals("healthy")) {
 			printLeaks(seeds);
@@ -71,7 +74,7 @@ public final class LeakDetectorSimulation {
 				+ "%.0f s)%n", days, seeds, (System.nanoTime() - started) / 1e9);
 	}
 
-	private static void printHealthy(int days, String only) {
+	private static void printHealthy(int days, String only, int firstLife) {
 		System.out.printf("| healthy workload (pending level) | alarms per day, 10 s / 5 min | share LEAKING "
 				+ "| alarms per day, 2 s / 30 s | share LEAKING |%n| --- | --- | --- | --- | --- |%n");
 		List<Workload> workloads = new java.util.ArrayList<>(Workloads.healthy());
@@ -86,7 +89,7 @@ public final class LeakDetectorSimulation {
 				long remaining = days * DAY;
 				for (int life = 0; remaining > 0; life++) {
 					long length = Math.min(LIFE, remaining);
-					alarms.add(healthyLife(workload, setting, 1000 + life, length));
+					alarms.add(healthyLife(workload, setting, 1000 + firstLife + life, length));
 					remaining -= length;
 				}
 				if (alarms.first != null) {
