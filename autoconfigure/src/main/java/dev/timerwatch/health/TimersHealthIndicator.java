@@ -83,7 +83,9 @@ public class TimersHealthIndicator extends AbstractHealthIndicator {
 		details.put("scheduler", origin.schedulerName());
 		details.put("pending", verdict.pending());
 		details.put("outlived", verdict.outlived());
-		details.put("horizonSeconds", verdict.horizonMillis() / 1000);
+		if (verdict.horizonMillis() >= 0) {
+			details.put("horizonSeconds", verdict.horizonMillis() / 1000);
+		}
 		details.put("outlivedRiseInWindow", verdict.outlivedRiseInWindow());
 		details.put("growthPerMinute", Math.round(verdict.growthPerMinute() * 100) / 100.0);
 		details.put("evidence", verdict.evidence());
