@@ -35,16 +35,16 @@ public final class TimerwatchAutoConfiguration {
 
 	private static final Log logger = LogFactory.getLog(MisuseDetector.class);
 
-	/** Resolution of task creation times, and so of task ages. */
-	private static final long EPOCH_MILLIS = 10_000;
-
 	@Bean
 	@ConditionalOnMissingBean
 	TimerRegistry timerRegistry(TimerwatchProperties properties) {
 		TimerwatchProperties.Origin origin = properties.getOrigin();
 		CallSiteLocator locator = new CallSiteLocator(origin.getExcludePackages(), origin.getMaxDepth());
-		int idleEpochs = (int) Math.min(Integer.MAX_VALUE, origin.getIdleTimeout().toMillis() / EPOCH_MILLIS);
-		return new TimerRegistry(locator, System::currentTimeMillis, EPOCH_MILLIS, origin.getMaxOrigins(), idleEpochs);
+		TimerwatchProperties.Health health = properties.getHealth();
+		// Task ages are known to an epoch: the leak detector needs them finer than its window.
+		long epochMillis = LeakDetector.epochMillisFor(health.getSampleInterval(), health.getWindow());
+		int idleEpochs = (int) Math.max(3, Math.min(Integer.MAX_VALUE, origin.getIdleTimeout().toMillis() / epochMillis));
+		return new TimerRegistry(locator, System::currentTimeMillis, epochMillis, origin.getMaxOrigins(), idleEpochs);
 	}
 
 	@Bean

@@ -135,19 +135,21 @@ public class TimerwatchProperties {
 		private static final Pattern STATUS_CODE = Pattern.compile("[A-Za-z][A-Za-z0-9_]*");
 
 		/**
-		 * Time between two samples of the pending count of every origin.
+		 * Time between two samples of every origin's pending tasks and their ages.
 		 */
 		private final Duration sampleInterval;
 
 		/**
-		 * How much sampled history is judged for a sustained rise; also how long an origin
-		 * stays leaking after it last grew. Must hold at least two samples.
+		 * The shortest age at which a pending task can count as having outlived its origin's
+		 * healthy lifetimes (twice that until one of the origin's tasks has ended), and how long
+		 * a leaking origin's count of such tasks must make no new high for the leak to end. An
+		 * eighth of it is the shortest block of history compared. Must hold at least two samples.
 		 */
 		private final Duration window;
 
 		/**
-		 * Smallest growth of an origin's pending count, in tasks per minute, that counts as a
-		 * leak.
+		 * Slowest rise of an origin's count of outlived tasks (pending tasks older than any of
+		 * its tasks has lived), in tasks per minute, that counts as a leak.
 		 */
 		private final double minGrowthPerMinute;
 
@@ -167,7 +169,7 @@ public class TimerwatchProperties {
 		static final long MAX_SAMPLES_PER_WINDOW = 10_000;
 
 		public Health(@DefaultValue("10s") Duration sampleInterval, @DefaultValue("5m") Duration window,
-				@DefaultValue("1.0") double minGrowthPerMinute, @DefaultValue("LEAKING") String leakStatus,
+				@DefaultValue("0.5") double minGrowthPerMinute, @DefaultValue("LEAKING") String leakStatus,
 				@Nullable Long maxPending) {
 			if (sampleInterval.compareTo(MIN_SAMPLE_INTERVAL) < 0) {
 				throw new IllegalArgumentException("timerwatch.health.sample-interval must be at least "

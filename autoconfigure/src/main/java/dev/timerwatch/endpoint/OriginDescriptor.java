@@ -5,7 +5,8 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One origin: where its tasks come from, their counts, and whether they keep growing.
+ * One origin: where its tasks come from, their counts, and whether more and more of them
+ * outlive its healthy lifetimes, with the figures that say so.
  */
 public class OriginDescriptor {
 
@@ -37,6 +38,12 @@ public class OriginDescriptor {
 
 	private final String trend;
 
+	private final @Nullable Long outlived;
+
+	private final @Nullable Long horizonSeconds;
+
+	private final @Nullable String evidence;
+
 	private final List<String> flags;
 
 	private final @Nullable String hint;
@@ -46,14 +53,15 @@ public class OriginDescriptor {
 	OriginDescriptor(OriginDescriptor source) {
 		this(source.id, source.origin, source.scheduler, source.kinds, source.pending, source.running,
 				source.scheduled, source.completed, source.cancelled, source.failed, source.oldestPendingAgeSeconds,
-				source.nextFireInMillis, source.growthPerMinute, source.trend, source.flags, source.hint,
-				source.misuses);
+				source.nextFireInMillis, source.growthPerMinute, source.trend, source.outlived,
+				source.horizonSeconds, source.evidence, source.flags, source.hint, source.misuses);
 	}
 
 	OriginDescriptor(String id, String origin, String scheduler, List<String> kinds, long pending, long running,
 			long scheduled, long completed, long cancelled, long failed, @Nullable Long oldestPendingAgeSeconds,
-			@Nullable Long nextFireInMillis, double growthPerMinute, String trend, List<String> flags,
-			@Nullable String hint, List<String> misuses) {
+			@Nullable Long nextFireInMillis, double growthPerMinute, String trend, @Nullable Long outlived,
+			@Nullable Long horizonSeconds, @Nullable String evidence, List<String> flags, @Nullable String hint,
+			List<String> misuses) {
 		this.id = id;
 		this.origin = origin;
 		this.scheduler = scheduler;
@@ -68,6 +76,9 @@ public class OriginDescriptor {
 		this.nextFireInMillis = nextFireInMillis;
 		this.growthPerMinute = growthPerMinute;
 		this.trend = trend;
+		this.outlived = outlived;
+		this.horizonSeconds = horizonSeconds;
+		this.evidence = evidence;
 		this.flags = List.copyOf(flags);
 		this.hint = hint;
 		this.misuses = List.copyOf(misuses);
@@ -131,20 +142,45 @@ public class OriginDescriptor {
 	}
 
 	/**
-	 * Growth of the pending count over the last judged window (a Theil-Sen slope).
-	 * @return tasks per minute
+	 * How fast the count of outlived tasks rises while the origin is leaking.
+	 * @return tasks per minute, 0 when not leaking
 	 */
 	public double getGrowthPerMinute() {
 		return this.growthPerMinute;
 	}
 
 	/**
-	 * {@code growing}, {@code stable}, {@code shrinking}, or {@code unknown} until a whole
-	 * window has been sampled.
+	 * {@code growing} while more and more tasks outlive the origin's horizon, {@code stable},
+	 * or {@code unknown} until enough history has been sampled.
 	 * @return the trend
 	 */
 	public String getTrend() {
 		return this.trend;
+	}
+
+	/**
+	 * Pending tasks older than the horizon, at the last sample.
+	 * @return the count, or {@code null} before the first sample
+	 */
+	public @Nullable Long getOutlived() {
+		return this.outlived;
+	}
+
+	/**
+	 * The age past which a pending task of this origin counts as outlived: beyond any
+	 * lifetime its tasks have been seen to have.
+	 * @return seconds, or {@code null} before the first sample
+	 */
+	public @Nullable Long getHorizonSeconds() {
+		return this.horizonSeconds;
+	}
+
+	/**
+	 * The figures behind the verdict, in one sentence.
+	 * @return the evidence, or {@code null} before the first sample
+	 */
+	public @Nullable String getEvidence() {
+		return this.evidence;
 	}
 
 	public List<String> getFlags() {

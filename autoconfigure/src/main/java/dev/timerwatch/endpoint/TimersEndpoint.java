@@ -203,7 +203,9 @@ public class TimersEndpoint {
 				kinds(origin.kinds()), origin.pending(), origin.running(), origin.scheduled(), origin.completed(),
 				origin.cancelled(), origin.failed(), (oldest >= 0) ? Math.max(0, (now - oldest) / 1000) : null,
 				orNull(origin.nextFireInMillis()), round((verdict != null) ? verdict.growthPerMinute() : 0),
-				trend.name().toLowerCase(Locale.ROOT), LeakHints.flags(origin, leaking, retainedOnScheduler),
+				trend.name().toLowerCase(Locale.ROOT), (verdict != null) ? verdict.outlived() : null,
+				(verdict != null && verdict.horizonMillis() >= 0) ? verdict.horizonMillis() / 1000 : null, (verdict != null) ? verdict.evidence() : null,
+				LeakHints.flags(origin, leaking, retainedOnScheduler),
 				LeakHints.hint(origin, leaking, retainedOnScheduler), misuses);
 	}
 

@@ -20,8 +20,9 @@ import org.springframework.boot.health.contributor.Status;
 
 /**
  * A health indicator that turns a slow timer leak into a health status: the configured leak
- * status while any origin's pending count keeps growing, DOWN above an optional absolute cap,
- * UP otherwise. A flat count, however high, is not a leak.
+ * status while more and more of any origin's tasks outlive its healthy lifetimes, DOWN above
+ * an optional absolute cap, UP otherwise. A flat count, however high, is not a leak. Each
+ * leaking origin's details carry the figures behind the verdict.
  */
 public class TimersHealthIndicator extends AbstractHealthIndicator {
 
@@ -81,7 +82,13 @@ public class TimersHealthIndicator extends AbstractHealthIndicator {
 		details.put("origin", origin.origin().describe());
 		details.put("scheduler", origin.schedulerName());
 		details.put("pending", verdict.pending());
+		details.put("outlived", verdict.outlived());
+		if (verdict.horizonMillis() >= 0) {
+			details.put("horizonSeconds", verdict.horizonMillis() / 1000);
+		}
+		details.put("outlivedRiseInWindow", verdict.outlivedRiseInWindow());
 		details.put("growthPerMinute", Math.round(verdict.growthPerMinute() * 100) / 100.0);
+		details.put("evidence", verdict.evidence());
 		details.put("hint", LeakHints.hint(origin, true, -1));
 		return details;
 	}

@@ -448,4 +448,33 @@ public final class OriginStats {
 		return this.origin.describe() + " on " + this.scheduler.name();
 	}
 
+	/**
+	 * The origin's live creation epochs, oldest first: when each began, how many tasks it
+	 * admitted and how many of those are still pending. Read-only: the leak detector learns
+	 * from it how long this origin's tasks live and how many have outlived that, which a
+	 * pending count alone cannot tell. Drained epochs are pruned, so the list is as long as
+	 * the span of creation times still pending, not the origin's history.
+	 * @return a snapshot per epoch, oldest first
+	 */
+	public List<EpochCount> pendingByEpoch() {
+		List<EpochCount> result = new ArrayList<>();
+		for (PendingBucket bucket : this.buckets) {
+			// A running task has not ended: for the ages of live tasks it counts as pending.
+			result.add(new EpochCount(bucket.startMillis(), bucket.admitted.sum(),
+					bucket.pending() + bucket.running.sum()));
+		}
+		return result;
+	}
+
+	/**
+	 * The tasks of one creation epoch of an origin, as read at one moment.
+	 *
+	 * @param startMillis when the epoch began, in epoch milliseconds
+	 * @param admitted tasks created during the epoch
+	 * @param pending those of them still pending
+	 */
+	public record EpochCount(long startMillis, long admitted, long pending) {
+
+	}
+
 }

@@ -11,9 +11,39 @@ import dev.timerwatch.tracking.OriginStats;
 import dev.timerwatch.tracking.TimerRegistry;
 
 /**
- * Samples the pending count of every origin at a fixed interval and judges the last window
- * of samples with {@link TrendTest}. An origin is leaking from the first window that grows
- * until a full window has passed without growth.
+ * Finds origins whose pending tasks keep outliving every lifetime their healthy tasks have.
+ *
+ * <p>A count of pending tasks cannot tell a leak from churn: consecutive samples of a queue
+ * whose tasks outlive the sampling interval are strongly correlated, a slow random walk
+ * looks like growth within any window, and a small leak hides in the noise of a large level.
+ * The tracker knows more than the count: when each pending task was created. A leak leaves
+ * tasks that outlive every healthy lifetime and keep accumulating; churn, bursts, traffic
+ * swings and warm-up do not. So at every sample, per origin ({@link OriginWatch}):
+ * <ol>
+ * <li>learn the origin's longest lifetime: the oldest age at which any of its tasks was seen
+ * to end (complete, fail or be cancelled), from the creation epochs that lost tasks since
+ * the last sample ({@link OriginAges});</li>
+ * <li>set its horizon to 1.25 times that lifetime, and at least half a window. Until the
+ * origin has been watched for three such lifetimes, and has seen ten times more tasks end
+ * than it has pending short of the horizon, that lifetime is not trusted (the first tasks to
+ * end are the short-lived ones) and nothing counts as outlived. An origin none of whose tasks
+ * has ended yet, a new line that may keep every task, gets a horizon of one window;</li>
+ * <li>count the pending tasks older than the horizon, the outlived tasks;</li>
+ * <li>judge that count with {@link BlockMinima}: it rises when the minimum of each of three
+ * consecutive blocks is above the last, by {@value BlockMinima#MIN_RISE} tasks or more and at
+ * the minimum growth or faster.</li>
+ * </ol>
+ * A periodic task is never done, so a leaked periodic task is outlived as soon as it is older
+ * than the horizon, and so is a leaked one-shot task whose delay outlives the healthy ones.
+ * Tasks that eventually end teach the horizon to grow past them: one healthy task of
+ * unusual age costs no alarm, only a later horizon. How long a leak lasts is
+ * {@link LeakEpisode}'s call. Each origin is reported once: {@link #sample()} returns it the
+ * first time it leaks only.
+ *
+ * <p>All of it lives in memory, and a restart loses it: the learned lifetimes, how long each
+ * origin has been watched, the block minima, which origins were reported. Since the registry
+ * restarts too, every pending task is new again. After a restart an origin learns again from
+ * its first tasks to end, and a leak shows again once its new tasks outlive the horizon.
  */
 public final class LeakDetector {
 
@@ -23,13 +53,11 @@ public final class LeakDetector {
 
 	private final long windowMillis;
 
-	private final double intervalMinutes;
+	private final long intervalMillis;
 
 	private final double minGrowthPerMinute;
 
-	private final int windowSamples;
-
-	private final Map<OriginStats, OriginState> states = new HashMap<>();
+	private final Map<OriginStats, OriginWatch> watches = new HashMap<>();
 
 	private volatile LeakReport report = LeakReport.empty();
 
@@ -37,8 +65,11 @@ public final class LeakDetector {
 	 * Create a detector.
 	 * @param registry the registry to sample
 	 * @param interval time between samples
-	 * @param window how much history is judged
-	 * @param minGrowthPerMinute the smallest growth, in tasks per minute, that counts as a leak
+	 * @param window the horizon of an origin none of whose tasks has ended yet (at least half
+	 * of it for the others), and how long a leak's outlived count must make no new high for
+	 * the leak to end; the shortest block of history compared is an eighth of it
+	 * @param minGrowthPerMinute the slowest rise of the outlived count, in tasks per minute,
+	 * that counts as a leak
 	 * @param clock epoch milliseconds
 	 */
 	public LeakDetector(TimerRegistry registry, Duration interval, Duration window, double minGrowthPerMinute,
@@ -49,17 +80,31 @@ public final class LeakDetector {
 		if (window.compareTo(interval.multipliedBy(2)) < 0) {
 			throw new IllegalArgumentException("window must hold at least two samples, was " + window);
 		}
+		if (!(minGrowthPerMinute > 0)) {
+			throw new IllegalArgumentException("minGrowthPerMinute must be positive, was " + minGrowthPerMinute);
+		}
 		this.registry = registry;
 		this.clock = clock;
 		this.windowMillis = window.toMillis();
-		this.intervalMinutes = interval.toMillis() / 60_000.0;
+		this.intervalMillis = interval.toMillis();
 		this.minGrowthPerMinute = minGrowthPerMinute;
-		this.windowSamples = (int) (window.toMillis() / interval.toMillis()) + 1;
+	}
+
+	/**
+	 * The registry epoch that dates tasks finely enough for a detector with these settings:
+	 * a tenth of the window, no finer than the sampling interval (the sampler moves epochs)
+	 * and no coarser than ten seconds, which keeps the epochs an origin holds few.
+	 * @param interval time between samples
+	 * @param window the detector's window
+	 * @return the epoch length in milliseconds
+	 */
+	public static long epochMillisFor(Duration interval, Duration window) {
+		return Math.min(10_000, Math.max(interval.toMillis(), window.toMillis() / 10));
 	}
 
 	/**
 	 * Take a sample of every origin and judge it.
-	 * @return the origins that started leaking at this sample
+	 * @return the origins found leaking at this sample for the first time
 	 */
 	public synchronized List<OriginVerdict> sample() {
 		this.registry.advance();
@@ -67,21 +112,24 @@ public final class LeakDetector {
 		List<OriginStats> origins = this.registry.origins();
 		List<OriginVerdict> verdicts = new ArrayList<>(origins.size());
 		List<OriginVerdict> newlyLeaking = new ArrayList<>();
-		Map<OriginStats, OriginState> live = new HashMap<>();
+		Map<OriginStats, OriginWatch> live = new HashMap<>();
 		long total = 0;
 		for (OriginStats origin : origins) {
-			OriginState state = this.states.getOrDefault(origin, new OriginState(this.windowSamples));
-			live.put(origin, state);
-			long pending = origin.pending();
-			total += pending;
-			OriginVerdict verdict = state.judge(origin, now, pending);
+			OriginWatch watch = this.watches.get(origin);
+			if (watch == null) {
+				watch = new OriginWatch(this.windowMillis, this.intervalMillis, this.minGrowthPerMinute);
+			}
+			live.put(origin, watch);
+			OriginVerdict verdict = watch.judge(origin, now);
+			total += verdict.pending();
 			verdicts.add(verdict);
-			if (verdict.isLeaking() && verdict.leakingSinceMillis() == now) {
+			if (watch.reportsFirstLeak(verdict)) {
 				newlyLeaking.add(verdict);
 			}
 		}
-		this.states.keySet().retainAll(live.keySet());
-		this.states.putAll(live);
+		// Forget origins that are gone, with all they taught.
+		this.watches.keySet().retainAll(live.keySet());
+		this.watches.putAll(live);
 		this.report = new LeakReport(now, verdicts, total);
 		return newlyLeaking;
 	}
@@ -92,39 +140,6 @@ public final class LeakDetector {
 	 */
 	public LeakReport report() {
 		return this.report;
-	}
-
-	private final class OriginState {
-
-		private final PendingHistory history;
-
-		private long leakingSince = -1;
-
-		private long lastGrowing = -1;
-
-		OriginState(int capacity) {
-			this.history = new PendingHistory(capacity);
-		}
-
-		OriginVerdict judge(OriginStats origin, long now, long pending) {
-			this.history.add(now, pending);
-			long[] counts = this.history.counts();
-			TrendAssessment assessment = this.history.isFull()
-					? TrendTest.assess(counts, LeakDetector.this.intervalMinutes, LeakDetector.this.minGrowthPerMinute)
-					: new TrendAssessment(Trend.UNKNOWN, 0, 0);
-			if (assessment.trend() == Trend.GROWING) {
-				this.lastGrowing = now;
-				if (this.leakingSince < 0) {
-					this.leakingSince = now;
-				}
-			}
-			else if (this.leakingSince >= 0 && now - this.lastGrowing >= LeakDetector.this.windowMillis) {
-				this.leakingSince = -1;
-			}
-			return new OriginVerdict(origin, assessment, this.leakingSince >= 0, this.leakingSince, pending,
-					this.history.times(), counts);
-		}
-
 	}
 
 }

@@ -16,7 +16,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class LeakHints {
 
-	/** The origin's pending count keeps growing. */
+	/** More and more of the origin's tasks outlive its healthy lifetimes. */
 	public static final String GROWING = "growing";
 
 	/** Its scheduler keeps cancelled tasks queued. */
@@ -114,11 +114,11 @@ public final class LeakHints {
 			failure = "ScheduledFuture returned at " + origin.origin().describe() + " is not cancelled;";
 		}
 		return String.format(Locale.ROOT,
-				"TIMER LEAK: %s %,d %s pending on scheduler '%s' and growing %.1f/min. Fix: %s. "
+				"TIMER LEAK: %s %,d %s pending on scheduler '%s', %s. Fix: %s. "
 						+ "Details: GET /actuator/timers/%s (set management.endpoint.timers.show-details=always "
 						+ "for the creating stack).",
-				failure, verdict.pending(), what, origin.schedulerName(), verdict.growthPerMinute(),
-				leakHint(origin), origin.id());
+				failure, verdict.pending(), what, origin.schedulerName(), verdict.evidence(), leakHint(origin),
+				origin.id());
 	}
 
 }

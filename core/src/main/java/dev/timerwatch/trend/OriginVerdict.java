@@ -2,36 +2,53 @@ package dev.timerwatch.trend;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 import dev.timerwatch.tracking.OriginStats;
 
 /**
- * What the last sample said of one origin. Immutable, apart from the live {@link OriginStats}
- * it refers to.
+ * What the last sample said of one origin, with the figures behind it, so that a person can
+ * check the verdict. Immutable, apart from the live {@link OriginStats} it refers to.
  */
 public final class OriginVerdict {
 
 	private final OriginStats origin;
 
-	private final TrendAssessment assessment;
-
-	private final boolean leaking;
+	private final Trend trend;
 
 	private final long leakingSinceMillis;
 
 	private final long pending;
 
+	private final long outlived;
+
+	private final long horizonMillis;
+
+	private final long longestLifetimeMillis;
+
+	private final long outlivedRiseInWindow;
+
+	private final double growthPerMinute;
+
+	private final long windowMillis;
+
 	private final long[] historyTimes;
 
 	private final long[] historyCounts;
 
-	OriginVerdict(OriginStats origin, TrendAssessment assessment, boolean leaking, long leakingSinceMillis,
-			long pending, long[] historyTimes, long[] historyCounts) {
+	OriginVerdict(OriginStats origin, Trend trend, long leakingSinceMillis, long pending, long outlived,
+			long horizonMillis, long longestLifetimeMillis, long outlivedRiseInWindow, double growthPerMinute,
+			long windowMillis, long[] historyTimes, long[] historyCounts) {
 		this.origin = origin;
-		this.assessment = assessment;
-		this.leaking = leaking;
+		this.trend = trend;
 		this.leakingSinceMillis = leakingSinceMillis;
 		this.pending = pending;
+		this.outlived = outlived;
+		this.horizonMillis = horizonMillis;
+		this.longestLifetimeMillis = longestLifetimeMillis;
+		this.outlivedRiseInWindow = outlivedRiseInWindow;
+		this.growthPerMinute = growthPerMinute;
+		this.windowMillis = windowMillis;
 		this.historyTimes = historyTimes;
 		this.historyCounts = historyCounts;
 	}
@@ -41,24 +58,23 @@ public final class OriginVerdict {
 	}
 
 	public Trend trend() {
-		return this.assessment.trend();
+		return this.trend;
 	}
 
 	/**
-	 * The robust growth of the pending count over the judged window.
-	 * @return tasks per minute
+	 * How fast the outlived count rises, while the origin is leaking.
+	 * @return tasks per minute, 0 when not leaking
 	 */
 	public double growthPerMinute() {
-		return this.assessment.growthPerMinute();
+		return this.growthPerMinute;
 	}
 
 	/**
-	 * Whether the origin is leaking: it grew in some full window judged within the last
-	 * window's length.
+	 * Whether the origin is leaking: its outlived count rose and has made a new high since.
 	 * @return whether it is leaking
 	 */
 	public boolean isLeaking() {
-		return this.leaking;
+		return this.leakingSinceMillis >= 0;
 	}
 
 	/**
@@ -78,7 +94,77 @@ public final class OriginVerdict {
 	}
 
 	/**
-	 * The sampled pending counts, oldest first.
+	 * Pending tasks older than the horizon: older than any of the origin's tasks has lived.
+	 * @return the count, 0 while the horizon is not known
+	 */
+	public long outlived() {
+		return this.outlived;
+	}
+
+	/**
+	 * The age past which a pending task counts as outlived.
+	 * @return milliseconds, or -1 while the origin has not been watched for long enough to
+	 * trust the longest lifetime seen
+	 */
+	public long horizonMillis() {
+		return this.horizonMillis;
+	}
+
+	/**
+	 * The longest lifetime seen among the origin's tasks that ended, to the registry epoch's
+	 * resolution.
+	 * @return milliseconds, or -1 if none of its tasks has ended yet
+	 */
+	public long longestLifetimeMillis() {
+		return this.longestLifetimeMillis;
+	}
+
+	/**
+	 * How much the outlived count rose over the last window.
+	 * @return tasks, negative if it fell
+	 */
+	public long outlivedRiseInWindow() {
+		return this.outlivedRiseInWindow;
+	}
+
+	/**
+	 * The figures behind the verdict in one sentence, for example "312 tasks older than
+	 * 5 min, +48 in the last 5 min (the longest any task of this origin lived is 3.3 min)".
+	 * @return the evidence
+	 */
+	public String evidence() {
+		if (this.horizonMillis < 0) {
+			return "learning how long this origin's tasks live: the longest seen is "
+					+ duration(this.longestLifetimeMillis) + ", trusted once watched for "
+					+ OriginWatch.TRUST_AFTER_LIFETIMES + " times that";
+		}
+		String lifetime = (this.longestLifetimeMillis >= 0)
+				? "the longest any task of this origin lived is " + duration(this.longestLifetimeMillis)
+				: "none of this origin's tasks has ended yet";
+		return String.format(Locale.ROOT, "%,d tasks older than %s, %+,d in the last %s (%s)", this.outlived,
+				duration(this.horizonMillis), this.outlivedRiseInWindow, duration(this.windowMillis), lifetime);
+	}
+
+	static String duration(long millis) {
+		if (millis < 1_000) {
+			return millis + " ms";
+		}
+		if (millis < 60_000) {
+			return trim(millis / 1_000.0) + " s";
+		}
+		if (millis < 3_600_000) {
+			return trim(millis / 60_000.0) + " min";
+		}
+		return trim(millis / 3_600_000.0) + " h";
+	}
+
+	private static String trim(double value) {
+		String text = String.format(Locale.ROOT, "%.1f", value);
+		return text.endsWith(".0") ? text.substring(0, text.length() - 2) : text;
+	}
+
+	/**
+	 * The sampled pending counts over the last window, oldest first.
 	 * @return the samples
 	 */
 	public List<Sample> history() {

@@ -1,20 +1,17 @@
 package dev.timerwatch.trend;
 
 /**
- * Which way a pending count is going over the judged window.
+ * Whether an origin's tasks keep outliving its healthy lifetimes.
  */
 public enum Trend {
 
-	/** Rising steadily: a leak. */
+	/** More and more tasks outlive the origin's horizon: a leak. */
 	GROWING,
 
-	/** No sustained movement, however high or noisy the count. */
+	/** Judged, and not growing, however many tasks are pending. */
 	STABLE,
 
-	/** Falling steadily. */
-	SHRINKING,
-
-	/** Not enough samples yet to judge a whole window. */
+	/** Not enough samples yet to compare blocks of history. */
 	UNKNOWN
 
 }
