@@ -37,7 +37,7 @@ class MixedOperationsStressTests {
 
 	private static final int THREADS = 8;
 
-	private static final int OPERATIONS = Integer.getInteger("timerwatch.stress.operations", 50_000);
+	private static final int OPERATIONS = Integer.getInteger("timerwatch.stress.operations", 200_000);
 
 	static Stream<Arguments> schedulers() {
 		return Stream.of(Arguments.of("tracking executor", scheduler(false, false)),
