@@ -24,20 +24,13 @@ final class QueueLock {
 	 * Run the operation under the queue's lock if the queue has any task.
 	 * @param queue the executor's queue
 	 * @param operation the operation; it may use the queue freely
-	 * @return whether the operation ran under the lock; {@code false} if the queue was empty
-	 * or the lock could not be taken, in which case the operation ran without it if the queue
-	 * had any task
 	 */
-	static boolean run(BlockingQueue<Runnable> queue, Runnable operation) {
+	static void run(BlockingQueue<Runnable> queue, Runnable operation) {
 		Probe probe = new Probe(operation);
 		queue.contains(probe);
-		if (probe.ran) {
-			return true;
-		}
-		if (!queue.isEmpty()) {
+		if (!probe.ran && !queue.isEmpty()) {
 			operation.run();
 		}
-		return false;
 	}
 
 	private static final class Probe {

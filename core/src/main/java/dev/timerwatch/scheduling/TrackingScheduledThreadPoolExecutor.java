@@ -6,7 +6,6 @@ import java.util.Objects;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionHandler;
 import java.util.concurrent.RunnableScheduledFuture;
 import java.util.concurrent.ScheduledFuture;
@@ -245,8 +244,8 @@ public class TrackingScheduledThreadPoolExecutor extends ScheduledThreadPoolExec
 	@Override
 	public void purge() {
 		List<Runnable> dropped = new ArrayList<>();
-		QueueLock.run(getQueue(), () -> rework((task) -> !(task instanceof Future<?> future && isReallyCancelled(future)),
-				dropped));
+		// The JDK's delayed queue holds RunnableScheduledFutures only.
+		QueueLock.run(getQueue(), () -> rework((task) -> !real((RunnableScheduledFuture<?>) task).isCancelled(), dropped));
 		dropped.forEach(this::discarded);
 		// The JDK's purge ends by letting a shut-down executor terminate once its queue is empty.
 		super.remove(NOT_QUEUED);
@@ -369,11 +368,6 @@ public class TrackingScheduledThreadPoolExecutor extends ScheduledThreadPoolExec
 				dropped.add(runnable);
 			}
 		}
-	}
-
-	private static boolean isReallyCancelled(Future<?> future) {
-		return (future instanceof TrackedScheduledFuture<?> tracked) ? tracked.delegate.isCancelled()
-				: future.isCancelled();
 	}
 
 	private static RunnableScheduledFuture<?> real(RunnableScheduledFuture<?> task) {

@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
+import java.util.function.ToLongFunction;
 
 import org.jspecify.annotations.Nullable;
 
@@ -241,19 +242,11 @@ public final class OriginStats {
 	}
 
 	public long pending() {
-		long sum = 0;
-		for (PendingBucket bucket : this.buckets) {
-			sum += bucket.pending();
-		}
-		return sum;
+		return sumOverBuckets(PendingBucket::pending);
 	}
 
 	public long running() {
-		long sum = 0;
-		for (PendingBucket bucket : this.buckets) {
-			sum += bucket.running.sum();
-		}
-		return sum;
+		return sumOverBuckets((bucket) -> bucket.running.sum());
 	}
 
 	/**
@@ -261,35 +254,21 @@ public final class OriginStats {
 	 * @return the count
 	 */
 	public long live() {
-		long sum = 0;
-		for (PendingBucket bucket : this.buckets) {
-			sum += bucket.live();
-		}
-		return sum;
+		return sumOverBuckets(PendingBucket::live);
 	}
 
 	public long scheduled() {
-		long sum = this.retiredAdmitted.sum();
-		for (PendingBucket bucket : this.buckets) {
-			sum += bucket.admitted.sum();
-		}
-		return sum;
+		return this.retiredAdmitted.sum() + sumOverBuckets((bucket) -> bucket.admitted.sum());
 	}
 
 	public long completed() {
-		long sum = this.retiredCompleted.sum() - this.completedThenCancelled.sum();
-		for (PendingBucket bucket : this.buckets) {
-			sum += bucket.completed.sum();
-		}
-		return sum;
+		return this.retiredCompleted.sum() - this.completedThenCancelled.sum()
+				+ sumOverBuckets((bucket) -> bucket.completed.sum());
 	}
 
 	public long failed() {
-		long sum = this.retiredFailed.sum() - this.failedThenCancelled.sum();
-		for (PendingBucket bucket : this.buckets) {
-			sum += bucket.failed.sum();
-		}
-		return sum;
+		return this.retiredFailed.sum() - this.failedThenCancelled.sum()
+				+ sumOverBuckets((bucket) -> bucket.failed.sum());
 	}
 
 	/**
@@ -297,11 +276,8 @@ public final class OriginStats {
 	 * @return the count
 	 */
 	public long cancelled() {
-		long sum = this.retiredCancelled.sum() + this.completedThenCancelled.sum() + this.failedThenCancelled.sum();
-		for (PendingBucket bucket : this.buckets) {
-			sum += bucket.cancelled.sum() + bucket.retained.sum();
-		}
-		return sum;
+		return this.retiredCancelled.sum() + this.completedThenCancelled.sum() + this.failedThenCancelled.sum()
+				+ sumOverBuckets((bucket) -> bucket.cancelled.sum() + bucket.retained.sum());
 	}
 
 	/**
@@ -309,9 +285,14 @@ public final class OriginStats {
 	 * @return the count
 	 */
 	public long retainedCancelled() {
+		return sumOverBuckets(PendingBucket::retained);
+	}
+
+	// Reads only: the figures are kept per bucket as tasks move, never computed from tasks.
+	private long sumOverBuckets(ToLongFunction<PendingBucket> figure) {
 		long sum = 0;
 		for (PendingBucket bucket : this.buckets) {
-			sum += bucket.retained();
+			sum += figure.applyAsLong(bucket);
 		}
 		return sum;
 	}
