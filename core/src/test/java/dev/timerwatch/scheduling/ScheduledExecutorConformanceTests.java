@@ -335,11 +335,23 @@ class ScheduledExecutorConformanceTests {
 		executor.setCorePoolSize(1);
 		StringBuffer order = new StringBuffer();
 		CountDownLatch done = new CountDownLatch(3);
-		executor.schedule(() -> { order.append('c'); done.countDown(); }, 60, TimeUnit.MILLISECONDS);
-		executor.schedule(() -> { order.append('a'); done.countDown(); }, 20, TimeUnit.MILLISECONDS);
-		executor.schedule(() -> { order.append('b'); done.countDown(); }, 40, TimeUnit.MILLISECONDS);
-		assertThat(done.await(5, TimeUnit.SECONDS)).isTrue();
+		// Trigger times are fixed against one deadline far enough out that a slow machine
+		// (class loading, a busy CI core) cannot let the first task fire before the others
+		// are scheduled: delays relative to "now" at each call made this test flaky.
+		long base = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
+		scheduleAt(executor, base + TimeUnit.MILLISECONDS.toNanos(30), order, 'c', done);
+		scheduleAt(executor, base + TimeUnit.MILLISECONDS.toNanos(10), order, 'a', done);
+		scheduleAt(executor, base + TimeUnit.MILLISECONDS.toNanos(20), order, 'b', done);
+		assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
 		assertThat(order).hasToString("abc");
+	}
+
+	private static void scheduleAt(ScheduledThreadPoolExecutor executor, long nanoTime, StringBuffer order, char mark,
+			CountDownLatch done) {
+		executor.schedule(() -> {
+			order.append(mark);
+			done.countDown();
+		}, nanoTime - System.nanoTime(), TimeUnit.NANOSECONDS);
 	}
 
 	private static void sleep(long millis) {
