@@ -56,7 +56,7 @@ class TimerwatchAutoConfigurationTests {
 			.withUserConfiguration(ThreadPoolTaskSchedulerConfiguration.class)
 			.run((context) -> {
 				assertThat(context).doesNotHaveBean(TimerRegistry.class);
-				assertThat(AopUtils.isAopProxy(context.getBean(TaskScheduler.class))).isFalse();
+				assertThat(context.getBean(TaskScheduler.class)).hasSameClassAs(new ThreadPoolTaskScheduler());
 			});
 	}
 
@@ -64,7 +64,8 @@ class TimerwatchAutoConfigurationTests {
 	void threadPoolTaskSchedulerStaysInjectableAsItsTypeAndIsTracked() {
 		this.contextRunner.withUserConfiguration(ThreadPoolTaskSchedulerConfiguration.class).run((context) -> {
 			ThreadPoolTaskScheduler scheduler = context.getBean(ThreadPoolTaskScheduler.class);
-			assertThat(AopUtils.isCglibProxy(scheduler)).isTrue();
+			assertThat(scheduler.getClass().getSuperclass()).isEqualTo(ThreadPoolTaskScheduler.class);
+			assertThat(AopUtils.getTargetClass(scheduler)).isEqualTo(ThreadPoolTaskScheduler.class);
 			assertThat(scheduler.getScheduledThreadPoolExecutor()).isNotNull();
 			ScheduledFuture<?> timeout = new TimeoutClient().timeout(scheduler);
 			OriginStats origin = single(context.getBean(TimerRegistry.class));
@@ -88,7 +89,8 @@ class TimerwatchAutoConfigurationTests {
 					io.micrometer.core.instrument.simple.SimpleMeterRegistry::new)
 			.withUserConfiguration(ScheduledJobConfiguration.class)
 			.run((context) -> {
-				assertThat(AopUtils.isCglibProxy(context.getBean("taskScheduler"))).isTrue();
+				assertThat(context.getBean("taskScheduler").getClass().getSuperclass())
+					.isEqualTo(ThreadPoolTaskScheduler.class);
 				io.micrometer.core.instrument.MeterRegistry meters = context
 					.getBean(io.micrometer.core.instrument.MeterRegistry.class);
 				assertThat(meters.get("executor.pool.size").tag("name", "taskScheduler").gauge()).isNotNull();

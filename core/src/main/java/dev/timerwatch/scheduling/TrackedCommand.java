@@ -137,6 +137,18 @@ public final class TrackedCommand<V> extends TrackedTask implements Runnable, Ca
 	}
 
 	/**
+	 * The trigger that decides the command's runs has no next run: it has ended.
+	 */
+	public void onNoNextRun() {
+		try {
+			noNextRun();
+		}
+		catch (Throwable ex) {
+			TrackingFailures.report(ex);
+		}
+	}
+
+	/**
 	 * The scheduler refused the command, or threw while accepting it.
 	 */
 	public void onReject() {

@@ -23,6 +23,7 @@ import org.jspecify.annotations.Nullable;
  * PENDING | RETAINED -&gt; CANCELLED   the thread that takes the task out of the queue unrun {@link #discarded}
  * RETAINED -&gt; CANCELLED            also the worker that dequeues a cancelled task {@link #runStarting}
  * PENDING  -&gt; REJECTED             the submitting thread, when the scheduler refuses it {@link #rejected}
+ * PENDING  -&gt; COMPLETED            the thread that learns a trigger-driven task has no next run {@link #noNextRun}
  * </pre>
  * A fixed-rate run of a {@code ScheduledThreadPoolExecutor} re-queues its task before the run's
  * own bookkeeping is over, so two runs of one task may overlap by a few instructions; the state
@@ -383,6 +384,25 @@ public abstract class TrackedTask {
 			}
 			if (STATE.compareAndSet(this, s, with(s, REJECTED))) {
 				this.bucket.admitted.decrement();
+				ended();
+				return;
+			}
+		}
+	}
+
+	/**
+	 * The task will not run again because what decides its runs (a {@code Trigger}) has no
+	 * next one: a pending task completes. A task that is running or has ended is left as it
+	 * is. Idempotent.
+	 */
+	protected final void noNextRun() {
+		for (;;) {
+			int s = this.state;
+			if ((s & PHASE) != PENDING) {
+				return;
+			}
+			if (STATE.compareAndSet(this, s, with(s, COMPLETED))) {
+				count(COMPLETED);
 				ended();
 				return;
 			}

@@ -17,7 +17,6 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.aop.framework.Advised;
-import org.springframework.aop.framework.ProxyFactory;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.BeansException;
 import org.springframework.beans.factory.BeanFactory;
@@ -30,14 +29,17 @@ import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.beans.factory.support.RootBeanDefinition;
 import org.springframework.core.Ordered;
 import org.springframework.scheduling.TaskScheduler;
+import org.springframework.scheduling.concurrent.SimpleAsyncTaskScheduler;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 
 /**
  * Puts every scheduler bean under tracking without changing the type it is injected as.
  * <ul>
  * <li>A {@link TaskScheduler} (Boot's {@code taskScheduler}, which runs every
- * {@code @Scheduled} method, among them) gets a class-based proxy, so it is still a
- * {@code ThreadPoolTaskScheduler} or a user subclass wherever one is injected.</li>
+ * {@code @Scheduled} method, among them) gets a class-based proxy
+ * ({@link TrackingTaskSchedulerProxy}), so it is still a {@code ThreadPoolTaskScheduler} or a
+ * user subclass wherever one is injected; one that is already a Spring AOP proxy gets the
+ * tracking as its first advice instead.</li>
  * <li>A plain {@link ScheduledThreadPoolExecutor} that has not run anything yet is replaced by
  * a {@link TrackingScheduledThreadPoolExecutor} with the same configuration: a subclass, so
  * still injectable as declared, and exact to the last detail of the JDK's behaviour.</li>
@@ -100,24 +102,15 @@ public class SchedulerTrackingPostProcessor
 		}
 		SchedulerTracker tracker = this.registry.getObject().register(beanName, type.getSimpleName());
 		tracker.attach(scheduler, probeFor(scheduler));
-		TaskSchedulerTrackingInterceptor interceptor = new TaskSchedulerTrackingInterceptor(tracker);
 		if (scheduler instanceof Advised advised) {
 			if (advised.isFrozen()) {
 				tracker.close();
 				return untracked(scheduler, beanName, "it is a frozen AOP proxy");
 			}
-			advised.addAdvice(0, interceptor);
+			advised.addAdvice(0, new TaskSchedulerTrackingInterceptor(tracker));
 			return scheduler;
 		}
-		ProxyFactory factory = new ProxyFactory(scheduler);
-		factory.setProxyTargetClass(true);
-		// Only to skip CglibAopProxy's check of the class, which warns once per public final
-		// method (three on SimpleAsyncTaskScheduler, Boot's scheduler with virtual threads):
-		// those methods are known and named in README's limits. The proxy is a CGLIB subclass
-		// either way, and the interceptor applies to every other method.
-		factory.setOptimize(true);
-		factory.addAdvice(interceptor);
-		return factory.getProxy(type.getClassLoader());
+		return TrackingTaskSchedulerProxy.create(scheduler, type, tracker);
 	}
 
 	private Object trackThreadPoolExecutor(ScheduledThreadPoolExecutor executor, String beanName) {
@@ -169,6 +162,9 @@ public class SchedulerTrackingPostProcessor
 	}
 
 	private static boolean isTracked(Object scheduler) {
+		if (TrackingTaskSchedulerProxy.isProxy(scheduler)) {
+			return true;
+		}
 		if (scheduler instanceof Advised advised) {
 			for (var advisor : advised.getAdvisors()) {
 				if (advisor.getAdvice() instanceof TaskSchedulerTrackingInterceptor) {
@@ -182,6 +178,16 @@ public class SchedulerTrackingPostProcessor
 	private static SchedulerProbe probeFor(TaskScheduler scheduler) {
 		if (scheduler instanceof ThreadPoolTaskScheduler threadPool) {
 			return new ThreadPoolTaskSchedulerProbe(threadPool);
+		}
+		if (scheduler instanceof SimpleAsyncTaskScheduler simple) {
+			return new SchedulerProbe() {
+
+				@Override
+				public boolean isTerminated() {
+					return !simple.isActive();
+				}
+
+			};
 		}
 		return SchedulerProbe.NONE;
 	}

@@ -50,6 +50,12 @@ final class ThreadPoolTaskSchedulerProbe implements SchedulerProbe {
 		return retained;
 	}
 
+	@Override
+	public boolean isTerminated() {
+		ScheduledThreadPoolExecutor executor = executor();
+		return executor != null && executor.isTerminated();
+	}
+
 	private ScheduledThreadPoolExecutor executor() {
 		try {
 			return this.scheduler.getScheduledThreadPoolExecutor();

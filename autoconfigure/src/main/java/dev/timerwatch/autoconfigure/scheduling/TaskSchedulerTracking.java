@@ -1,0 +1,154 @@
+package dev.timerwatch.autoconfigure.scheduling;
+
+import java.lang.reflect.Method;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+import dev.timerwatch.scheduling.TaskAdmission;
+import dev.timerwatch.scheduling.TrackedCommand;
+import dev.timerwatch.scheduling.TrackedFuture;
+import dev.timerwatch.tracking.SchedulerTracker;
+import dev.timerwatch.tracking.TaskKind;
+import dev.timerwatch.tracking.TaskOrigin;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.scheduling.Trigger;
+
+/**
+ * What tracking a {@code TaskScheduler} call does, whichever hook intercepts it: the task
+ * (first argument) is admitted and replaced by its tracked command, the call proceeds, and
+ * the returned {@link ScheduledFuture} is wrapped to observe cancellation. A task the
+ * scheduler refuses is taken out of the counts and whatever was thrown passes on unchanged,
+ * checked exceptions included.
+ */
+final class TaskSchedulerTracking {
+
+	private final TaskAdmission admission;
+
+	private final ScheduledMethodOrigins scheduledMethods = new ScheduledMethodOrigins();
+
+	TaskSchedulerTracking(SchedulerTracker tracker) {
+		// Spring's schedulers log a periodic task's failure and run it again.
+		this.admission = new TaskAdmission(tracker, false);
+	}
+
+	SchedulerTracker tracker() {
+		return this.admission.tracker();
+	}
+
+	/**
+	 * Track one call of a scheduling method.
+	 * @param kind how the method schedules its task
+	 * @param arguments the call's arguments, the task first; replaced in place
+	 * @param call the call to the scheduler itself, with the given arguments
+	 * @return what the scheduler returned, its future wrapped
+	 * @throws Throwable whatever the scheduler threw
+	 */
+	@Nullable Object schedule(TaskKind kind, @Nullable Object[] arguments, Call call) throws Throwable {
+		Object task = arguments[0];
+		TrackedCommand<?> tracked = (task != null) ? admit(task, kind, periodNanos(kind, arguments)) : null;
+		if (tracked == null) {
+			return call.proceed(arguments);
+		}
+		arguments[0] = tracked;
+		if (kind == TaskKind.TRIGGER && arguments[1] instanceof Trigger trigger) {
+			arguments[1] = new TrackedTrigger(trigger, tracked);
+		}
+		Object result = this.admission.submit(tracked, () -> proceed(call, arguments));
+		return trackedResult(result, tracked);
+	}
+
+	private static @Nullable Object proceed(Call call, @Nullable Object[] arguments) {
+		try {
+			return call.proceed(arguments);
+		}
+		catch (Throwable ex) {
+			throw TaskSchedulerTracking.<RuntimeException>sneaky(ex);
+		}
+	}
+
+	@SuppressWarnings("unchecked")
+	private static <E extends Throwable> E sneaky(Throwable ex) throws E {
+		throw (E) ex;
+	}
+
+	private @Nullable TrackedCommand<?> admit(Object task, TaskKind kind, long periodNanos) {
+		TaskOrigin method;
+		try {
+			method = this.scheduledMethods.originOf(task);
+		}
+		catch (Throwable ex) {
+			method = null;
+		}
+		if (task instanceof Runnable runnable) {
+			return this.admission.admit(runnable, kind, periodNanos, method);
+		}
+		return this.admission.admit((Callable<?>) task, method);
+	}
+
+	private static @Nullable Object trackedResult(@Nullable Object result, TrackedCommand<?> tracked) {
+		if (result instanceof ScheduledFuture<?> future) {
+			return new TrackedFuture<>(future, tracked);
+		}
+		if (result instanceof CompletableFuture<?> future) {
+			future.whenComplete((value, failure) -> {
+				if (failure instanceof CancellationException) {
+					tracked.onCancel();
+				}
+			});
+		}
+		return result;
+	}
+
+	// The last argument of the fixed-rate and fixed-delay methods is the period: a Duration, or
+	// milliseconds in the deprecated variants.
+	private static long periodNanos(TaskKind kind, @Nullable Object[] arguments) {
+		if (kind != TaskKind.FIXED_RATE && kind != TaskKind.FIXED_DELAY) {
+			return -1;
+		}
+		Object last = arguments[arguments.length - 1];
+		if (last instanceof Duration duration) {
+			return duration.toNanos();
+		}
+		if (last instanceof Long millis) {
+			return TimeUnit.MILLISECONDS.toNanos(millis);
+		}
+		return -1;
+	}
+
+	/**
+	 * How a method of a {@code TaskScheduler} (or of the task executor it also is) schedules
+	 * the task it takes first.
+	 * @param method a public method
+	 * @return the kind, or {@code null} if the method schedules no task
+	 */
+	static @Nullable TaskKind kindOf(Method method) {
+		Class<?>[] parameters = method.getParameterTypes();
+		if (parameters.length == 0 || !(parameters[0] == Runnable.class || parameters[0] == Callable.class)) {
+			return null;
+		}
+		return switch (method.getName()) {
+			case "schedule" -> (parameters.length > 1 && parameters[1] == Trigger.class) ? TaskKind.TRIGGER
+					: TaskKind.ONCE;
+			case "scheduleAtFixedRate" -> TaskKind.FIXED_RATE;
+			case "scheduleWithFixedDelay" -> TaskKind.FIXED_DELAY;
+			case "execute", "submit", "submitCompletable" -> TaskKind.ONCE;
+			default -> null;
+		};
+	}
+
+	/**
+	 * The call to the scheduler a tracked call proceeds with.
+	 */
+	@FunctionalInterface
+	interface Call {
+
+		@Nullable Object proceed(@Nullable Object[] arguments) throws Throwable;
+
+	}
+
+}

@@ -1,0 +1,208 @@
+package dev.timerwatch.autoconfigure.scheduling;
+
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+
+import dev.timerwatch.tracking.SchedulerTracker;
+import dev.timerwatch.tracking.TaskKind;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.aop.TargetClassAware;
+import org.springframework.cglib.core.ClassLoaderAwareGeneratorStrategy;
+import org.springframework.cglib.core.SpringNamingPolicy;
+import org.springframework.cglib.proxy.Callback;
+import org.springframework.cglib.proxy.CallbackFilter;
+import org.springframework.cglib.proxy.Dispatcher;
+import org.springframework.cglib.proxy.Enhancer;
+import org.springframework.cglib.proxy.Factory;
+import org.springframework.cglib.proxy.FixedValue;
+import org.springframework.cglib.proxy.MethodInterceptor;
+import org.springframework.cglib.proxy.MethodProxy;
+import org.springframework.cglib.proxy.NoOp;
+import org.springframework.objenesis.SpringObjenesis;
+import org.springframework.scheduling.TaskScheduler;
+
+/**
+ * A class-based proxy of a {@link TaskScheduler} bean that tracks the tasks it schedules: a
+ * subclass of the bean's class, so it is injected as that class wherever the bean is.
+ *
+ * <p>Not a Spring AOP proxy, on purpose. A scheduling method costs one call of a callback
+ * chosen for it when the proxy class is generated (no advice chain looked up per call, no
+ * method invocation object, no reflection), and every other public method is handed straight
+ * to the bean. It also passes on whatever the bean throws unchanged, where Spring AOP wraps a
+ * checked exception the method does not declare in an {@code UndeclaredThrowableException}.
+ * As with any class-based proxy, a final method runs on the proxy's own, empty state: the
+ * known limit README.md names.
+ */
+final class TrackingTaskSchedulerProxy {
+
+	private static final int DISPATCH = 0;
+
+	private static final int OWN = 1;
+
+	private static final int IDENTITY = 2;
+
+	private static final int TARGET_CLASS = 3;
+
+	// Then one callback per kind of task, in TaskKind order.
+	private static final int FIRST_KIND = 4;
+
+	private static final TaskKind[] KINDS = TaskKind.values();
+
+	private static final SpringObjenesis objenesis = new SpringObjenesis();
+
+	private TrackingTaskSchedulerProxy() {
+	}
+
+	/**
+	 * Create the proxy of a scheduler bean.
+	 * @param target the bean
+	 * @param type the bean's class, which the proxy extends
+	 * @param tracker the scheduler's tracker
+	 * @return the proxy
+	 */
+	static TaskScheduler create(TaskScheduler target, Class<?> type, SchedulerTracker tracker) {
+		Enhancer enhancer = new Enhancer();
+		ClassLoader classLoader = type.getClassLoader();
+		enhancer.setSuperclass(type);
+		enhancer.setInterfaces(new Class<?>[] { TargetClassAware.class });
+		enhancer.setClassLoader(classLoader);
+		enhancer.setStrategy(new ClassLoaderAwareGeneratorStrategy(classLoader));
+		enhancer.setNamingPolicy(SpringNamingPolicy.INSTANCE);
+		enhancer.setAttemptLoad(true);
+		enhancer.setCallbackFilter(MethodRouting.INSTANCE);
+		enhancer.setCallbackTypes(callbackTypes());
+		Class<?> proxyType = enhancer.createClass();
+		Callback[] callbacks = callbacks(target, type, new TaskSchedulerTracking(tracker));
+		Object proxy = null;
+		if (objenesis.isWorthTrying()) {
+			try {
+				proxy = objenesis.newInstance(proxyType, enhancer.getUseCache());
+			}
+			catch (Throwable ex) {
+				// As Spring's own class proxies do: fall back to the no-argument constructor.
+			}
+		}
+		if (proxy == null) {
+			Enhancer.registerCallbacks(proxyType, callbacks);
+			try {
+				proxy = proxyType.getDeclaredConstructor().newInstance();
+			}
+			catch (ReflectiveOperationException ex) {
+				throw new IllegalStateException("Cannot create a tracking proxy of " + type.getName(), ex);
+			}
+			finally {
+				Enhancer.registerCallbacks(proxyType, null);
+			}
+		}
+		((Factory) proxy).setCallbacks(callbacks);
+		return (TaskScheduler) proxy;
+	}
+
+	/**
+	 * Whether a bean is such a proxy.
+	 * @param bean a bean
+	 * @return {@code true} if the bean tracks its tasks through this proxy
+	 */
+	static boolean isProxy(Object bean) {
+		return bean instanceof Factory factory && factory.getCallbacks().length == FIRST_KIND + KINDS.length
+				&& factory.getCallback(FIRST_KIND) instanceof TrackedCall;
+	}
+
+	private static Class<?>[] callbackTypes() {
+		Class<?>[] types = new Class<?>[FIRST_KIND + KINDS.length];
+		types[DISPATCH] = Dispatcher.class;
+		types[OWN] = NoOp.class;
+		types[IDENTITY] = MethodInterceptor.class;
+		types[TARGET_CLASS] = FixedValue.class;
+		for (int i = 0; i < KINDS.length; i++) {
+			types[FIRST_KIND + i] = MethodInterceptor.class;
+		}
+		return types;
+	}
+
+	private static Callback[] callbacks(TaskScheduler target, Class<?> type, TaskSchedulerTracking tracking) {
+		Callback[] callbacks = new Callback[FIRST_KIND + KINDS.length];
+		callbacks[DISPATCH] = (Dispatcher) () -> target;
+		callbacks[OWN] = NoOp.INSTANCE;
+		callbacks[IDENTITY] = new Identity();
+		callbacks[TARGET_CLASS] = (FixedValue) () -> type;
+		for (int i = 0; i < KINDS.length; i++) {
+			callbacks[FIRST_KIND + i] = new TrackedCall(target, KINDS[i], tracking);
+		}
+		return callbacks;
+	}
+
+	/**
+	 * Chooses each method's callback once, when the proxy class is generated. One instance
+	 * for all proxy classes, so that CGLIB's class cache holds one class per bean class.
+	 */
+	private enum MethodRouting implements CallbackFilter {
+
+		INSTANCE;
+
+		@Override
+		public int accept(Method method) {
+			if (method.getDeclaringClass() == TargetClassAware.class) {
+				return TARGET_CLASS;
+			}
+			if (!Modifier.isPublic(method.getModifiers())) {
+				return OWN;
+			}
+			if (isEquals(method) || isHashCode(method)) {
+				return IDENTITY;
+			}
+			TaskKind kind = TaskSchedulerTracking.kindOf(method);
+			return (kind != null) ? FIRST_KIND + kind.ordinal() : DISPATCH;
+		}
+
+		private static boolean isEquals(Method method) {
+			return method.getName().equals("equals") && method.getParameterCount() == 1
+					&& method.getParameterTypes()[0] == Object.class;
+		}
+
+		private static boolean isHashCode(Method method) {
+			return method.getName().equals("hashCode") && method.getParameterCount() == 0;
+		}
+
+	}
+
+	/**
+	 * A proxy is equal only to itself, as the bean it stands for is one object.
+	 */
+	private static final class Identity implements MethodInterceptor {
+
+		@Override
+		public Object intercept(Object proxy, Method method, @Nullable Object[] arguments, MethodProxy methodProxy) {
+			return (arguments.length == 1) ? proxy == arguments[0] : System.identityHashCode(proxy);
+		}
+
+	}
+
+	/**
+	 * The callback of one kind of scheduling method.
+	 */
+	private static final class TrackedCall implements MethodInterceptor {
+
+		private final TaskScheduler target;
+
+		private final TaskKind kind;
+
+		private final TaskSchedulerTracking tracking;
+
+		TrackedCall(TaskScheduler target, TaskKind kind, TaskSchedulerTracking tracking) {
+			this.target = target;
+			this.kind = kind;
+			this.tracking = tracking;
+		}
+
+		@Override
+		public @Nullable Object intercept(Object proxy, Method method, @Nullable Object[] arguments,
+				MethodProxy methodProxy) throws Throwable {
+			return this.tracking.schedule(this.kind, arguments,
+					(tracked) -> methodProxy.invoke(this.target, tracked));
+		}
+
+	}
+
+}

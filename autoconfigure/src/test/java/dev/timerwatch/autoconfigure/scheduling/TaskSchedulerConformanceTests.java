@@ -1,0 +1,354 @@
+package dev.timerwatch.autoconfigure.scheduling;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+
+import dev.timerwatch.tracking.OriginStats;
+import dev.timerwatch.tracking.TimerRegistry;
+import org.aopalliance.intercept.MethodInterceptor;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import org.springframework.aop.framework.ProxyFactory;
+import org.springframework.beans.factory.support.StaticListableBeanFactory;
+import org.springframework.scheduling.TaskScheduler;
+import org.springframework.scheduling.Trigger;
+import org.springframework.scheduling.concurrent.SimpleAsyncTaskScheduler;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What a {@link TaskScheduler} bean does, observed through the same scenario on the raw bean
+ * and on the bean as timerwatch's post-processor leaves it: return values, futures' states,
+ * exceptions (their exact type and instance), rejection and shutdown must read the same. Each
+ * scenario writes what a caller can observe into a transcript; the transcripts must be equal,
+ * and the tracked scheduler must end with nothing pending.
+ */
+class TaskSchedulerConformanceTests {
+
+	private final List<Runnable> shutdowns = new ArrayList<>();
+
+	static Stream<Arguments> schedulers() {
+		Supplier<TaskScheduler> threadPool = () -> {
+			ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
+			scheduler.setPoolSize(2);
+			scheduler.initialize();
+			return scheduler;
+		};
+		Supplier<TaskScheduler> simpleAsync = SimpleAsyncTaskScheduler::new;
+		Supplier<TaskScheduler> throwing = () -> {
+			ThreadPoolTaskScheduler scheduler = new ThrowingScheduler();
+			scheduler.initialize();
+			return scheduler;
+		};
+		Supplier<TaskScheduler> advised = () -> {
+			ProxyFactory factory = new ProxyFactory(threadPool.get());
+			factory.setProxyTargetClass(true);
+			factory.addAdvice((MethodInterceptor) (invocation) -> invocation.proceed());
+			return (TaskScheduler) factory.getProxy();
+		};
+		return Stream.of(Arguments.of("ThreadPoolTaskScheduler", threadPool),
+				Arguments.of("SimpleAsyncTaskScheduler", simpleAsync),
+				Arguments.of("a subclass that throws a checked exception", throwing),
+				Arguments.of("a user's own AOP proxy", advised));
+	}
+
+	@AfterEach
+	void shutdown() {
+		this.shutdowns.forEach(Runnable::run);
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("schedulers")
+	void oneShotTasksRunAndCompleteTheirFuturesAlike(String name, Supplier<TaskScheduler> factory) throws Exception {
+		assertConforms(factory, (scheduler, transcript) -> {
+			CountDownLatch ran = new CountDownLatch(1);
+			ScheduledFuture<?> future = scheduler.schedule(ran::countDown, Instant.now().plusMillis(5));
+			if (future == null) {
+				transcript.add("no future");
+				return;
+			}
+			transcript.add(ran.await(10, TimeUnit.SECONDS));
+			transcript.add(future.get(10, TimeUnit.SECONDS));
+			transcript.add(future.isDone(), future.isCancelled(), future.cancel(false));
+		});
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("schedulers")
+	void cancellingBeforeTheRunReadsAlike(String name, Supplier<TaskScheduler> factory) throws Exception {
+		assertConforms(factory, (scheduler, transcript) -> {
+			ScheduledFuture<?> future = scheduler.schedule(() -> { }, Instant.now().plusSeconds(3600));
+			if (future == null) {
+				transcript.add("no future");
+				return;
+			}
+			transcript.add(future.isDone(), future.isCancelled(), future.getDelay(TimeUnit.MINUTES) > 50);
+			transcript.add(future.cancel(false), future.cancel(true));
+			transcript.add(future.isDone(), future.isCancelled());
+			transcript.thrown(() -> future.get(1, TimeUnit.SECONDS));
+		});
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("schedulers")
+	void periodicTasksRunUntilCancelledAlike(String name, Supplier<TaskScheduler> factory) throws Exception {
+		assertConforms(factory, (scheduler, transcript) -> {
+			CountDownLatch runs = new CountDownLatch(3);
+			ScheduledFuture<?> rate = scheduler.scheduleAtFixedRate(runs::countDown, Duration.ofMillis(2));
+			CountDownLatch delayRuns = new CountDownLatch(3);
+			ScheduledFuture<?> delay = scheduler.scheduleWithFixedDelay(delayRuns::countDown, Instant.now(),
+					Duration.ofMillis(2));
+			if (rate == null || delay == null) {
+				transcript.add("no future");
+				return;
+			}
+			transcript.add(runs.await(10, TimeUnit.SECONDS), delayRuns.await(10, TimeUnit.SECONDS));
+			transcript.add(rate.isDone(), rate.cancel(false), rate.isCancelled(), rate.isDone());
+			transcript.add(delay.cancel(true), delay.isCancelled());
+			transcript.thrown(() -> rate.get());
+		});
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("schedulers")
+	void aTriggerThatNeverFiresReadsAlike(String name, Supplier<TaskScheduler> factory) throws Exception {
+		assertConforms(factory, (scheduler, transcript) -> {
+			Trigger never = (context) -> null;
+			ScheduledFuture<?> future = scheduler.schedule(() -> { }, never);
+			transcript.add(future == null);
+			if (future != null) {
+				transcript.add(future.isDone(), future.cancel(false));
+			}
+		});
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("schedulers")
+	void aTriggerRunsUntilItStopsAlike(String name, Supplier<TaskScheduler> factory) throws Exception {
+		assertConforms(factory, (scheduler, transcript) -> {
+			AtomicInteger fired = new AtomicInteger();
+			CountDownLatch runs = new CountDownLatch(3);
+			Trigger threeTimes = (context) -> (fired.incrementAndGet() <= 3) ? Instant.now().plusMillis(1) : null;
+			ScheduledFuture<?> future = scheduler.schedule(runs::countDown, threeTimes);
+			transcript.add(runs.await(10, TimeUnit.SECONDS));
+			awaitTrue(() -> fired.get() > 3);
+			transcript.add(fired.get());
+			if (future != null) {
+				transcript.add(future.isCancelled());
+			}
+		});
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("schedulers")
+	void executorMethodsReturnAlike(String name, Supplier<TaskScheduler> factory) throws Exception {
+		assertConforms(factory, (scheduler, transcript) -> {
+			if (!(scheduler instanceof org.springframework.core.task.AsyncTaskExecutor executor)) {
+				transcript.add("not an executor");
+				return;
+			}
+			CountDownLatch executed = new CountDownLatch(1);
+			executor.execute(executed::countDown);
+			transcript.add(executed.await(10, TimeUnit.SECONDS));
+			Future<Integer> submitted = executor.submit((Callable<Integer>) () -> 42);
+			transcript.add(submitted.get(10, TimeUnit.SECONDS));
+			Future<?> submittedRunnable = executor.submit(() -> { });
+			transcript.add(submittedRunnable.get(10, TimeUnit.SECONDS));
+			CompletableFuture<String> completable = executor.submitCompletable(() -> "done");
+			transcript.add(completable.get(10, TimeUnit.SECONDS));
+			CountDownLatch block = new CountDownLatch(1);
+			CompletableFuture<Void> cancelled = executor.submitCompletable(() -> {
+				block.await();
+				return null;
+			});
+			transcript.add(cancelled.cancel(true), cancelled.isCancelled());
+			block.countDown();
+			Future<?> failing = executor.submit((Callable<Integer>) () -> {
+				throw new IOException("checked");
+			});
+			transcript.thrown(() -> failing.get(10, TimeUnit.SECONDS));
+		});
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("schedulers")
+	void aFailingTaskReadsAlike(String name, Supplier<TaskScheduler> factory) throws Exception {
+		assertConforms(factory, (scheduler, transcript) -> {
+			CountDownLatch failed = new CountDownLatch(1);
+			ScheduledFuture<?> future = scheduler.schedule(() -> {
+				failed.countDown();
+				throw new IllegalStateException("task failed");
+			}, Instant.now());
+			transcript.add(failed.await(10, TimeUnit.SECONDS));
+			if (future != null) {
+				transcript.thrown(() -> future.get(10, TimeUnit.SECONDS));
+				transcript.add(future.isDone());
+			}
+		});
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("schedulers")
+	void theSchedulersOwnExceptionsPassUnchanged(String name, Supplier<TaskScheduler> factory) throws Exception {
+		assertConforms(factory, (scheduler, transcript) -> {
+			transcript.thrown(() -> scheduler.schedule(null, Instant.now()));
+			transcript.thrown(() -> scheduler.scheduleAtFixedRate(() -> { }, Duration.ZERO));
+			transcript.thrown(() -> scheduler.schedule(() -> { }, ThrowingScheduler.REFUSED_AT));
+		});
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("schedulers")
+	void aShutDownSchedulerRejectsAlike(String name, Supplier<TaskScheduler> factory) throws Exception {
+		assertConforms(factory, (scheduler, transcript) -> {
+			ScheduledFuture<?> pending = scheduler.schedule(() -> { }, Instant.now().plusSeconds(3600));
+			close(scheduler);
+			transcript.thrown(() -> scheduler.schedule(() -> { }, Instant.now()));
+			transcript.thrown(() -> scheduler.scheduleAtFixedRate(() -> { }, Duration.ofSeconds(1)));
+			if (pending != null) {
+				transcript.add(pending.isDone());
+			}
+		});
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("schedulers")
+	void identityAndDescriptionAreTheBeans(String name, Supplier<TaskScheduler> factory) throws Exception {
+		TaskScheduler raw = use(factory.get());
+		TaskScheduler tracked = track(raw, new TimerRegistry());
+		assertThat(tracked).isEqualTo(tracked).hasSameHashCodeAs(tracked).isNotEqualTo(factory.get());
+		assertThat(tracked.toString()).isEqualTo(raw.toString());
+		assertThat(tracked.getClock()).isEqualTo(raw.getClock());
+	}
+
+	private void assertConforms(Supplier<TaskScheduler> factory, Scenario scenario) throws Exception {
+		Transcript expected = new Transcript();
+		scenario.run(use(factory.get()), expected);
+		TimerRegistry registry = new TimerRegistry();
+		TaskScheduler tracked = track(use(factory.get()), registry);
+		Transcript actual = new Transcript();
+		scenario.run(tracked, actual);
+		assertThat(actual.entries).isEqualTo(expected.entries);
+		// The sampler's maintenance drops the tracker of a scheduler that has terminated.
+		awaitTrue(() -> {
+			registry.advance();
+			return registry.origins().stream().mapToLong(OriginStats::pending).sum() == 0;
+		});
+	}
+
+	private TaskScheduler use(TaskScheduler scheduler) {
+		this.shutdowns.add(() -> close(scheduler));
+		return scheduler;
+	}
+
+	private static TaskScheduler track(TaskScheduler scheduler, TimerRegistry registry) {
+		StaticListableBeanFactory beans = new StaticListableBeanFactory(Map.of("timerRegistry", registry));
+		return (TaskScheduler) new SchedulerTrackingPostProcessor(beans.getBeanProvider(TimerRegistry.class))
+			.postProcessAfterInitialization(scheduler, "scheduler");
+	}
+
+	private static void close(TaskScheduler scheduler) {
+		if (scheduler instanceof ThreadPoolTaskScheduler threadPool) {
+			threadPool.shutdown();
+		}
+		else if (scheduler instanceof SimpleAsyncTaskScheduler simple) {
+			simple.close();
+		}
+	}
+
+	private static void awaitTrue(Supplier<Boolean> condition) throws InterruptedException {
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+		while (!condition.get()) {
+			assertThat(System.nanoTime()).as("condition met within 30 s").isLessThan(deadline);
+			Thread.sleep(5);
+		}
+	}
+
+	@FunctionalInterface
+	interface Scenario {
+
+		void run(TaskScheduler scheduler, Transcript transcript) throws Exception;
+
+	}
+
+	@FunctionalInterface
+	interface Action {
+
+		@Nullable Object run() throws Throwable;
+
+	}
+
+	/**
+	 * What a caller observed, in order: values, and for a throw the exception's class, message
+	 * and cause's class.
+	 */
+	static final class Transcript {
+
+		final List<@Nullable Object> entries = new ArrayList<>();
+
+		void add(@Nullable Object... observed) {
+			this.entries.addAll(java.util.Arrays.asList(observed));
+		}
+
+		void thrown(Action action) {
+			try {
+				this.entries.add("returned " + (action.run() != null));
+			}
+			catch (Throwable ex) {
+				this.entries.add("threw " + describe(ex) + ((ex == ThrowingScheduler.CHECKED) ? " (the same instance)" : "")
+						+ ((ex.getCause() != null) ? " caused by " + describe(ex.getCause()) : ""));
+			}
+		}
+
+		// Messages name objects by identity and executors by their momentary state: the type
+		// is what a caller can rely on.
+		private static String describe(Throwable ex) {
+			return ex.getClass().getName();
+		}
+
+	}
+
+	/**
+	 * A scheduler subclass that throws a checked exception it does not declare, as Kotlin or
+	 * Lombok's {@code @SneakyThrows} code may, for a task due at the epoch.
+	 */
+	static class ThrowingScheduler extends ThreadPoolTaskScheduler {
+
+		static final Instant REFUSED_AT = Instant.EPOCH;
+
+		static final IOException CHECKED = new IOException("refused by the scheduler");
+
+		@Override
+		public ScheduledFuture<?> schedule(Runnable task, Instant startTime) {
+			if (startTime.equals(REFUSED_AT)) {
+				throw ThrowingScheduler.<RuntimeException>sneaky(CHECKED);
+			}
+			return super.schedule(task, startTime);
+		}
+
+		@SuppressWarnings("unchecked")
+		private static <E extends Throwable> E sneaky(Throwable ex) throws E {
+			throw (E) ex;
+		}
+
+	}
+
+}
