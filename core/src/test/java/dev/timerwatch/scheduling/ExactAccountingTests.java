@@ -3,6 +3,7 @@ package dev.timerwatch.scheduling;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -72,7 +73,7 @@ class ExactAccountingTests {
 			awaitLatch(running);
 			assertThat(future.cancel(false)).isTrue();
 			release.countDown();
-			await().atMost(5, TimeUnit.SECONDS).until(() -> origin(registry).running() == 0);
+			await().atMost(30, TimeUnit.SECONDS).until(() -> origin(registry).running() == 0);
 			OriginStats origin = origin(registry);
 			assertThat(origin.cancelled()).isEqualTo(1);
 			assertThat(origin.completed()).isZero();
@@ -105,7 +106,7 @@ class ExactAccountingTests {
 					// Cancelled: counted below.
 				}
 			}
-			await().atMost(5, TimeUnit.SECONDS).until(() -> origin(registry).running() == 0);
+			await().atMost(30, TimeUnit.SECONDS).until(() -> origin(registry).running() == 0);
 			OriginStats origin = origin(registry);
 			long cancelled = futures.stream().filter(ScheduledFuture::isCancelled).count();
 			assertThat(origin.cancelled()).isEqualTo(cancelled);
@@ -162,22 +163,23 @@ class ExactAccountingTests {
 	@MethodSource("decorators")
 	void runsReportHowLateTheyStart(String name, Function<TimerRegistry, ScheduledExecutorService> factory) {
 		TimerRegistry registry = new TimerRegistry();
-		AtomicLong lags = new AtomicLong();
-		AtomicInteger known = new AtomicInteger();
+		List<Long> lags = new CopyOnWriteArrayList<>();
 		registry.setObserver(new TaskObserver() {
 			@Override
 			public void runStarted(OriginStats origin, long lagNanos) {
 				if (lagNanos >= 0) {
-					known.incrementAndGet();
-					lags.addAndGet(lagNanos);
+					lags.add(lagNanos);
 				}
 			}
 		});
 		ScheduledExecutorService executor = factory.apply(registry);
 		try {
 			executor.scheduleAtFixedRate(() -> { }, 10, 10, TimeUnit.MILLISECONDS);
-			await().atMost(5, TimeUnit.SECONDS).until(() -> known.get() >= 5);
-			assertThat(lags.get()).isLessThan(TimeUnit.SECONDS.toNanos(5));
+			await().atMost(30, TimeUnit.SECONDS).until(() -> lags.size() >= 5);
+			// Each lag on its own: a fixed-rate task catching up after its thread was starved
+			// starts many runs late at once, so their sum grows with the square of the stall.
+			// A lag in the wrong unit or against the wrong clock is off by orders of magnitude.
+			assertThat(lags.subList(0, 5)).allSatisfy((lag) -> assertThat(lag).isLessThan(TimeUnit.SECONDS.toNanos(5)));
 		}
 		finally {
 			executor.shutdownNow();
@@ -201,7 +203,7 @@ class ExactAccountingTests {
 				}, 0, 1, TimeUnit.NANOSECONDS));
 			}
 			await().atMost(30, TimeUnit.SECONDS).until(() -> futures.stream().allMatch(ScheduledFuture::isDone));
-			await().atMost(5, TimeUnit.SECONDS).until(() -> origin(registry).running() == 0);
+			await().atMost(30, TimeUnit.SECONDS).until(() -> origin(registry).running() == 0);
 			OriginStats origin = origin(registry);
 			assertThat(origin.pending()).isZero();
 			assertThat(origin.failed()).isEqualTo(futures.size());
@@ -237,7 +239,7 @@ class ExactAccountingTests {
 				registry.advance();
 			}
 			release.countDown();
-			await().atMost(5, TimeUnit.SECONDS).until(() -> origin(registry).running() == 0);
+			await().atMost(30, TimeUnit.SECONDS).until(() -> origin(registry).running() == 0);
 			clock.addAndGet(1_000);
 			registry.advance();
 			OriginStats origin = origin(registry);
@@ -277,7 +279,7 @@ class ExactAccountingTests {
 		executor.schedule(() -> { }, 200, TimeUnit.MILLISECONDS);
 		executor.shutdown();
 		assertThat(registry.schedulers()).hasSize(1);
-		await().atMost(5, TimeUnit.SECONDS).until(raw::isTerminated);
+		await().atMost(30, TimeUnit.SECONDS).until(raw::isTerminated);
 		clock.addAndGet(1_000);
 		registry.advance();
 		assertThat(registry.schedulers()).isEmpty();

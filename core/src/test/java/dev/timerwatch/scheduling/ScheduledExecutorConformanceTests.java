@@ -28,6 +28,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatNullPointerException;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The behaviour the JSR-166 TCK's {@code ScheduledExecutorTest} expects of a
@@ -232,18 +233,24 @@ class ScheduledExecutorConformanceTests {
 	void aCancelledPeriodicTaskStopsRunning(String name, Supplier<ScheduledThreadPoolExecutor> factory)
 			throws Exception {
 		ScheduledThreadPoolExecutor executor = use(factory);
+		// One worker, so that a task submitted after the cancellation runs only once no run of
+		// the periodic task is in progress any more: cancel(false) lets a run that has already
+		// begun finish, and on a slow machine that run may end arbitrarily late.
+		executor.setCorePoolSize(1);
 		AtomicInteger runs = new AtomicInteger();
 		ScheduledFuture<?> periodic = executor.scheduleWithFixedDelay(runs::incrementAndGet, 0, 2,
 				TimeUnit.MILLISECONDS);
-		while (runs.get() < 3) {
-			Thread.sleep(1);
-		}
+		await().atMost(30, TimeUnit.SECONDS).until(() -> runs.get() >= 3);
 		assertThat(periodic.cancel(false)).isTrue();
-		Thread.sleep(20);
+		executor.submit(() -> { }).get(30, TimeUnit.SECONDS);
 		int afterCancel = runs.get();
-		Thread.sleep(30);
+		Thread.sleep(50);
 		assertThat(runs).hasValue(afterCancel);
-		assertThat(executor.getQueue()).doesNotContain((Runnable) periodic).isEmpty();
+		// Without remove-on-cancel the cancelled task leaves the queue only once its delay has
+		// expired and the worker has taken it.
+		await().atMost(30, TimeUnit.SECONDS)
+			.untilAsserted(() -> assertThat(executor.getQueue()).doesNotContain((Runnable) periodic).isEmpty());
+		assertThat(runs).hasValue(afterCancel);
 	}
 
 	@ParameterizedTest(name = "{0}")

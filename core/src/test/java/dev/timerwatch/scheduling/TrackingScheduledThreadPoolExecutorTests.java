@@ -149,10 +149,27 @@ class TrackingScheduledThreadPoolExecutorTests {
 	}
 
 	@Test
-	void retainedCancelledTasksLeaveTheCountWhenTheirDelayExpires() {
-		this.executor.schedule(() -> { }, 50, TimeUnit.MILLISECONDS).cancel(false);
+	void retainedCancelledTasksLeaveTheCountWhenTheirDelayExpires() throws Exception {
+		// Both workers are held, so that the task can neither run before it is cancelled nor
+		// leave the queue before it is counted, however slow this thread is: its delay expires
+		// while it waits, and it leaves once a worker is free to take it.
+		CountDownLatch release = new CountDownLatch(1);
+		CountDownLatch blocked = new CountDownLatch(2);
+		for (int i = 0; i < 2; i++) {
+			this.executor.execute(() -> {
+				blocked.countDown();
+				awaitLatch(release);
+			});
+		}
+		assertThat(blocked.await(30, TimeUnit.SECONDS)).isTrue();
+		ScheduledFuture<?> timeout = this.executor.schedule(() -> { }, 50, TimeUnit.MILLISECONDS);
+		assertThat(timeout.cancel(false)).isTrue();
 		assertThat(this.executor.getTracker().probe().retainedCancelled()).isEqualTo(1);
-		await().untilAsserted(() -> assertThat(this.executor.getTracker().probe().retainedCancelled()).isZero());
+		await().atMost(30, TimeUnit.SECONDS).until(() -> timeout.getDelay(TimeUnit.NANOSECONDS) <= 0);
+		assertThat(this.executor.getTracker().probe().retainedCancelled()).isEqualTo(1);
+		release.countDown();
+		await().atMost(30, TimeUnit.SECONDS)
+			.untilAsserted(() -> assertThat(this.executor.getTracker().probe().retainedCancelled()).isZero());
 		assertThat(this.executor.getQueue()).isEmpty();
 	}
 

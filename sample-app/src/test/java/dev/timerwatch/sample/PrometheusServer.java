@@ -68,6 +68,34 @@ final class PrometheusServer implements AutoCloseable {
 	 * @return the running server
 	 */
 	static PrometheusServer start(Path binary, String target, String metricsPath, String rules) throws IOException {
+		// A free port is only free when it is chosen: another process may take it before
+		// Prometheus binds it. A server that gives up on its port is started again on another.
+		for (int attempt = 1;; attempt++) {
+			PrometheusServer server = launch(binary, target, metricsPath, rules);
+			try {
+				// Connections are refused until the server listens.
+				await().atMost(Duration.ofSeconds(60))
+					.pollInterval(Duration.ofMillis(200))
+					.ignoreExceptionsInstanceOf(UncheckedIOException.class)
+					.until(() -> !server.process.isAlive() || server.get("/-/ready").statusCode() == 200);
+				if (server.process.isAlive()) {
+					return server;
+				}
+				String log = server.log();
+				assertThat(attempt < 3 && log.contains("address already in use"))
+					.as("prometheus is running (log: %s)", log)
+					.isTrue();
+			}
+			catch (RuntimeException | Error ex) {
+				server.close();
+				throw ex;
+			}
+			server.close();
+		}
+	}
+
+	private static PrometheusServer launch(Path binary, String target, String metricsPath, String rules)
+			throws IOException {
 		Path directory = Files.createTempDirectory("timerwatch-prometheus");
 		Files.writeString(directory.resolve("rules.yml"), rules);
 		Files.writeString(directory.resolve("prometheus.yml"), """
@@ -89,22 +117,7 @@ final class PrometheusServer implements AutoCloseable {
 			.redirectErrorStream(true)
 			.redirectOutput(directory.resolve("prometheus.log").toFile())
 			.start();
-		PrometheusServer server = new PrometheusServer(directory, process, port);
-		try {
-			// Connections are refused until the server listens.
-			await().atMost(Duration.ofSeconds(30))
-				.pollInterval(Duration.ofMillis(200))
-				.ignoreExceptionsInstanceOf(UncheckedIOException.class)
-				.until(() -> {
-					assertThat(process.isAlive()).as("prometheus is running (log: %s)", server.log()).isTrue();
-					return server.get("/-/ready").statusCode() == 200;
-				});
-		}
-		catch (RuntimeException | Error ex) {
-			server.close();
-			throw ex;
-		}
-		return server;
+		return new PrometheusServer(directory, process, port);
 	}
 
 	private static int freePort() throws IOException {
