@@ -3,7 +3,9 @@ package dev.timerwatch.autoconfigure;
 import java.util.List;
 
 import dev.timerwatch.autoconfigure.scheduling.ScheduledBeanScopeInspector;
+import dev.timerwatch.autoconfigure.scheduling.SchedulerTracking;
 import dev.timerwatch.autoconfigure.scheduling.SchedulerTrackingPostProcessor;
+import dev.timerwatch.autoconfigure.scheduling.TrackingSchedulingConfigurer;
 import dev.timerwatch.misuse.Misuse;
 import dev.timerwatch.misuse.MisuseDetector;
 import org.apache.commons.logging.Log;
@@ -15,6 +17,7 @@ import dev.timerwatch.tracking.TimerRegistry;
 import dev.timerwatch.trend.LeakDetector;
 import dev.timerwatch.trend.OriginVerdict;
 
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -82,6 +85,18 @@ public final class TimerwatchAutoConfiguration {
 	@Bean
 	static ScheduledBeanScopeInspector timersScheduledBeanScopeInspector(ObjectProvider<MisuseDetector> detector) {
 		return new ScheduledBeanScopeInspector(detector);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	SchedulerTracking timerwatchSchedulerTracking(ObjectProvider<TimerRegistry> registry) {
+		return new SchedulerTracking(registry::getObject);
+	}
+
+	@Bean
+	TrackingSchedulingConfigurer timerwatchSchedulingConfigurer(SchedulerTracking tracking,
+			ListableBeanFactory beanFactory) {
+		return new TrackingSchedulingConfigurer(tracking, beanFactory);
 	}
 
 	@Bean

@@ -1,7 +1,6 @@
 package dev.timerwatch.autoconfigure.scheduling;
 
 import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
@@ -9,15 +8,11 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 
 import dev.timerwatch.scheduling.TrackingScheduledExecutorService;
 import dev.timerwatch.scheduling.TrackingScheduledThreadPoolExecutor;
-import dev.timerwatch.tracking.SchedulerProbe;
-import dev.timerwatch.tracking.SchedulerTracker;
 import dev.timerwatch.tracking.TimerRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.aop.framework.Advised;
-import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.BeansException;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.BeanFactoryAware;
@@ -29,8 +24,6 @@ import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.beans.factory.support.RootBeanDefinition;
 import org.springframework.core.Ordered;
 import org.springframework.scheduling.TaskScheduler;
-import org.springframework.scheduling.concurrent.SimpleAsyncTaskScheduler;
-import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 
 /**
  * Puts every scheduler bean under tracking without changing the type it is injected as.
@@ -56,12 +49,15 @@ public class SchedulerTrackingPostProcessor
 
 	private final ObjectProvider<TimerRegistry> registry;
 
+	private final SchedulerTracking tracking;
+
 	private final Map<String, String> untracked = new LinkedHashMap<>();
 
 	private @Nullable ConfigurableListableBeanFactory beanFactory;
 
 	public SchedulerTrackingPostProcessor(ObjectProvider<TimerRegistry> registry) {
 		this.registry = registry;
+		this.tracking = new SchedulerTracking(registry::getObject);
 	}
 
 	@Override
@@ -93,24 +89,8 @@ public class SchedulerTrackingPostProcessor
 	}
 
 	private Object trackTaskScheduler(TaskScheduler scheduler, String beanName) {
-		if (isTracked(scheduler)) {
-			return scheduler;
-		}
-		Class<?> type = AopUtils.getTargetClass(scheduler);
-		if (!(scheduler instanceof Advised) && Modifier.isFinal(type.getModifiers())) {
-			return untracked(scheduler, beanName, "its class " + type.getName() + " is final and cannot be proxied");
-		}
-		SchedulerTracker tracker = this.registry.getObject().register(beanName, type.getSimpleName());
-		tracker.attach(scheduler, probeFor(scheduler));
-		if (scheduler instanceof Advised advised) {
-			if (advised.isFrozen()) {
-				tracker.close();
-				return untracked(scheduler, beanName, "it is a frozen AOP proxy");
-			}
-			advised.addAdvice(0, new TaskSchedulerTrackingInterceptor(tracker));
-			return scheduler;
-		}
-		return TrackingTaskSchedulerProxy.create(scheduler, type, tracker);
+		SchedulerTracking.Tracked tracked = this.tracking.trackTaskScheduler(scheduler, beanName);
+		return (tracked.reason() != null) ? untracked(scheduler, beanName, tracked.reason()) : tracked.scheduler();
 	}
 
 	private Object trackThreadPoolExecutor(ScheduledThreadPoolExecutor executor, String beanName) {
@@ -159,37 +139,6 @@ public class SchedulerTrackingPostProcessor
 			}
 		}
 		return null;
-	}
-
-	private static boolean isTracked(Object scheduler) {
-		if (TrackingTaskSchedulerProxy.isProxy(scheduler)) {
-			return true;
-		}
-		if (scheduler instanceof Advised advised) {
-			for (var advisor : advised.getAdvisors()) {
-				if (advisor.getAdvice() instanceof TaskSchedulerTrackingInterceptor) {
-					return true;
-				}
-			}
-		}
-		return false;
-	}
-
-	private static SchedulerProbe probeFor(TaskScheduler scheduler) {
-		if (scheduler instanceof ThreadPoolTaskScheduler threadPool) {
-			return new ThreadPoolTaskSchedulerProbe(threadPool);
-		}
-		if (scheduler instanceof SimpleAsyncTaskScheduler simple) {
-			return new SchedulerProbe() {
-
-				@Override
-				public boolean isTerminated() {
-					return !simple.isActive();
-				}
-
-			};
-		}
-		return SchedulerProbe.NONE;
 	}
 
 	private Object untracked(Object bean, String beanName, String reason) {

@@ -1,0 +1,254 @@
+package dev.timerwatch.autoconfigure.scheduling;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
+import java.util.stream.Stream;
+
+import dev.timerwatch.tracking.OriginStats;
+import dev.timerwatch.tracking.TimerRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import org.springframework.beans.factory.support.StaticListableBeanFactory;
+import org.springframework.scheduling.TaskScheduler;
+import org.springframework.scheduling.Trigger;
+import org.springframework.scheduling.concurrent.SimpleAsyncTaskScheduler;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Cancellation racing the runs of tasks on Spring's schedulers, thousands of times, through
+ * one test body for the raw bean and the tracked one. On both, what the futures say must hold
+ * together; on the tracked one, the counts per origin must then equal the futures' own
+ * outcomes, with nothing left pending. {@code -Dtimerwatch.race.repetitions} sets the count.
+ */
+class TaskSchedulerRaceTests {
+
+	private static final int REPETITIONS = Integer.getInteger("timerwatch.race.repetitions", 500) * 4;
+
+	private final List<Runnable> shutdowns = new ArrayList<>();
+
+	private final Queue<String> inconsistencies = new ConcurrentLinkedQueue<>();
+
+	static Stream<Arguments> schedulers() {
+		Supplier<TaskScheduler> threadPool = () -> {
+			ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
+			scheduler.setPoolSize(2);
+			scheduler.initialize();
+			return scheduler;
+		};
+		Supplier<TaskScheduler> removing = () -> {
+			ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
+			scheduler.setPoolSize(2);
+			scheduler.setRemoveOnCancelPolicy(true);
+			scheduler.initialize();
+			return scheduler;
+		};
+		return Stream.of(Arguments.of("raw ThreadPoolTaskScheduler", threadPool, false),
+				Arguments.of("tracked ThreadPoolTaskScheduler", threadPool, true),
+				Arguments.of("raw ThreadPoolTaskScheduler, remove on cancel", removing, false),
+				Arguments.of("tracked ThreadPoolTaskScheduler, remove on cancel", removing, true),
+				Arguments.of("raw SimpleAsyncTaskScheduler", (Supplier<TaskScheduler>) SimpleAsyncTaskScheduler::new,
+						false),
+				Arguments.of("tracked SimpleAsyncTaskScheduler",
+						(Supplier<TaskScheduler>) SimpleAsyncTaskScheduler::new, true));
+	}
+
+	@AfterEach
+	void shutdown() {
+		this.shutdowns.forEach(Runnable::run);
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("schedulers")
+	void cancellingOneShotTasksAsTheyStartLeavesCountsThatMatchTheFutures(String name,
+			Supplier<TaskScheduler> factory, boolean tracked) throws Exception {
+		TimerRegistry registry = new TimerRegistry();
+		TaskScheduler scheduler = create(factory, tracked, registry);
+		List<ScheduledFuture<?>> futures = new ArrayList<>();
+		AtomicInteger runs = new AtomicInteger();
+		List<Thread> cancellers = new ArrayList<>();
+		for (int i = 0; i < REPETITIONS; i++) {
+			ScheduledFuture<?> future = scheduler.schedule(runs::incrementAndGet, Instant.now());
+			futures.add(future);
+			if ((i & 1) == 0) {
+				spin();
+				boolean cancelled = future.cancel(false);
+				assertThat(future.isCancelled()).isEqualTo(cancelled);
+			}
+			else {
+				cancellers.add(cancelFromAnotherThread(future));
+			}
+		}
+		for (Thread canceller : cancellers) {
+			canceller.join();
+		}
+		assertThat(this.inconsistencies).isEmpty();
+		awaitAllDone(futures);
+		long cancelled = futures.stream().filter(ScheduledFuture::isCancelled).count();
+		// Every task whose cancellation failed has run (on SimpleAsyncTaskScheduler, a moment
+		// after its future is done: the future covers the hand-off to the task's own thread).
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+		while (runs.get() < REPETITIONS - cancelled && System.nanoTime() < deadline) {
+			Thread.sleep(5);
+		}
+		assertThat(runs.get()).isGreaterThanOrEqualTo((int) (REPETITIONS - cancelled));
+		if (tracked) {
+			awaitCounts(registry, REPETITIONS - cancelled, cancelled);
+		}
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("schedulers")
+	void cancellingPeriodicTasksBetweenRunsEndsEachExactlyOnce(String name, Supplier<TaskScheduler> factory,
+			boolean tracked) throws Exception {
+		TimerRegistry registry = new TimerRegistry();
+		TaskScheduler scheduler = create(factory, tracked, registry);
+		int tasks = REPETITIONS / 4;
+		List<ScheduledFuture<?>> futures = new ArrayList<>();
+		for (int i = 0; i < tasks; i++) {
+			ScheduledFuture<?> future = ((i & 1) == 0)
+					? scheduler.scheduleAtFixedRate(TaskSchedulerRaceTests::work, Duration.ofNanos(200_000))
+					: scheduler.scheduleWithFixedDelay(TaskSchedulerRaceTests::work, Duration.ofNanos(200_000));
+			futures.add(future);
+		}
+		for (ScheduledFuture<?> future : futures) {
+			spin();
+			assertThat(future.cancel(ThreadLocalRandom.current().nextBoolean())).isTrue();
+		}
+		awaitAllDone(futures);
+		if (tracked) {
+			awaitCounts(registry, 0, tasks);
+		}
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("schedulers")
+	void triggersThatEndRacingCancellationEndEachTaskExactlyOnce(String name, Supplier<TaskScheduler> factory,
+			boolean tracked) throws Exception {
+		TimerRegistry registry = new TimerRegistry();
+		TaskScheduler scheduler = create(factory, tracked, registry);
+		int tasks = REPETITIONS / 4;
+		List<ScheduledFuture<?>> futures = new ArrayList<>();
+		CountDownLatch ended = new CountDownLatch(tasks);
+		for (int i = 0; i < tasks; i++) {
+			int firings = 1 + (i % 3);
+			AtomicInteger asked = new AtomicInteger();
+			Trigger trigger = (context) -> {
+				if (asked.incrementAndGet() > firings) {
+					ended.countDown();
+					return null;
+				}
+				return Instant.now();
+			};
+			futures.add(scheduler.schedule(TaskSchedulerRaceTests::work, trigger));
+		}
+		List<Boolean> cancelled = new ArrayList<>();
+		for (ScheduledFuture<?> future : futures) {
+			spin();
+			cancelled.add(future.cancel(false));
+		}
+		// A cancelled trigger task is not asked again; the others end when their trigger says so.
+		long cancelledCount = cancelled.stream().filter(Boolean::booleanValue).count();
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+		while (ended.getCount() > cancelledCount && System.nanoTime() < deadline) {
+			Thread.sleep(5);
+		}
+		assertThat(ended.getCount()).isEqualTo(cancelledCount);
+		if (tracked) {
+			// A task whose trigger ended it before the cancel came counts once, as completed.
+			awaitCounts(registry, tasks - cancelledCount, cancelledCount);
+		}
+	}
+
+	private TaskScheduler create(Supplier<TaskScheduler> factory, boolean tracked, TimerRegistry registry) {
+		TaskScheduler scheduler = factory.get();
+		this.shutdowns.add(() -> {
+			if (scheduler instanceof ThreadPoolTaskScheduler threadPool) {
+				threadPool.shutdown();
+			}
+			else if (scheduler instanceof SimpleAsyncTaskScheduler simple) {
+				simple.close();
+			}
+		});
+		if (!tracked) {
+			return scheduler;
+		}
+		StaticListableBeanFactory beans = new StaticListableBeanFactory(Map.of("timerRegistry", registry));
+		return (TaskScheduler) new SchedulerTrackingPostProcessor(beans.getBeanProvider(TimerRegistry.class))
+			.postProcessAfterInitialization(scheduler, "scheduler");
+	}
+
+	private Thread cancelFromAnotherThread(ScheduledFuture<?> future) {
+		Thread thread = new Thread(() -> {
+			boolean cancelled = future.cancel(false);
+			if (future.isCancelled() != cancelled) {
+				this.inconsistencies.add("cancel() said " + cancelled + " but isCancelled() " + future.isCancelled());
+			}
+		});
+		thread.start();
+		return thread;
+	}
+
+	private static void awaitAllDone(List<ScheduledFuture<?>> futures) throws InterruptedException {
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+		for (ScheduledFuture<?> future : futures) {
+			while (!future.isDone()) {
+				assertThat(System.nanoTime()).as("every future done within 60 s").isLessThan(deadline);
+				Thread.sleep(1);
+			}
+		}
+	}
+
+	// Runs end on the scheduler's threads a moment after their futures are done.
+	private static void awaitCounts(TimerRegistry registry, long completed, long cancelled)
+			throws InterruptedException {
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+		while (sum(registry, OriginStats::live) != 0 && System.nanoTime() < deadline) {
+			Thread.sleep(5);
+		}
+		assertThat(sum(registry, OriginStats::pending)).as("pending").isZero();
+		assertThat(sum(registry, OriginStats::running)).as("running").isZero();
+		assertThat(sum(registry, OriginStats::completed)).as("completed").isEqualTo(completed);
+		assertThat(sum(registry, OriginStats::cancelled)).as("cancelled").isEqualTo(cancelled);
+		assertThat(sum(registry, OriginStats::failed)).as("failed").isZero();
+	}
+
+	private static long sum(TimerRegistry registry, ToLongFunction<OriginStats> figure) {
+		return registry.origins().stream().mapToLong(figure).sum();
+	}
+
+	private static void spin() {
+		long until = System.nanoTime() + ThreadLocalRandom.current().nextInt(50_000);
+		while (System.nanoTime() < until) {
+			Thread.onSpinWait();
+		}
+	}
+
+	private static void work() {
+		spinFor(ThreadLocalRandom.current().nextInt(20_000));
+	}
+
+	private static void spinFor(long nanos) {
+		long until = System.nanoTime() + nanos;
+		while (System.nanoTime() < until) {
+			Thread.onSpinWait();
+		}
+	}
+
+}
