@@ -13,7 +13,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**
  * Heap retained per pending task at a million pending tasks, for the raw executor,
- * Micrometer's timed executor and timerwatch's tracking executor. Each task captures a
+ * Micrometer's timed executor and timerwatch's tracking executor, under the JDK's default
+ * policy and with remove-on-cancel on. Each task captures a
  * distinct object, as a real timeout does (its request), and that object is part of the
  * count for every executor alike.
  *
@@ -31,21 +32,25 @@ public final class RetainedMemoryMeasurement {
 
 	public static void main(String[] args) throws Exception {
 		String[] executors = { "raw", "micrometer", "timerwatch" };
-		double raw = 0;
-		for (int round = 1; round <= ROUNDS; round++) {
-			for (String executor : executors) {
-				double bytes = bytesPerPendingTask(executor);
-				if (executor.equals("raw")) {
-					raw = bytes;
+		for (boolean removeOnCancel : new boolean[] { false, true }) {
+			double raw = 0;
+			for (int round = 1; round <= ROUNDS; round++) {
+				for (String executor : executors) {
+					double bytes = bytesPerPendingTask(executor, removeOnCancel);
+					if (executor.equals("raw")) {
+						raw = bytes;
+					}
+					System.out.printf(Locale.ROOT, "%-17s round %d %-10s %7.1f bytes per pending task  (%.2fx raw)%n",
+							removeOnCancel ? "remove-on-cancel" : "default policy", round, executor, bytes,
+							bytes / raw);
 				}
-				System.out.printf(Locale.ROOT, "round %d %-10s %7.1f bytes per pending task  (%.2fx raw)%n", round,
-						executor, bytes, bytes / raw);
 			}
 		}
 	}
 
-	private static double bytesPerPendingTask(String kind) throws InterruptedException {
+	private static double bytesPerPendingTask(String kind, boolean removeOnCancel) throws InterruptedException {
 		ScheduledThreadPoolExecutor target = SchedulingOverheadBenchmark.newExecutor(kind);
+		target.setRemoveOnCancelPolicy(removeOnCancel);
 		ScheduledExecutorService scheduler = kind.equals("micrometer")
 				? new TimedScheduledExecutorService(new SimpleMeterRegistry(), target, "memory", "", List.of())
 				: target;
