@@ -1,0 +1,100 @@
+package dev.timerwatch.threads;
+
+import java.time.Duration;
+import java.util.List;
+
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordedFrame;
+import jdk.jfr.consumer.RecordedStackTrace;
+import jdk.jfr.consumer.RecordedThread;
+import jdk.jfr.consumer.RecordingStream;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Thread starts and ends from an in-process JDK Flight Recorder stream of
+ * {@code jdk.ThreadStart} (with its stack trace) and {@code jdk.ThreadEnd}: no agent and no
+ * JVM flag. Events arrive about a second after the fact, when the recorder flushes.
+ *
+ * <p>The recording keeps at most a minute and 16 MB of events on disk, in the JVM's JFR
+ * repository (the temporary directory unless {@code -XX:FlightRecorderOptions} says
+ * otherwise); only thread events are enabled.
+ */
+final class JfrThreadStartSource implements ThreadStartSource {
+
+	private static final long MAX_DISK_BYTES = 16L * 1024 * 1024;
+
+	private @Nullable RecordingStream stream;
+
+	@Override
+	public void start(Listener listener) {
+		RecordingStream stream = new RecordingStream();
+		try {
+			stream.enable("jdk.ThreadStart").withStackTrace();
+			stream.enable("jdk.ThreadEnd");
+			stream.setMaxAge(Duration.ofMinutes(1));
+			stream.setMaxSize(MAX_DISK_BYTES);
+			stream.onEvent("jdk.ThreadStart", (event) -> started(event, listener));
+			stream.onEvent("jdk.ThreadEnd", (event) -> ended(event, listener));
+			// The recording is on when startAsync returns: threads started after it are seen.
+			stream.startAsync();
+		}
+		catch (RuntimeException | Error ex) {
+			stream.close();
+			throw ex;
+		}
+		this.stream = stream;
+	}
+
+	private static void started(RecordedEvent event, Listener listener) {
+		RecordedThread thread = event.getThread("thread");
+		if (thread == null || thread.getJavaThreadId() < 0) {
+			return;
+		}
+		String name = (thread.getJavaName() != null) ? thread.getJavaName() : "";
+		listener.started(thread.getJavaThreadId(), name, frames(event.getStackTrace()));
+	}
+
+	private static void ended(RecordedEvent event, Listener listener) {
+		RecordedThread thread = event.getThread("thread");
+		if (thread != null && thread.getJavaThreadId() >= 0) {
+			listener.ended(thread.getJavaThreadId());
+		}
+	}
+
+	private static StackTraceElement[] frames(@Nullable RecordedStackTrace stackTrace) {
+		if (stackTrace == null) {
+			return new StackTraceElement[0];
+		}
+		List<RecordedFrame> frames = stackTrace.getFrames();
+		StackTraceElement[] result = new StackTraceElement[frames.size()];
+		for (int i = 0; i < result.length; i++) {
+			RecordedFrame frame = frames.get(i);
+			String className = frame.getMethod().getType().getName();
+			result[i] = new StackTraceElement(className, frame.getMethod().getName(), sourceFileOf(className),
+					frame.getLineNumber());
+		}
+		return result;
+	}
+
+	/**
+	 * The source file of a class by the Java convention (a recording names no files): the
+	 * outermost class's simple name, {@code Outer.java} for {@code com.example.Outer$Inner}.
+	 * @param className a binary class name
+	 * @return the file name
+	 */
+	static String sourceFileOf(String className) {
+		String simple = className.substring(className.lastIndexOf('.') + 1);
+		int nested = simple.indexOf('$');
+		return ((nested > 0) ? simple.substring(0, nested) : simple) + ".java";
+	}
+
+	@Override
+	public void close() {
+		RecordingStream stream = this.stream;
+		if (stream != null) {
+			stream.close();
+		}
+	}
+
+}
