@@ -90,6 +90,15 @@ class ThreadOriginsTests {
 	}
 
 	@Test
+	void theRecorderReadsOnADaemonThreadSoTheJvmCanExit() {
+		assertThat(Thread.getAllStackTraces().keySet())
+			.filteredOn((thread) -> thread.getName().startsWith("JFR Event Stream")
+					|| thread.getName().equals("timerwatch-thread-origins"))
+			.isNotEmpty()
+			.allMatch(Thread::isDaemon);
+	}
+
+	@Test
 	void aStackWithNoApplicationFrameHasAnUnknownOrigin() {
 		StackTraceElement[] stack = { new StackTraceElement("java.util.Timer", "<init>", "Timer.java", 188),
 				new StackTraceElement("org.springframework.Thing", "run", "Thing.java", 3) };
