@@ -130,14 +130,15 @@ final class JfrThreadStartSource implements ThreadStartSource {
 
 	/**
 	 * The source file of a class by the Java convention (a recording names no files): the
-	 * outermost class's simple name, {@code Outer.java} for {@code com.example.Outer$Inner}.
+	 * outermost class's simple name, {@code Outer.java} for {@code com.example.Outer$Inner} and
+	 * for a lambda's hidden class {@code com.example.Outer$$Lambda$14/0x...}.
 	 * @param className a binary class name
 	 * @return the file name
 	 */
 	static String sourceFileOf(String className) {
-		String simple = className.substring(className.lastIndexOf('.') + 1);
-		int nested = simple.indexOf('$');
-		return ((nested > 0) ? simple.substring(0, nested) : simple) + ".java";
+		int nested = className.indexOf('$');
+		String outer = (nested > 0) ? className.substring(0, nested) : className;
+		return outer.substring(outer.lastIndexOf('.') + 1) + ".java";
 	}
 
 	@Override

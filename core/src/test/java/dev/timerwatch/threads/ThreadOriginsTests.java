@@ -111,6 +111,9 @@ class ThreadOriginsTests {
 	void theSourceFileOfANestedClassIsItsOutermostClass() {
 		assertThat(JfrThreadStartSource.sourceFileOf("com.example.Outer$Inner$1")).isEqualTo("Outer.java");
 		assertThat(JfrThreadStartSource.sourceFileOf("Plain")).isEqualTo("Plain.java");
+		assertThat(JfrThreadStartSource.sourceFileOf(
+				"jdk.internal.net.http.HttpClientImpl$SelectorManager$$Lambda$2060+0x00007ff56075b520.1148556210"))
+			.isEqualTo("HttpClientImpl.java");
 	}
 
 	private static Thread threadNamed(String name) {
