@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.WeakHashMap;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.regex.Pattern;
 
 import dev.timerwatch.tracking.TimerRegistry;
@@ -18,9 +19,12 @@ import org.junit.platform.commons.support.AnnotationSupport;
 
 /**
  * What a Spring test's application context adds to a check: the {@link TimerRegistry} beans to
- * check, and the thread names of the context's own executors (a {@code ThreadPoolTaskScheduler}
- * starts its threads when the first task arrives, perhaps in a test, and keeps them as long as
- * the context: not a leak). Loaded only when spring-test is on the class path.
+ * check, and the threads of the context's own executors left alone. A pool starts its threads
+ * when tasks arrive, perhaps during a test, and keeps them as long as the context: not a leak of
+ * that test. So threads named as a Spring executor bean names its threads are ignored, and the
+ * core threads of every {@link ThreadPoolExecutor} bean (a {@code ScheduledThreadPoolExecutor}
+ * with the JDK's thread names, say) are started when the context is first seen, before any
+ * test's snapshot. Loaded only when spring-test is on the class path.
  */
 final class SpringTestContexts {
 
@@ -68,6 +72,9 @@ final class SpringTestContexts {
 
 		ContextView(ApplicationContext context) {
 			this.registries = context.getBeanProvider(TimerRegistry.class).orderedStream().toList();
+			context.getBeansOfType(ThreadPoolExecutor.class, false, false)
+				.values()
+				.forEach(ThreadPoolExecutor::prestartAllCoreThreads);
 			for (CustomizableThreadCreator creator : context.getBeansOfType(CustomizableThreadCreator.class, false, false)
 				.values()) {
 				String prefix = creator.getThreadNamePrefix();
