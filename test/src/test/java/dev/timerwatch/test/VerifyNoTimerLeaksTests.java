@@ -61,6 +61,15 @@ class VerifyNoTimerLeaksTests {
 	}
 
 	@Test
+	void threadsTheContextsOwnPoolsStartDuringATestAreNotItsLeaks() {
+		Map<String, TestExecutionResult> results = run(LeakySessionTests.class);
+		// Boot's scheduler has four threads here and starts one per task until it has them all.
+		assertThat(results.get("closesItsSession").getStatus()).isEqualTo(TestExecutionResult.Status.SUCCESSFUL);
+		assertThat(results.get("sendsAMailOnTheContextsPool").getStatus())
+			.isEqualTo(TestExecutionResult.Status.SUCCESSFUL);
+	}
+
+	@Test
 	void aSpringTestLeakFromAnIgnoredOriginPasses() {
 		Map<String, TestExecutionResult> results = run(LeakySessionTests.class);
 		assertThat(results.get("leavesASessionOpenThatIsIgnored").getStatus())
