@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.stream.Collectors;
 
 import dev.timerwatch.threads.ThreadOrigin;
@@ -121,26 +120,21 @@ public final class TimerLeakCheck {
 				Thread.currentThread().interrupt();
 			}
 		}
-		Map<String, List<Thread>> byLine = new LinkedHashMap<>();
-		Map<String, Optional<ThreadOrigin>> firstOrigin = new LinkedHashMap<>();
+		Map<Line, List<Thread>> byLine = new LinkedHashMap<>();
 		for (Thread thread : threads) {
-			Optional<ThreadOrigin> origin = Optional.ofNullable(found.get(thread.getId()));
-			if (!thread.isAlive() || origin.map((o) -> this.options.ignores(o.origin())).orElse(false)) {
+			ThreadOrigin origin = found.get(thread.getId());
+			if (!thread.isAlive() || (origin != null && this.options.ignores(origin.origin()))) {
 				continue;
 			}
-			ThreadKind kind = ThreadKind.of(thread.getStackTrace());
-			String key = kind + " " + origin.map((o) -> o.origin().describe()).orElse("unknown");
-			byLine.computeIfAbsent(key, (k) -> new ArrayList<>()).add(thread);
-			firstOrigin.putIfAbsent(key, origin);
+			Line line = new Line(ThreadKind.of(thread.getStackTrace()),
+					(origin != null) ? origin.origin() : TaskOrigin.unknown(), origin);
+			byLine.computeIfAbsent(line, (key) -> new ArrayList<>()).add(thread);
 		}
 		List<ThreadLeak> leaks = new ArrayList<>();
-		byLine.forEach((key, group) -> {
-			Optional<ThreadOrigin> origin = firstOrigin.get(key);
-			ThreadKind kind = ThreadKind.valueOf(key.substring(0, key.indexOf(' ')));
-			TaskOrigin line = origin.map(ThreadOrigin::origin).orElse(TaskOrigin.unknown());
-			List<StackTraceElement> stack = origin.map(ThreadOrigin::startStack).orElse(List.of());
+		byLine.forEach((line, group) -> {
+			List<StackTraceElement> stack = (line.first != null) ? line.first.startStack() : List.of();
 			List<String> names = group.stream().map(Thread::getName).collect(Collectors.toList());
-			leaks.add(new ThreadLeak(line, unknownReason(origin.isPresent()), kind, names, stack,
+			leaks.add(new ThreadLeak(line.origin, unknownReason(line.first != null), line.kind, names, stack,
 					this.options.gracePeriod()));
 		});
 		return leaks;
@@ -155,6 +149,36 @@ public final class TimerLeakCheck {
 		}
 		return recorded ? "no application frame in the stack that started it"
 				: "its start was not recorded within " + ThreadLeak.readable(ORIGIN_WAIT);
+	}
+
+	/**
+	 * Threads of one kind started at one line: the first thread's recorded origin, if any, is
+	 * kept for its stack and is not part of the key.
+	 */
+	private static final class Line {
+
+		private final ThreadKind kind;
+
+		private final TaskOrigin origin;
+
+		private final @Nullable ThreadOrigin first;
+
+		Line(ThreadKind kind, TaskOrigin origin, @Nullable ThreadOrigin first) {
+			this.kind = kind;
+			this.origin = origin;
+			this.first = first;
+		}
+
+		@Override
+		public boolean equals(@Nullable Object other) {
+			return other instanceof Line that && this.kind == that.kind && this.origin.equals(that.origin);
+		}
+
+		@Override
+		public int hashCode() {
+			return 31 * this.kind.hashCode() + this.origin.hashCode();
+		}
+
 	}
 
 	private static void sleep(long nanos) {

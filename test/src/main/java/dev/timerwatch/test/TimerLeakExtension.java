@@ -3,6 +3,7 @@ package dev.timerwatch.test;
 import java.lang.reflect.Method;
 import java.util.Optional;
 
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -25,7 +26,7 @@ public final class TimerLeakExtension implements BeforeEachCallback, AfterEachCa
 	private static final boolean SPRING_TEST_PRESENT = isPresent(
 			"org.springframework.test.context.junit.jupiter.SpringExtension");
 
-	private static volatile TimerLeakOptions fileOptions;
+	private static volatile @Nullable TimerLeakOptions fileOptions;
 
 	@Override
 	public void beforeEach(ExtensionContext context) {
