@@ -55,7 +55,7 @@ final class SpringTestContexts {
 
 	static TimerLeakOptions apply(ExtensionContext extensionContext, TimerLeakOptions options) {
 		ContextView view = viewOf(SpringExtension.getApplicationContext(extensionContext));
-		return options.withRegistries(view.registries).withIgnoredThreadNames(view.threadNames);
+		return options.withRegistries(view.registries).withIgnoredThreadPatterns(view.threadNames);
 	}
 
 	private static ContextView viewOf(ApplicationContext context) {
@@ -68,7 +68,7 @@ final class SpringTestContexts {
 
 		private final List<TimerRegistry> registries;
 
-		private final List<String> threadNames = new ArrayList<>();
+		private final List<Pattern> threadNames = new ArrayList<>();
 
 		ContextView(ApplicationContext context) {
 			this.registries = context.getBeanProvider(TimerRegistry.class).orderedStream().toList();
@@ -79,7 +79,7 @@ final class SpringTestContexts {
 				.values()) {
 				String prefix = creator.getThreadNamePrefix();
 				if (!prefix.isEmpty()) {
-					this.threadNames.add(Pattern.quote(prefix) + ".*");
+					this.threadNames.add(Pattern.compile(Pattern.quote(prefix) + ".*"));
 				}
 			}
 		}

@@ -28,10 +28,30 @@ public final class TimerLeakExtension implements BeforeEachCallback, AfterEachCa
 
 	private static volatile @Nullable TimerLeakOptions fileOptions;
 
+	// Annotations do not change while tests run: each test class is looked at once.
+	private static final ClassValue<ClassSettings> classSettings = new ClassValue<>() {
+		@Override
+		protected ClassSettings computeValue(Class<?> testClass) {
+			TimerLeakOptions options = fileOptions();
+			Optional<VerifyNoTimerLeaks> onClass = AnnotationSupport.findAnnotation(testClass,
+					VerifyNoTimerLeaks.class, SearchOption.INCLUDE_ENCLOSING_CLASSES);
+			if (onClass.isPresent()) {
+				options = apply(options, onClass.get());
+			}
+			return new ClassSettings(options, SPRING_TEST_PRESENT && SpringTestContexts.isSpringTest(testClass));
+		}
+	};
+
 	@Override
 	public void beforeEach(ExtensionContext context) {
-		TimerLeakOptions options = optionsFor(context);
-		if (SPRING_TEST_PRESENT && SpringTestContexts.isSpringTest(context.getRequiredTestClass())) {
+		ClassSettings settings = classSettings.get(context.getRequiredTestClass());
+		TimerLeakOptions options = settings.options;
+		Optional<VerifyNoTimerLeaks> onMethod = AnnotationSupport.findAnnotation(context.getTestMethod(),
+				VerifyNoTimerLeaks.class);
+		if (onMethod.isPresent()) {
+			options = apply(options, onMethod.get());
+		}
+		if (settings.springTest) {
 			options = SpringTestContexts.apply(context, options);
 		}
 		context.getStore(NAMESPACE).put(CHECK, TimerLeaks.begin(options));
@@ -44,21 +64,6 @@ public final class TimerLeakExtension implements BeforeEachCallback, AfterEachCa
 			check.verifyNone(context.getRequiredTestClass().getSimpleName() + "."
 					+ context.getTestMethod().map(Method::getName).orElse("?") + "()");
 		}
-	}
-
-	private static TimerLeakOptions optionsFor(ExtensionContext context) {
-		TimerLeakOptions options = fileOptions();
-		Optional<VerifyNoTimerLeaks> onClass = AnnotationSupport.findAnnotation(context.getRequiredTestClass(),
-				VerifyNoTimerLeaks.class, SearchOption.INCLUDE_ENCLOSING_CLASSES);
-		if (onClass.isPresent()) {
-			options = apply(options, onClass.get());
-		}
-		Optional<VerifyNoTimerLeaks> onMethod = AnnotationSupport.findAnnotation(context.getTestMethod(),
-				VerifyNoTimerLeaks.class);
-		if (onMethod.isPresent()) {
-			options = apply(options, onMethod.get());
-		}
-		return options;
 	}
 
 	private static TimerLeakOptions apply(TimerLeakOptions options, VerifyNoTimerLeaks annotation) {
@@ -81,6 +86,19 @@ public final class TimerLeakExtension implements BeforeEachCallback, AfterEachCa
 			fileOptions = options;
 		}
 		return options;
+	}
+
+	private static final class ClassSettings {
+
+		private final TimerLeakOptions options;
+
+		private final boolean springTest;
+
+		ClassSettings(TimerLeakOptions options, boolean springTest) {
+			this.options = options;
+			this.springTest = springTest;
+		}
+
 	}
 
 	private static boolean isPresent(String className) {

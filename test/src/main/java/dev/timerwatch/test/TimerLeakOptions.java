@@ -173,8 +173,15 @@ public final class TimerLeakOptions {
 	 * @return the options
 	 */
 	public TimerLeakOptions withIgnoredThreadNames(Collection<String> patterns) {
+		return withIgnoredThreadPatterns(compile(patterns));
+	}
+
+	TimerLeakOptions withIgnoredThreadPatterns(Collection<Pattern> patterns) {
+		if (patterns.isEmpty()) {
+			return this;
+		}
 		List<Pattern> names = new ArrayList<>(this.ignoredThreadNames);
-		names.addAll(compile(patterns));
+		names.addAll(patterns);
 		return new TimerLeakOptions(this.ignoredOrigins, names, this.gracePeriod, this.tasks, this.threads,
 				this.threadOrigins, this.registries);
 	}
