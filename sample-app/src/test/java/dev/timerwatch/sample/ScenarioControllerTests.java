@@ -5,6 +5,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 
+import dev.timerwatch.test.VerifyNoTimerLeaks;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Value;
@@ -14,7 +15,12 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import static org.assertj.core.api.Assertions.assertThat;
 
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+@VerifyNoTimerLeaks
 class ScenarioControllerTests {
+
+	// One client for every test: each client starts a selector thread that lives until the
+	// client is collected, a leak @VerifyNoTimerLeaks reports.
+	private static final HttpClient http = HttpClient.newHttpClient();
 
 	@Value("${local.server.port}")
 	private int port;
@@ -39,7 +45,7 @@ class ScenarioControllerTests {
 		HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + path))
 			.method(method, HttpRequest.BodyPublishers.noBody())
 			.build();
-		return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+		return http.send(request, HttpResponse.BodyHandlers.ofString());
 	}
 
 }

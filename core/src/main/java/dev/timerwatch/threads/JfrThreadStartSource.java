@@ -1,0 +1,152 @@
+package dev.timerwatch.threads;
+
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+
+import jdk.jfr.FlightRecorder;
+import jdk.jfr.Recording;
+import jdk.jfr.RecordingState;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordedFrame;
+import jdk.jfr.consumer.RecordedStackTrace;
+import jdk.jfr.consumer.RecordedThread;
+import jdk.jfr.consumer.RecordingStream;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Thread starts and ends from an in-process JDK Flight Recorder stream of
+ * {@code jdk.ThreadStart} (with its stack trace) and {@code jdk.ThreadEnd}: no agent and no
+ * JVM flag. Events arrive about a second after the fact, when the recorder flushes.
+ *
+ * <p>The recording keeps at most a minute and 16 MB of events on disk, in the JVM's JFR
+ * repository (the temporary directory unless {@code -XX:FlightRecorderOptions} says
+ * otherwise); only thread events are enabled. Its events are read on a daemon thread,
+ * {@code timerwatch-thread-origins}, so that it never keeps the JVM from exiting.
+ */
+final class JfrThreadStartSource implements ThreadStartSource {
+
+	private static final long MAX_DISK_BYTES = 16L * 1024 * 1024;
+
+	private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+
+	private @Nullable RecordingStream stream;
+
+	@Override
+	public void start(Listener listener) throws Exception {
+		Set<Long> others = recordingIds();
+		RecordingStream stream = new RecordingStream();
+		AtomicReference<@Nullable Throwable> failure = new AtomicReference<>();
+		try {
+			stream.enable("jdk.ThreadStart").withStackTrace();
+			stream.enable("jdk.ThreadEnd");
+			stream.setMaxAge(Duration.ofMinutes(1));
+			stream.setMaxSize(MAX_DISK_BYTES);
+			stream.onEvent("jdk.ThreadStart", (event) -> started(event, listener));
+			stream.onEvent("jdk.ThreadEnd", (event) -> ended(event, listener));
+			// startAsync would read on a thread that is not a daemon and keep the JVM from
+			// exiting; start() blocks, so it runs on a daemon thread of ours instead.
+			Thread reader = new Thread(() -> {
+				try {
+					stream.start();
+				}
+				catch (Throwable ex) {
+					failure.set(ex);
+				}
+			}, "timerwatch-thread-origins");
+			reader.setDaemon(true);
+			reader.start();
+			awaitRunning(others, failure);
+		}
+		catch (Exception | Error ex) {
+			stream.close();
+			throw ex;
+		}
+		this.stream = stream;
+	}
+
+	// The recording is on before start() begins to read: threads started after that are seen.
+	private static void awaitRunning(Set<Long> others, AtomicReference<@Nullable Throwable> failure)
+			throws Exception {
+		long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+		for (;;) {
+			Throwable thrown = failure.get();
+			if (thrown != null) {
+				throw new IllegalStateException("the recording stream failed to start", thrown);
+			}
+			for (Recording recording : FlightRecorder.getFlightRecorder().getRecordings()) {
+				if (!others.contains(recording.getId()) && recording.getState() == RecordingState.RUNNING) {
+					return;
+				}
+			}
+			if (System.nanoTime() - deadline >= 0) {
+				throw new IllegalStateException("the recording did not start within " + START_TIMEOUT);
+			}
+			Thread.sleep(5);
+		}
+	}
+
+	private static Set<Long> recordingIds() {
+		Set<Long> ids = new HashSet<>();
+		for (Recording recording : FlightRecorder.getFlightRecorder().getRecordings()) {
+			ids.add(recording.getId());
+		}
+		return ids;
+	}
+
+	private static void started(RecordedEvent event, Listener listener) {
+		RecordedThread thread = event.getThread("thread");
+		if (thread == null || thread.getJavaThreadId() < 0) {
+			return;
+		}
+		String name = (thread.getJavaName() != null) ? thread.getJavaName() : "";
+		listener.started(thread.getJavaThreadId(), name, frames(event.getStackTrace()));
+	}
+
+	private static void ended(RecordedEvent event, Listener listener) {
+		RecordedThread thread = event.getThread("thread");
+		if (thread != null && thread.getJavaThreadId() >= 0) {
+			listener.ended(thread.getJavaThreadId());
+		}
+	}
+
+	private static StackTraceElement[] frames(@Nullable RecordedStackTrace stackTrace) {
+		if (stackTrace == null) {
+			return new StackTraceElement[0];
+		}
+		List<RecordedFrame> frames = stackTrace.getFrames();
+		StackTraceElement[] result = new StackTraceElement[frames.size()];
+		for (int i = 0; i < result.length; i++) {
+			RecordedFrame frame = frames.get(i);
+			String className = frame.getMethod().getType().getName();
+			result[i] = new StackTraceElement(className, frame.getMethod().getName(), sourceFileOf(className),
+					frame.getLineNumber());
+		}
+		return result;
+	}
+
+	/**
+	 * The source file of a class by the Java convention (a recording names no files): the
+	 * outermost class's simple name, {@code Outer.java} for {@code com.example.Outer$Inner} and
+	 * for a lambda's hidden class {@code com.example.Outer$$Lambda$14/0x...}.
+	 * @param className a binary class name
+	 * @return the file name
+	 */
+	static String sourceFileOf(String className) {
+		int nested = className.indexOf('$');
+		String outer = (nested > 0) ? className.substring(0, nested) : className;
+		return outer.substring(outer.lastIndexOf('.') + 1) + ".java";
+	}
+
+	@Override
+	public void close() {
+		RecordingStream stream = this.stream;
+		if (stream != null) {
+			stream.close();
+		}
+	}
+
+}

@@ -1,0 +1,71 @@
+package dev.timerwatch.threads;
+
+import java.util.List;
+
+import dev.timerwatch.tracking.TaskOrigin;
+
+/**
+ * Where one thread was started: the application line that started it, as a task's origin is
+ * named, and the starting stack from that line on. Immutable.
+ */
+public final class ThreadOrigin {
+
+	private final long threadId;
+
+	private final String threadName;
+
+	private final TaskOrigin origin;
+
+	private final List<StackTraceElement> startStack;
+
+	/**
+	 * Create a thread's origin.
+	 * @param threadId the started thread's id
+	 * @param threadName its name when it started
+	 * @param origin the application line that started it, or {@link TaskOrigin#unknown()} if its
+	 * starting stack has none
+	 * @param startStack the starting stack from the application line on (the whole recorded
+	 * stack if it has no application frame)
+	 */
+	public ThreadOrigin(long threadId, String threadName, TaskOrigin origin, List<StackTraceElement> startStack) {
+		this.threadId = threadId;
+		this.threadName = threadName;
+		this.origin = origin;
+		this.startStack = List.copyOf(startStack);
+	}
+
+	public long threadId() {
+		return this.threadId;
+	}
+
+	/**
+	 * The thread's name when it started; it may have been renamed since.
+	 * @return the name
+	 */
+	public String threadName() {
+		return this.threadName;
+	}
+
+	/**
+	 * The application line that started the thread, as in a stack trace:
+	 * {@code com.example.InvoiceMailer.send(InvoiceMailer.java:57)}.
+	 * @return the origin, {@link TaskOrigin#unknown()} if no application frame started it
+	 */
+	public TaskOrigin origin() {
+		return this.origin;
+	}
+
+	/**
+	 * The stack that started the thread, from its application frame on.
+	 * @return the frames, possibly empty
+	 */
+	public List<StackTraceElement> startStack() {
+		return this.startStack;
+	}
+
+	@Override
+	public String toString() {
+		return "'" + this.threadName + "' started at " + this.origin.describe();
+	}
+
+}

@@ -1,0 +1,128 @@
+package dev.timerwatch.threads;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Timer;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import dev.timerwatch.tracking.CallSiteLocator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+class ThreadOriginsTests {
+
+	// Generous: the recorder flushes about once a second, slower on a busy machine.
+	private static final Duration WAIT = Duration.ofSeconds(30);
+
+	private static ThreadOrigins origins;
+
+	@BeforeAll
+	static void startRecording() {
+		origins = ThreadOrigins.start(CallSiteLocator.withDefaults());
+	}
+
+	@AfterAll
+	static void stopRecording() {
+		origins.close();
+	}
+
+	@Test
+	void aTimerThreadIsNamedToTheLineThatCreatedTheTimer() throws InterruptedException {
+		assertThat(origins.isRecording()).as(String.valueOf(origins.unavailableReason())).isTrue();
+		Timer timer = new Timer("origins-timer"); int line = new Throwable().getStackTrace()[0].getLineNumber();
+		try {
+			Thread thread = threadNamed("origins-timer");
+			Map<Long, ThreadOrigin> found = origins.await(List.of(thread.getId()), WAIT);
+			assertThat(found).containsKey(thread.getId());
+			ThreadOrigin origin = found.get(thread.getId());
+			assertThat(origin.threadName()).isEqualTo("origins-timer");
+			assertThat(origin.origin().describe()).isEqualTo("dev.timerwatch.threads.ThreadOriginsTests."
+					+ "aTimerThreadIsNamedToTheLineThatCreatedTheTimer(ThreadOriginsTests.java:" + line + ")");
+			assertThat(origin.startStack()).isNotEmpty();
+			assertThat(origin.startStack().get(0).getClassName()).isEqualTo(ThreadOriginsTests.class.getName());
+		}
+		finally {
+			timer.cancel();
+		}
+	}
+
+	@Test
+	void anExecutorThreadIsNamedToTheSubmittingLineAndForgottenWhenItEnds() throws InterruptedException {
+		ExecutorService executor = Executors.newSingleThreadExecutor((task) -> new Thread(task, "origins-pool"));
+		executor.execute(() -> { }); int line = new Throwable().getStackTrace()[0].getLineNumber();
+		Thread thread = threadNamed("origins-pool");
+		long id = thread.getId();
+		Map<Long, ThreadOrigin> found = origins.await(List.of(id), WAIT);
+		assertThat(found.get(id).origin().getLineNumber()).isEqualTo(line);
+		assertThat(found.get(id).origin().getMethodName())
+			.isEqualTo("anExecutorThreadIsNamedToTheSubmittingLineAndForgottenWhenItEnds");
+		executor.shutdown();
+		assertThat(executor.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+		thread.join(WAIT.toMillis());
+		await().atMost(WAIT).until(() -> origins.find(id).isEmpty());
+	}
+
+	@Test
+	void withoutARecorderNothingIsKnownAndTheReasonIsGiven() throws InterruptedException {
+		ThreadOrigins unavailable = ThreadOrigins.start(CallSiteLocator.withDefaults(), () -> {
+			throw new IllegalStateException("Flight Recorder is disabled");
+		});
+		Timer timer = new Timer("origins-unrecorded");
+		try {
+			long id = threadNamed("origins-unrecorded").getId();
+			assertThat(unavailable.isRecording()).isFalse();
+			assertThat(unavailable.unavailableReason())
+				.isEqualTo("java.lang.IllegalStateException: Flight Recorder is disabled");
+			assertThat(unavailable.await(List.of(id), WAIT)).isEmpty();
+			assertThat(unavailable.find(id)).isEmpty();
+		}
+		finally {
+			timer.cancel();
+			unavailable.close();
+		}
+	}
+
+	@Test
+	void theRecorderReadsOnADaemonThreadSoTheJvmCanExit() {
+		assertThat(Thread.getAllStackTraces().keySet())
+			.filteredOn((thread) -> thread.getName().startsWith("JFR Event Stream")
+					|| thread.getName().equals("timerwatch-thread-origins"))
+			.isNotEmpty()
+			.allMatch(Thread::isDaemon);
+	}
+
+	@Test
+	void aStackWithNoApplicationFrameHasAnUnknownOrigin() {
+		StackTraceElement[] stack = { new StackTraceElement("java.util.Timer", "<init>", "Timer.java", 188),
+				new StackTraceElement("org.springframework.Thing", "run", "Thing.java", 3) };
+		ThreadOrigin origin = origins.originOf(7, "Timer-7", stack);
+		assertThat(origin.origin().isUnknown()).isTrue();
+		assertThat(origin.startStack()).hasSize(2);
+	}
+
+	@Test
+	void theSourceFileOfANestedClassIsItsOutermostClass() {
+		assertThat(JfrThreadStartSource.sourceFileOf("com.example.Outer$Inner$1")).isEqualTo("Outer.java");
+		assertThat(JfrThreadStartSource.sourceFileOf("Plain")).isEqualTo("Plain.java");
+		assertThat(JfrThreadStartSource.sourceFileOf(
+				"jdk.internal.net.http.HttpClientImpl$SelectorManager$$Lambda$2060+0x00007ff56075b520.1148556210"))
+			.isEqualTo("HttpClientImpl.java");
+	}
+
+	private static Thread threadNamed(String name) {
+		return Thread.getAllStackTraces()
+			.keySet()
+			.stream()
+			.filter((thread) -> thread.getName().equals(name))
+			.findFirst()
+			.orElseThrow();
+	}
+
+}

@@ -1,0 +1,39 @@
+package dev.timerwatch.test;
+
+import java.util.List;
+
+import dev.timerwatch.threads.ThreadOrigins;
+import dev.timerwatch.tracking.CallSiteLocator;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One JDK Flight Recorder stream of thread starts for the whole test JVM, started by the first
+ * check that wants thread origins (about half a second, once) and never stopped.
+ */
+final class SharedThreadOrigins {
+
+	// Test runners and assertion libraries start threads for the test; the test's own line is
+	// the one to name.
+	private static final List<String> TEST_FRAMEWORK_PACKAGES = List.of("org.junit.", "org.apache.maven.surefire.",
+			"org.gradle.", "org.assertj.", "org.awaitility.", "org.testng.", "dev.timerwatch.threads.");
+
+	private static volatile @Nullable ThreadOrigins origins;
+
+	private SharedThreadOrigins() {
+	}
+
+	static ThreadOrigins get() {
+		ThreadOrigins result = origins;
+		if (result == null) {
+			synchronized (SharedThreadOrigins.class) {
+				result = origins;
+				if (result == null) {
+					result = ThreadOrigins.start(new CallSiteLocator(TEST_FRAMEWORK_PACKAGES, 64));
+					origins = result;
+				}
+			}
+		}
+		return result;
+	}
+
+}

@@ -1,0 +1,114 @@
+package dev.timerwatch.test;
+
+import java.lang.reflect.Method;
+import java.util.Optional;
+
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ExtensionContext.Namespace;
+import org.junit.platform.commons.support.AnnotationSupport;
+import org.junit.platform.commons.support.SearchOption;
+
+/**
+ * The JUnit Jupiter extension behind {@link VerifyNoTimerLeaks}: begins a check before each
+ * test (before its {@code @BeforeEach} methods) and verifies it after (after its
+ * {@code @AfterEach} methods). In a Spring test, it also checks the tasks of the test's
+ * application context and leaves the threads of the context's own executors alone.
+ */
+public final class TimerLeakExtension implements BeforeEachCallback, AfterEachCallback {
+
+	private static final Namespace NAMESPACE = Namespace.create(TimerLeakExtension.class);
+
+	private static final String CHECK = "check";
+
+	private static final boolean SPRING_TEST_PRESENT = isPresent(
+			"org.springframework.test.context.junit.jupiter.SpringExtension");
+
+	private static volatile @Nullable TimerLeakOptions fileOptions;
+
+	// Annotations do not change while tests run: each test class is looked at once.
+	private static final ClassValue<ClassSettings> classSettings = new ClassValue<>() {
+		@Override
+		protected ClassSettings computeValue(Class<?> testClass) {
+			TimerLeakOptions options = fileOptions();
+			Optional<VerifyNoTimerLeaks> onClass = AnnotationSupport.findAnnotation(testClass,
+					VerifyNoTimerLeaks.class, SearchOption.INCLUDE_ENCLOSING_CLASSES);
+			if (onClass.isPresent()) {
+				options = apply(options, onClass.get());
+			}
+			return new ClassSettings(options, SPRING_TEST_PRESENT && SpringTestContexts.isSpringTest(testClass));
+		}
+	};
+
+	@Override
+	public void beforeEach(ExtensionContext context) {
+		ClassSettings settings = classSettings.get(context.getRequiredTestClass());
+		TimerLeakOptions options = settings.options;
+		Optional<VerifyNoTimerLeaks> onMethod = AnnotationSupport.findAnnotation(context.getTestMethod(),
+				VerifyNoTimerLeaks.class);
+		if (onMethod.isPresent()) {
+			options = apply(options, onMethod.get());
+		}
+		if (settings.springTest) {
+			options = SpringTestContexts.apply(context, options);
+		}
+		context.getStore(NAMESPACE).put(CHECK, TimerLeaks.begin(options));
+	}
+
+	@Override
+	public void afterEach(ExtensionContext context) {
+		TimerLeakCheck check = context.getStore(NAMESPACE).remove(CHECK, TimerLeakCheck.class);
+		if (check != null) {
+			check.verifyNone(context.getRequiredTestClass().getSimpleName() + "."
+					+ context.getTestMethod().map(Method::getName).orElse("?") + "()");
+		}
+	}
+
+	private static TimerLeakOptions apply(TimerLeakOptions options, VerifyNoTimerLeaks annotation) {
+		TimerLeakOptions result = options.withIgnoredOrigins(annotation.ignoreOrigins())
+			.withIgnoredThreadNames(annotation.ignoreThreadNames())
+			.withTasks(annotation.tasks())
+			.withThreads(annotation.threads());
+		if (!annotation.gracePeriod().isEmpty()) {
+			result = result.withGracePeriod(
+					TimerLeakOptions.parseDuration("@VerifyNoTimerLeaks(gracePeriod)", annotation.gracePeriod()));
+		}
+		return result;
+	}
+
+	// Read once: the file does not change while tests run.
+	private static TimerLeakOptions fileOptions() {
+		TimerLeakOptions options = fileOptions;
+		if (options == null) {
+			options = TimerLeakOptions.fromProperties();
+			fileOptions = options;
+		}
+		return options;
+	}
+
+	private static final class ClassSettings {
+
+		private final TimerLeakOptions options;
+
+		private final boolean springTest;
+
+		ClassSettings(TimerLeakOptions options, boolean springTest) {
+			this.options = options;
+			this.springTest = springTest;
+		}
+
+	}
+
+	private static boolean isPresent(String className) {
+		try {
+			Class.forName(className, false, TimerLeakExtension.class.getClassLoader());
+			return true;
+		}
+		catch (ClassNotFoundException | LinkageError ex) {
+			return false;
+		}
+	}
+
+}

@@ -1,0 +1,78 @@
+package dev.timerwatch.test;
+
+import java.time.Duration;
+import java.util.Properties;
+
+import dev.timerwatch.tracking.TaskOrigin;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+class TimerLeakOptionsTests {
+
+	@Test
+	void theFileOnTheTestClassPathIsRead() {
+		assertThat(TimerLeakOptions.fromProperties().ignoredOrigins())
+			.containsExactly("dev.timerwatch.test.fixtures.ignored");
+	}
+
+	@Test
+	void propertiesAddIgnoresAndReplaceTheOtherSettings() {
+		Properties properties = new Properties();
+		properties.setProperty("timerwatch.test.ignore-origins", "com.example.legacy, com.example.Poller");
+		properties.setProperty("timerwatch.test.ignore-thread-names", "OkHttp .*");
+		properties.setProperty("timerwatch.test.grace-period", "250ms");
+		properties.setProperty("timerwatch.test.threads", "false");
+		TimerLeakOptions options = TimerLeakOptions.defaults().withIgnoredOrigins("com.example.Other").with(properties);
+		assertThat(options.ignoredOrigins()).containsExactly("com.example.Other", "com.example.legacy",
+				"com.example.Poller");
+		assertThat(options.ignoresThreadNamed("OkHttp ConnectionPool")).isTrue();
+		assertThat(options.ignoresThreadNamed("ForkJoinPool.commonPool-worker-3")).isTrue();
+		assertThat(options.gracePeriod()).isEqualTo(Duration.ofMillis(250));
+		assertThat(options.threads()).isFalse();
+		assertThat(options.tasks()).isTrue();
+	}
+
+	@Test
+	void anInvalidValueIsRejectedNamingTheProperty() {
+		Properties grace = new Properties();
+		grace.setProperty("timerwatch.test.grace-period", "soon");
+		assertThatIllegalArgumentException().isThrownBy(() -> TimerLeakOptions.defaults().with(grace))
+			.withMessage("timerwatch.test.grace-period must be a duration such as 500ms or 2s, was 'soon'");
+		Properties flag = new Properties();
+		flag.setProperty("timerwatch.test.tasks", "yes");
+		assertThatIllegalArgumentException().isThrownBy(() -> TimerLeakOptions.defaults().with(flag))
+			.withMessage("timerwatch.test.tasks must be true or false, was 'yes'");
+	}
+
+	@Test
+	void durationsAreReadInTheUsualForms() {
+		assertThat(TimerLeakOptions.parseDuration("p", "2s")).isEqualTo(Duration.ofSeconds(2));
+		assertThat(TimerLeakOptions.parseDuration("p", "1m")).isEqualTo(Duration.ofMinutes(1));
+		assertThat(TimerLeakOptions.parseDuration("p", "750")).isEqualTo(Duration.ofMillis(750));
+		assertThat(TimerLeakOptions.parseDuration("p", "PT0.5S")).isEqualTo(Duration.ofMillis(500));
+	}
+
+	@Test
+	void anOriginIsIgnoredByItsClassItsOuterClassOrItsPackage() {
+		TimerLeakOptions options = TimerLeakOptions.defaults().withIgnoredOrigins("com.example.Poller", "org.legacy");
+		assertThat(options.ignores(origin("com.example.Poller"))).isTrue();
+		assertThat(options.ignores(origin("com.example.Poller$Tick"))).isTrue();
+		assertThat(options.ignores(origin("org.legacy.jobs.Sweeper"))).isTrue();
+		assertThat(options.ignores(origin("com.example.PollerFactory"))).isFalse();
+		assertThat(options.ignores(origin("org.legacyx.Sweeper"))).isFalse();
+	}
+
+	@Test
+	void threadNamePatternsMatchTheWholeName() {
+		TimerLeakOptions options = TimerLeakOptions.defaults().withIgnoredThreadNames("worker-\\d+");
+		assertThat(options.ignoresThreadNamed("worker-12")).isTrue();
+		assertThat(options.ignoresThreadNamed("my-worker-12")).isFalse();
+	}
+
+	private static TaskOrigin origin(String className) {
+		return TaskOrigin.callSite(className, "run", "X.java", 1);
+	}
+
+}
