@@ -17,7 +17,7 @@ import dev.timerwatch.tracking.TimerRegistry;
 import dev.timerwatch.trend.LeakDetector;
 import dev.timerwatch.trend.OriginVerdict;
 
-import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -95,7 +95,7 @@ public final class TimerwatchAutoConfiguration {
 
 	@Bean
 	TrackingSchedulingConfigurer timerwatchSchedulingConfigurer(SchedulerTracking tracking,
-			ListableBeanFactory beanFactory) {
+			BeanFactory beanFactory) {
 		return new TrackingSchedulingConfigurer(tracking, beanFactory);
 	}
 

@@ -47,7 +47,7 @@ class SchedulingConfigurerTrackingTests {
 		this.contextRunner.withUserConfiguration(PoolConfigurer.class).run((context) -> {
 			OriginStats job = awaitJob(context);
 			assertThat(job.schedulerName()).isEqualTo("scheduledTaskRegistrar");
-			assertThat(job.pending()).isEqualTo(1);
+			assertThat(job.live()).isEqualTo(1);
 		});
 	}
 
@@ -57,7 +57,50 @@ class SchedulingConfigurerTrackingTests {
 			assertThat(context).doesNotHaveBean(TaskScheduler.class).doesNotHaveBean(ScheduledExecutorService.class);
 			OriginStats job = awaitJob(context);
 			assertThat(job.schedulerName()).isEqualTo("scheduledTaskRegistrar");
-			assertThat(job.pending()).isEqualTo(1);
+			assertThat(job.live()).isEqualTo(1);
+		});
+	}
+
+	@Test
+	void theFallbackExecutorRunsTheJobsAndStopsWithTheContext() {
+		ThreadRecordingJob job = new ThreadRecordingJob();
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(TimerwatchAutoConfiguration.class))
+			.withBean(ThreadRecordingJob.class, () -> job)
+			.withUserConfiguration(SchedulingOnly.class)
+			.run((context) -> await().until(() -> job.thread != null));
+		await().until(() -> !job.thread.isAlive());
+	}
+
+	@Test
+	void aSchedulerInAParentContextRunsTheJobsAsSpringDecides() {
+		ThreadPoolTaskScheduler parentScheduler = new ThreadPoolTaskScheduler();
+		parentScheduler.setThreadNamePrefix("parent-scheduler-");
+		parentScheduler.initialize();
+		try {
+			ThreadRecordingJob job = new ThreadRecordingJob();
+			new ApplicationContextRunner().withBean("taskScheduler", TaskScheduler.class, () -> parentScheduler)
+				.run((parent) -> new ApplicationContextRunner().withParent(parent)
+					.withConfiguration(AutoConfigurations.of(TimerwatchAutoConfiguration.class))
+					.withBean(ThreadRecordingJob.class, () -> job)
+					.withUserConfiguration(SchedulingOnly.class)
+					.run((context) -> {
+						await().until(() -> job.thread != null);
+						assertThat(job.thread.getName()).startsWith("parent-scheduler-");
+						// The parent's scheduler is no bean of this context: it is tracked here.
+						assertThat(context.getBean(TimerRegistry.class).schedulers()).singleElement()
+							.satisfies((tracker) -> assertThat(tracker.name()).isEqualTo("scheduledTaskRegistrar"));
+					}));
+		}
+		finally {
+			parentScheduler.shutdown();
+		}
+	}
+
+	@Test
+	void springsNoOpSchedulerIsLeftAlone() {
+		this.contextRunner.withUserConfiguration(NoOpConfigurer.class).run((context) -> {
+			Thread.sleep(100);
+			assertThat(context.getBean(TimerRegistry.class).schedulers()).isEmpty();
 		});
 	}
 
@@ -150,8 +193,9 @@ class SchedulingConfigurerTrackingTests {
 		assertThat(registry.schedulers()).hasSize(1);
 	}
 
+	// Pending or running: a run may be in progress at any instant.
 	private static long total(TimerRegistry registry) {
-		return registry.origins().stream().mapToLong(OriginStats::pending).sum();
+		return registry.origins().stream().mapToLong(OriginStats::live).sum();
 	}
 
 	private static OriginStats single(TimerRegistry registry) {
@@ -163,6 +207,28 @@ class SchedulingConfigurerTrackingTests {
 	@Configuration(proxyBeanMethods = false)
 	@EnableScheduling
 	static class SchedulingOnly {
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableScheduling
+	static class NoOpConfigurer implements SchedulingConfigurer {
+
+		@Override
+		public void configureTasks(ScheduledTaskRegistrar registrar) {
+			registrar.setTaskScheduler(new org.springframework.scheduling.support.NoOpTaskScheduler());
+		}
+
+	}
+
+	public static class ThreadRecordingJob {
+
+		volatile Thread thread;
+
+		@org.springframework.scheduling.annotation.Scheduled(fixedRate = 20)
+		public void run() {
+			this.thread = Thread.currentThread();
+		}
 
 	}
 

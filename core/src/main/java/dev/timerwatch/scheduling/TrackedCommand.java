@@ -17,8 +17,10 @@ import org.jspecify.annotations.Nullable;
  * observes each run from the inside, and the scheduler's future, once known, tells it its
  * lag and next run. Cancellation reaches it through {@link #onCancel}.
  *
- * <p>Runs of one command never overlap: a scheduler runs a task's runs one after the other,
- * and re-queues a periodic task only after the run (and so this command's bookkeeping) is over.
+ * <p>Runs of one command may overlap: a {@code ScheduledThreadPoolExecutor} re-queues a
+ * fixed-rate task just before the run's bookkeeping ends, and {@code SimpleAsyncTaskScheduler}
+ * runs each trigger run on a thread of its own; {@link TrackedTask} counts the runs in
+ * progress, and the last to end settles the task.
  * Created only by {@link TaskAdmission}.
  */
 public final class TrackedCommand<V> extends TrackedTask implements Runnable, Callable<V> {
@@ -137,11 +139,13 @@ public final class TrackedCommand<V> extends TrackedTask implements Runnable, Ca
 	}
 
 	/**
-	 * The trigger that decides the command's runs has no next run: it has ended.
+	 * The trigger that decides the command's runs has no next run: the command ends once the
+	 * runs already handed to the scheduler are over.
+	 * @param runsHandedOff the trigger's non-null answers so far
 	 */
-	public void onNoNextRun() {
+	public void onNoNextRun(int runsHandedOff) {
 		try {
-			noNextRun();
+			noNextRun(runsHandedOff);
 		}
 		catch (Throwable ex) {
 			TrackingFailures.report(ex);

@@ -23,7 +23,10 @@ import org.jspecify.annotations.Nullable;
  * PENDING | RETAINED -&gt; CANCELLED   the thread that takes the task out of the queue unrun {@link #discarded}
  * RETAINED -&gt; CANCELLED            also the worker that dequeues a cancelled task {@link #runStarting}
  * PENDING  -&gt; REJECTED             the submitting thread, when the scheduler refuses it {@link #rejected}
- * PENDING  -&gt; COMPLETED            the thread that learns a trigger-driven task has no next run {@link #noNextRun}
+ * PENDING  -&gt; COMPLETED            the thread that learns a trigger-driven task has no next run and
+ *                                   none is due {@link #noNextRun}; with a run still due or running,
+ * PENDING | RUNNING + DUE            it records how many runs are still due, and the last of them
+ *                                   to end settles COMPLETED (or FAILED) in {@link #runEnded}
  * </pre>
  * A fixed-rate run of a {@code ScheduledThreadPoolExecutor} re-queues its task before the run's
  * own bookkeeping is over, so two runs of one task may overlap by a few instructions; the state
@@ -68,6 +71,14 @@ public abstract class TrackedTask {
 	private static final int KIND_SHIFT = 4;
 
 	private static final int KIND = 0b11 << KIND_SHIFT;
+
+	// Set once a trigger has said there is no next run: 1 + the runs handed off but not yet
+	// started at that moment (at most 2 are remembered), in bits 6 and 7. A scheduler that hands
+	// each run to a thread of its own (SimpleAsyncTaskScheduler) asks the trigger before the run
+	// it just handed off has started; that run must still be tracked, and end the task.
+	private static final int ONE_DUE = 1 << 6;
+
+	private static final int DUE = 0b11 << 6;
 
 	// Runs in progress, in bits 8 to 15.
 	private static final int ONE_RUN = 1 << 8;
@@ -250,13 +261,13 @@ public abstract class TrackedTask {
 			int s = this.state;
 			switch (s & PHASE) {
 				case PENDING:
-					if (STATE.compareAndSet(this, s, with(s, RUNNING) + ONE_RUN + ONE_START)) {
+					if (STATE.compareAndSet(this, s, startedOneDue(with(s, RUNNING) + ONE_RUN + ONE_START))) {
 						this.bucket.running.increment();
 						return true;
 					}
 					break;
 				case RUNNING:
-					if (STATE.compareAndSet(this, s, s + ONE_RUN + ONE_START)) {
+					if (STATE.compareAndSet(this, s, startedOneDue(s + ONE_RUN + ONE_START))) {
 						return true;
 					}
 					break;
@@ -295,7 +306,7 @@ public abstract class TrackedTask {
 				continue;
 			}
 			int next = ((s & CANCEL_REQUESTED) != 0) ? CANCELLED : switch (settle(failure)) {
-				case RESCHEDULED -> PENDING;
+				case RESCHEDULED -> ((s & DUE) == ONE_DUE) ? ((failure != null) ? FAILED : COMPLETED) : PENDING;
 				case COMPLETED -> COMPLETED;
 				case FAILED -> FAILED;
 				case CANCELLED -> CANCELLED;
@@ -391,22 +402,37 @@ public abstract class TrackedTask {
 	}
 
 	/**
-	 * The task will not run again because what decides its runs (a {@code Trigger}) has no
-	 * next one: a pending task completes. A task that is running or has ended is left as it
-	 * is. Idempotent.
+	 * What decides the task's runs (a {@code Trigger}) has no next one. A pending task with no
+	 * run still due completes now; otherwise the last due or running run to end completes it.
+	 * A task that has ended is left as it is. Idempotent.
+	 * @param runsHandedOff how many runs the trigger has given the scheduler so far (its
+	 * non-null answers), compared with the runs started to know how many are still due
 	 */
-	protected final void noNextRun() {
+	protected final void noNextRun(int runsHandedOff) {
 		for (;;) {
 			int s = this.state;
-			if ((s & PHASE) != PENDING) {
+			int phase = s & PHASE;
+			if ((phase != PENDING && phase != RUNNING) || (s & DUE) != 0) {
 				return;
 			}
-			if (STATE.compareAndSet(this, s, with(s, COMPLETED))) {
-				count(COMPLETED);
-				ended();
+			int due = (runsHandedOff - (s >>> 16)) & 0xFFFF;
+			if (phase == PENDING && due == 0) {
+				if (STATE.compareAndSet(this, s, with(s, COMPLETED))) {
+					count(COMPLETED);
+					ended();
+					return;
+				}
+				continue;
+			}
+			if (STATE.compareAndSet(this, s, s | (Math.min(3, 1 + due) * ONE_DUE))) {
 				return;
 			}
 		}
+	}
+
+	// A run starts: if the trigger has ended, one fewer run is due.
+	private static int startedOneDue(int state) {
+		return ((state & DUE) > ONE_DUE) ? state - ONE_DUE : state;
 	}
 
 	private void count(int phase) {

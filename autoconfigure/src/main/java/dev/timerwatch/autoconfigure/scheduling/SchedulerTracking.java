@@ -1,6 +1,7 @@
 package dev.timerwatch.autoconfigure.scheduling;
 
 import java.lang.reflect.Modifier;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Supplier;
 
@@ -19,6 +20,7 @@ import org.springframework.scheduling.TaskScheduler;
 import org.springframework.scheduling.concurrent.ConcurrentTaskScheduler;
 import org.springframework.scheduling.concurrent.SimpleAsyncTaskScheduler;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
+import org.springframework.scheduling.support.NoOpTaskScheduler;
 
 /**
  * Puts a scheduler under tracking: the one place that decides how, for scheduler beans (see
@@ -105,7 +107,8 @@ public final class SchedulerTracking {
 	}
 
 	Tracked trackTaskScheduler(TaskScheduler scheduler, String name) {
-		if (isTracked(scheduler)) {
+		if (isTracked(scheduler) || scheduler instanceof NoOpTaskScheduler) {
+			// Spring's NoOpTaskScheduler (scheduling switched off in tests) never runs anything.
 			return new Tracked(scheduler, null);
 		}
 		Class<?> type = AopUtils.getTargetClass(scheduler);
@@ -134,6 +137,17 @@ public final class SchedulerTracking {
 				@Override
 				public boolean isTerminated() {
 					return !simple.isActive();
+				}
+
+			};
+		}
+		if (scheduler instanceof ConcurrentTaskScheduler concurrent
+				&& concurrent.getConcurrentExecutor() instanceof ExecutorService executor) {
+			return new SchedulerProbe() {
+
+				@Override
+				public boolean isTerminated() {
+					return executor.isTerminated();
 				}
 
 			};

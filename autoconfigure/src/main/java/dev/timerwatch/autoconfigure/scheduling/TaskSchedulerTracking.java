@@ -92,6 +92,10 @@ final class TaskSchedulerTracking {
 
 	private static @Nullable Object trackedResult(@Nullable Object result, TrackedCommand<?> tracked) {
 		if (result instanceof ScheduledFuture<?> future) {
+			if (future.isCancelled()) {
+				// A scheduler that drops what it is given returns a future cancelled already.
+				tracked.onCancel();
+			}
 			return new TrackedFuture<>(future, tracked);
 		}
 		if (result instanceof CompletableFuture<?> future) {

@@ -1,6 +1,7 @@
 package dev.timerwatch.autoconfigure.scheduling;
 
 import java.time.Instant;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.timerwatch.scheduling.TrackedCommand;
 import org.jspecify.annotations.Nullable;
@@ -10,15 +11,20 @@ import org.springframework.scheduling.TriggerContext;
 
 /**
  * The user's {@link Trigger}, telling the tracked task when it has no next run. Spring's
- * schedulers ask the trigger once before the first run and after each run; when it answers
- * {@code null} the task is over, without any future completing or being cancelled, so
- * nothing else would tell the tracker.
+ * schedulers ask the trigger once before the first run and once per run after that; when it
+ * answers {@code null} (or throws, which also ends the task inside Spring) the task is over
+ * once the runs already handed off have run, without any future completing or being
+ * cancelled, so nothing else would tell the tracker. The answers are counted so that a run
+ * handed off but not yet started when the trigger ends (a {@code SimpleAsyncTaskScheduler}
+ * asks right after the hand-off) is still tracked.
  */
 final class TrackedTrigger implements Trigger {
 
 	private final Trigger trigger;
 
 	private final TrackedCommand<?> command;
+
+	private final AtomicInteger runsHandedOff = new AtomicInteger();
 
 	TrackedTrigger(Trigger trigger, TrackedCommand<?> command) {
 		this.trigger = trigger;
@@ -27,9 +33,24 @@ final class TrackedTrigger implements Trigger {
 
 	@Override
 	public @Nullable Instant nextExecution(TriggerContext triggerContext) {
-		Instant next = this.trigger.nextExecution(triggerContext);
+		Instant next;
+		try {
+			next = this.trigger.nextExecution(triggerContext);
+		}
+		catch (RuntimeException | Error ex) {
+			// On the first call the scheduling call itself throws, and the admission takes the
+			// task out of the counts; later, Spring drops the task.
+			int handedOff = this.runsHandedOff.get();
+			if (handedOff > 0) {
+				this.command.onNoNextRun(handedOff);
+			}
+			throw ex;
+		}
 		if (next == null) {
-			this.command.onNoNextRun();
+			this.command.onNoNextRun(this.runsHandedOff.get());
+		}
+		else {
+			this.runsHandedOff.incrementAndGet();
 		}
 		return next;
 	}

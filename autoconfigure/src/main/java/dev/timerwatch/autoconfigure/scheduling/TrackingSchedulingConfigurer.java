@@ -1,33 +1,31 @@
 package dev.timerwatch.autoconfigure.scheduling;
 
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.core.Ordered;
 import org.springframework.scheduling.TaskScheduler;
 import org.springframework.scheduling.annotation.SchedulingConfigurer;
-import org.springframework.scheduling.concurrent.ConcurrentTaskScheduler;
 import org.springframework.scheduling.config.ScheduledTaskRegistrar;
+import org.springframework.scheduling.config.TaskManagementConfigUtils;
 import org.springframework.scheduling.config.TaskSchedulerRouter;
 
 /**
  * Tracks the scheduler that runs the {@code @Scheduled} methods when it is no bean: the one a
  * {@code SchedulingConfigurer} sets ({@code registrar.setScheduler(Executors.newScheduledThreadPool(4))},
- * the tutorial pattern), and the registrar's own fallback when the context has no scheduler.
+ * the tutorial pattern), and the fallback executor Spring creates when the context has no
+ * scheduler.
  *
  * <p>Spring calls every {@code SchedulingConfigurer} in order before the registrar schedules
- * anything; this one is ordered last, so it sees what the application's configurers set. It
- * leaves a scheduler that is tracked already (a scheduler bean, or a tracked executor bean
- * that the registrar adapted) as it is, so nothing is counted twice. When no configurer set
- * one, the registrar holds Spring's {@link TaskSchedulerRouter}, which finds the scheduler
- * beans (tracked as beans) when a task is scheduled; when the context has no
- * {@code TaskScheduler} or {@code ScheduledExecutorService} bean, the router would fall back on
- * a single-threaded executor of its own, so this configurer creates the same one, tracked, and
- * shuts it down with the context as Spring would.
+ * anything; this one is ordered last, so it sees what the application's configurers set, and
+ * tracks it unless it is tracked already (a scheduler bean, or a tracked executor bean that
+ * the registrar adapted), so nothing is counted twice. When no configurer set one, the
+ * registrar holds Spring's {@link TaskSchedulerRouter}, which finds the scheduler for each
+ * task (a qualified bean, the default bean, in this context or a parent, or its own fallback
+ * executor) the first time it is needed. That router is replaced by a subclass that decides
+ * exactly as Spring's does and tracks the default scheduler it settles on if that is not
+ * tracked already: in practice, the fallback.
  */
 public final class TrackingSchedulingConfigurer implements SchedulingConfigurer, Ordered, DisposableBean {
 
@@ -35,11 +33,11 @@ public final class TrackingSchedulingConfigurer implements SchedulingConfigurer,
 
 	private final SchedulerTracking tracking;
 
-	private final ListableBeanFactory beanFactory;
+	private final BeanFactory beanFactory;
 
-	private volatile @Nullable ScheduledExecutorService fallback;
+	private volatile @Nullable TaskSchedulerRouter router;
 
-	public TrackingSchedulingConfigurer(SchedulerTracking tracking, ListableBeanFactory beanFactory) {
+	public TrackingSchedulingConfigurer(SchedulerTracking tracking, BeanFactory beanFactory) {
 		this.tracking = tracking;
 		this.beanFactory = beanFactory;
 	}
@@ -52,30 +50,47 @@ public final class TrackingSchedulingConfigurer implements SchedulingConfigurer,
 	@Override
 	public void configureTasks(ScheduledTaskRegistrar registrar) {
 		TaskScheduler scheduler = registrar.getScheduler();
-		if (scheduler != null && !(scheduler instanceof TaskSchedulerRouter)) {
-			registrar.setTaskScheduler(this.tracking.track(scheduler, SCHEDULER_NAME));
+		if (scheduler == null) {
+			return;
 		}
-		// Spring's own router, which no configurer replaced, routes to the scheduler beans
-		// (tracked as beans) or, when there are none, to a fallback executor of its own.
-		else if (registrar.hasTasks() && !hasSchedulerBean()) {
-			ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
-			this.fallback = executor;
-			registrar.setTaskScheduler(this.tracking.track(new ConcurrentTaskScheduler(executor), SCHEDULER_NAME));
+		if (scheduler.getClass() == TaskSchedulerRouter.class) {
+			TaskSchedulerRouter router = new TrackingRouter(this.tracking);
+			// As ScheduledAnnotationBeanPostProcessor configures its own.
+			router.setBeanName(TaskManagementConfigUtils.SCHEDULED_ANNOTATION_PROCESSOR_BEAN_NAME);
+			router.setBeanFactory(this.beanFactory);
+			this.router = router;
+			registrar.setTaskScheduler(router);
+			return;
 		}
-	}
-
-	// The beans ScheduledAnnotationBeanPostProcessor looks for once the configurers are done.
-	private boolean hasSchedulerBean() {
-		return this.beanFactory.getBeanNamesForType(TaskScheduler.class, true, false).length > 0
-				|| this.beanFactory.getBeanNamesForType(ScheduledExecutorService.class, true, false).length > 0;
+		registrar.setTaskScheduler(this.tracking.track(scheduler, SCHEDULER_NAME));
 	}
 
 	@Override
 	public void destroy() {
-		ScheduledExecutorService executor = this.fallback;
-		if (executor != null) {
-			executor.shutdownNow();
+		TaskSchedulerRouter router = this.router;
+		if (router != null) {
+			// Shuts down the fallback executor, if the router created one.
+			router.destroy();
 		}
+	}
+
+	/**
+	 * Spring's router, tracking the default scheduler it settles on.
+	 */
+	private static final class TrackingRouter extends TaskSchedulerRouter {
+
+		private final SchedulerTracking tracking;
+
+		TrackingRouter(SchedulerTracking tracking) {
+			this.tracking = tracking;
+		}
+
+		@Override
+		protected TaskScheduler determineDefaultScheduler() {
+			TaskScheduler scheduler = super.determineDefaultScheduler();
+			return SchedulerTracking.isTracked(scheduler) ? scheduler : this.tracking.track(scheduler, SCHEDULER_NAME);
+		}
+
 	}
 
 }

@@ -1,5 +1,6 @@
 package dev.timerwatch.autoconfigure.scheduling;
 
+import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 
@@ -21,6 +22,7 @@ import org.springframework.cglib.proxy.MethodProxy;
 import org.springframework.cglib.proxy.NoOp;
 import org.springframework.objenesis.SpringObjenesis;
 import org.springframework.scheduling.TaskScheduler;
+import org.springframework.util.ReflectionUtils;
 
 /**
  * A class-based proxy of a {@link TaskScheduler} bean that tracks the tasks it schedules: a
@@ -31,8 +33,8 @@ import org.springframework.scheduling.TaskScheduler;
  * method invocation object, no reflection), and every other public method is handed straight
  * to the bean. It also passes on whatever the bean throws unchanged, where Spring AOP wraps a
  * checked exception the method does not declare in an {@code UndeclaredThrowableException}.
- * As with any class-based proxy, a final method runs on the proxy's own, empty state: the
- * known limit README.md names.
+ * Protected and package-private methods reach the bean by reflection. As with any class-based
+ * proxy, a final method runs on the proxy's own, empty state: the known limit README.md names.
  */
 final class TrackingTaskSchedulerProxy {
 
@@ -44,8 +46,10 @@ final class TrackingTaskSchedulerProxy {
 
 	private static final int TARGET_CLASS = 3;
 
+	private static final int REFLECTIVE = 4;
+
 	// Then one callback per kind of task, in TaskKind order.
-	private static final int FIRST_KIND = 4;
+	private static final int FIRST_KIND = 5;
 
 	private static final TaskKind[] KINDS = TaskKind.values();
 
@@ -69,7 +73,6 @@ final class TrackingTaskSchedulerProxy {
 		enhancer.setClassLoader(classLoader);
 		enhancer.setStrategy(new ClassLoaderAwareGeneratorStrategy(classLoader));
 		enhancer.setNamingPolicy(SpringNamingPolicy.INSTANCE);
-		enhancer.setAttemptLoad(true);
 		enhancer.setCallbackFilter(MethodRouting.INSTANCE);
 		enhancer.setCallbackTypes(callbackTypes());
 		Class<?> proxyType = enhancer.createClass();
@@ -115,6 +118,7 @@ final class TrackingTaskSchedulerProxy {
 		types[OWN] = NoOp.class;
 		types[IDENTITY] = MethodInterceptor.class;
 		types[TARGET_CLASS] = FixedValue.class;
+		types[REFLECTIVE] = MethodInterceptor.class;
 		for (int i = 0; i < KINDS.length; i++) {
 			types[FIRST_KIND + i] = MethodInterceptor.class;
 		}
@@ -127,6 +131,7 @@ final class TrackingTaskSchedulerProxy {
 		callbacks[OWN] = NoOp.INSTANCE;
 		callbacks[IDENTITY] = new Identity();
 		callbacks[TARGET_CLASS] = (FixedValue) () -> type;
+		callbacks[REFLECTIVE] = new Reflective(target);
 		for (int i = 0; i < KINDS.length; i++) {
 			callbacks[FIRST_KIND + i] = new TrackedCall(target, KINDS[i], tracking);
 		}
@@ -146,8 +151,12 @@ final class TrackingTaskSchedulerProxy {
 			if (method.getDeclaringClass() == TargetClassAware.class) {
 				return TARGET_CLASS;
 			}
-			if (!Modifier.isPublic(method.getModifiers())) {
+			if (method.getDeclaringClass() == Object.class && !Modifier.isPublic(method.getModifiers())) {
+				// finalize and clone: the proxy's own, never the bean's.
 				return OWN;
+			}
+			if (!Modifier.isPublic(method.getModifiers())) {
+				return REFLECTIVE;
 			}
 			if (isEquals(method) || isHashCode(method)) {
 				return IDENTITY;
@@ -175,6 +184,33 @@ final class TrackingTaskSchedulerProxy {
 		@Override
 		public Object intercept(Object proxy, Method method, @Nullable Object[] arguments, MethodProxy methodProxy) {
 			return (arguments.length == 1) ? proxy == arguments[0] : System.identityHashCode(proxy);
+		}
+
+	}
+
+	/**
+	 * A protected or package-private method, called on the bean: the proxy's own fields were
+	 * never initialised. CGLIB's dispatcher could not reach such a method of another package's
+	 * class on another object, so it goes through reflection, as Spring AOP's proxies do.
+	 */
+	private static final class Reflective implements MethodInterceptor {
+
+		private final Object target;
+
+		Reflective(Object target) {
+			this.target = target;
+		}
+
+		@Override
+		public @Nullable Object intercept(Object proxy, Method method, @Nullable Object[] arguments,
+				MethodProxy methodProxy) throws Throwable {
+			ReflectionUtils.makeAccessible(method);
+			try {
+				return method.invoke(this.target, arguments);
+			}
+			catch (InvocationTargetException ex) {
+				throw ex.getTargetException();
+			}
 		}
 
 	}
