@@ -1,5 +1,6 @@
 package dev.timerwatch.autoconfigure;
 
+import dev.timerwatch.health.TimersSampler;
 import dev.timerwatch.metrics.TimersMetrics;
 import dev.timerwatch.misuse.MisuseDetector;
 import dev.timerwatch.tracking.TimerRegistry;
@@ -30,6 +31,11 @@ public final class TimersMetricsAutoConfiguration {
 				misuses.getIfAvailable());
 		registry.addObserver(metrics);
 		return metrics;
+	}
+
+	@Bean
+	TimersSampler.AfterSample timersMetricsRefresh(TimersMetrics metrics) {
+		return metrics::refresh;
 	}
 
 }

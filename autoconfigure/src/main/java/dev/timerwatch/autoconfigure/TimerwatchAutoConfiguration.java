@@ -1,5 +1,6 @@
 package dev.timerwatch.autoconfigure;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import dev.timerwatch.autoconfigure.scheduling.ScheduledBeanScopeInspector;
@@ -11,7 +12,6 @@ import dev.timerwatch.misuse.MisuseDetector;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import dev.timerwatch.health.TimersSampler;
-import dev.timerwatch.metrics.TimersMetrics;
 import dev.timerwatch.tracking.CallSiteLocator;
 import dev.timerwatch.tracking.TimerRegistry;
 import dev.timerwatch.trend.LeakDetector;
@@ -73,12 +73,11 @@ public final class TimerwatchAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	TimersSampler timersSampler(LeakDetector detector, MisuseDetector misuse, TimerwatchProperties properties,
-			ObjectProvider<TimersMetrics> metrics) {
+			ObjectProvider<TimersSampler.AfterSample> listeners) {
+		List<Runnable> afterSample = new ArrayList<>();
+		afterSample.add(() -> misuse.check(detector.report().leaking().stream().map(OriginVerdict::origin).toList()));
 		// Resolved here, not on the sampler thread, which must never create beans.
-		TimersMetrics meters = metrics.getIfAvailable();
-		Runnable checkMisuse = () -> misuse
-			.check(detector.report().leaking().stream().map(OriginVerdict::origin).toList());
-		List<Runnable> afterSample = (meters != null) ? List.of(checkMisuse, meters::refresh) : List.of(checkMisuse);
+		listeners.orderedStream().forEach((listener) -> afterSample.add(listener::run));
 		return new TimersSampler(detector, properties.getHealth().getSampleInterval(), afterSample);
 	}
 

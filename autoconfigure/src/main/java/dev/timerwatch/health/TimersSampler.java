@@ -38,6 +38,18 @@ public class TimersSampler implements SmartLifecycle {
 		this.afterSample = List.copyOf(afterSample);
 	}
 
+	/**
+	 * Work done on the sampler's thread after each sample, contributed as a bean (the meters
+	 * bind new origins here). A type of its own, free of optional dependencies, so that the
+	 * sampler can look such beans up whether or not Micrometer is on the classpath.
+	 */
+	@FunctionalInterface
+	public interface AfterSample {
+
+		void run();
+
+	}
+
 	@Override
 	public synchronized void start() {
 		if (this.executor != null) {
