@@ -1,0 +1,267 @@
+package dev.timerwatch.threads;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+
+import dev.timerwatch.tracking.CallSiteLocator;
+import dev.timerwatch.tracking.LiveThreads;
+import dev.timerwatch.tracking.OriginStats;
+import dev.timerwatch.tracking.SchedulerProbe;
+import dev.timerwatch.tracking.SchedulerTracker;
+import dev.timerwatch.tracking.TaskOrigin;
+import dev.timerwatch.tracking.TimerRegistry;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Counts the executors, {@code java.util.Timer}s and threads the application starts, by the
+ * line that started their threads, in the application's {@link TimerRegistry}: each is a
+ * pending entry of kind {@code THREAD} on the pseudo-scheduler {@value #SCHEDULER} from its
+ * first thread's start to its last thread's end, so the same leak detector, endpoint, health
+ * indicator and meters judge them as they judge tasks.
+ *
+ * <p>What is counted is what the fix is about, not each thread: a pool that grows to its size
+ * is one executor however many threads it starts, and an executor created per call is one
+ * more each call. Threads started at one line are grouped so:
+ * <ul>
+ * <li>a thread the application line started itself ({@code new Thread(..).start()}), and a
+ * {@code Timer}'s thread, each count as one;</li>
+ * <li>threads a library started (an executor's workers) count as one executor while they
+ * share a name up to a trailing number and no two of them have the same name: the JDK's
+ * {@code pool-7-thread-1} to {@code pool-7-thread-8} are one pool, {@code pool-8-thread-1}
+ * another. A name already live under the same stem starts another executor (a thread factory
+ * created per call numbers from 1 each time).</li>
+ * </ul>
+ * Threads with no application frame in their starting stack (the JDK's, Spring's, the
+ * servlet container's, timerwatch's own) are not counted. Virtual threads are not seen: the
+ * recorder reports platform thread starts only.
+ *
+ * <p>Memory is bounded by the live threads started since the recording began (at most
+ * {@link ThreadOrigins}'s bound): an entry per thread and per live executor, removed when they
+ * end. Events are handled on the recorder's single thread, about a second after the fact.
+ */
+public final class ThreadLeakTracker implements AutoCloseable {
+
+	/**
+	 * The name under which threads are registered, in place of a scheduler's bean name; in
+	 * parentheses, so that it is no bean's name.
+	 */
+	public static final String SCHEDULER = "(threads)";
+
+	/**
+	 * Packages never taken as the line that started a thread, besides the registry's: those of
+	 * timerwatch's own threads (the sampler's, the recorder's), and servers' and event loops',
+	 * whose threads are started from their code: the line to name is the application's that
+	 * created the server or the loop, if any.
+	 */
+	public static final List<String> DEFAULT_EXCLUDED_PACKAGES = List.of("dev.timerwatch.threads.",
+			"dev.timerwatch.health.", "org.apache.catalina.",
+			"org.apache.coyote.", "org.apache.tomcat.", "org.eclipse.jetty.", "io.undertow.", "org.xnio.",
+			"io.netty.", "reactor.");
+
+	private static final String TIMER = "java.util.Timer";
+
+	private final SchedulerTracker scheduler;
+
+	// Guarded by this: written on the recorder's thread, read by the endpoint and the probe.
+	private final Map<Long, Executor> byThread = new LinkedHashMap<>();
+
+	private final Map<PoolKey, Executor> pools = new HashMap<>();
+
+	private volatile @Nullable ThreadOrigins origins;
+
+	private ThreadLeakTracker(TimerRegistry registry) {
+		this.scheduler = registry.register(SCHEDULER, "Thread");
+		this.scheduler.attach(this, new Probe());
+	}
+
+	/**
+	 * Start counting threads in the given registry. Never throws: if the recorder is
+	 * unavailable, one line is logged, nothing is counted and the registry holds no trace.
+	 * @param registry the application's registry
+	 * @param locator finds the line that started a thread (see {@link #DEFAULT_EXCLUDED_PACKAGES})
+	 * @return the tracker, to close when the application stops
+	 */
+	public static ThreadLeakTracker start(TimerRegistry registry, CallSiteLocator locator) {
+		// A lambda, not a constructor reference: the recorder class is loaded inside the guard.
+		return start(registry, locator, () -> new JfrThreadStartSource());
+	}
+
+	static ThreadLeakTracker start(TimerRegistry registry, CallSiteLocator locator,
+			Supplier<ThreadStartSource> sources) {
+		ThreadLeakTracker tracker = new ThreadLeakTracker(registry);
+		ThreadOrigins origins = ThreadOrigins.start(locator, sources, tracker.new Grouping(),
+				"threads left behind by executors and Timers are not reported");
+		tracker.origins = origins;
+		if (!origins.isRecording()) {
+			tracker.scheduler.close();
+		}
+		return tracker;
+	}
+
+	/**
+	 * Whether threads are being recorded.
+	 * @return whether the recorder runs
+	 */
+	public boolean isRecording() {
+		ThreadOrigins origins = this.origins;
+		return origins != null && origins.isRecording();
+	}
+
+	/**
+	 * The live threads of each origin: how many, and the names of the first few.
+	 * @param maxNames how many names to list per origin at most
+	 * @return per origin of kind {@code THREAD}, in no particular order
+	 */
+	public synchronized Map<OriginStats, ThreadsSeen> threadsByOrigin(int maxNames) {
+		Map<OriginStats, List<String>> names = new HashMap<>();
+		Map<OriginStats, Integer> counts = new HashMap<>();
+		for (Executor executor : new LinkedHashSet<>(this.byThread.values())) {
+			OriginStats origin = executor.entry.origin();
+			counts.merge(origin, executor.threads.size(), Integer::sum);
+			List<String> listed = names.computeIfAbsent(origin, (key) -> new ArrayList<>());
+			for (String name : executor.threads.values()) {
+				if (listed.size() < maxNames) {
+					listed.add(name);
+				}
+			}
+		}
+		Map<OriginStats, ThreadsSeen> result = new HashMap<>();
+		counts.forEach((origin, count) -> result.put(origin, new ThreadsSeen(count, names.get(origin))));
+		return result;
+	}
+
+	/**
+	 * Stop recording and leave the registry.
+	 */
+	@Override
+	public void close() {
+		ThreadOrigins origins = this.origins;
+		if (origins != null) {
+			origins.close();
+		}
+		this.scheduler.close();
+	}
+
+	private synchronized void started(ThreadOrigin thread) {
+		if (thread.origin().isUnknown()) {
+			return;
+		}
+		Executor executor;
+		if (thread.startedDirectly() || TIMER.equals(thread.starterClass())) {
+			executor = new Executor(admit(thread), null);
+		}
+		else {
+			PoolKey key = new PoolKey(thread.origin(), stem(thread.threadName()));
+			executor = this.pools.get(key);
+			if (executor == null || executor.names.contains(thread.threadName())) {
+				executor = new Executor(admit(thread), key);
+				this.pools.put(key, executor);
+			}
+		}
+		executor.threads.put(thread.threadId(), thread.threadName());
+		executor.names.add(thread.threadName());
+		this.byThread.put(thread.threadId(), executor);
+	}
+
+	private LiveThreads admit(ThreadOrigin thread) {
+		return this.scheduler.admitThreads(thread.origin(), thread.startStack());
+	}
+
+	private synchronized void ended(ThreadOrigin thread) {
+		Executor executor = this.byThread.remove(thread.threadId());
+		if (executor == null) {
+			return;
+		}
+		String name = executor.threads.remove(thread.threadId());
+		executor.names.remove(name);
+		if (executor.threads.isEmpty()) {
+			executor.entry.end();
+			if (executor.key != null) {
+				this.pools.remove(executor.key, executor);
+			}
+		}
+	}
+
+	private synchronized int liveThreads() {
+		return this.byThread.size();
+	}
+
+	/**
+	 * A thread's name without its trailing number: what the threads of one pool share.
+	 * @param name a thread name
+	 * @return the stem
+	 */
+	static String stem(String name) {
+		int end = name.length();
+		while (end > 0 && Character.isDigit(name.charAt(end - 1))) {
+			end--;
+		}
+		return name.substring(0, end);
+	}
+
+	/**
+	 * The live threads of one origin.
+	 *
+	 * @param live how many
+	 * @param names the names of the first few, as they were when they started
+	 */
+	public record ThreadsSeen(int live, List<String> names) {
+
+		public ThreadsSeen {
+			names = List.copyOf(names);
+		}
+
+	}
+
+	private record PoolKey(TaskOrigin origin, String stem) {
+	}
+
+	// One executor, Timer or thread: its live threads, by id and by name.
+	private static final class Executor {
+
+		private final LiveThreads entry;
+
+		private final @Nullable PoolKey key;
+
+		private final Map<Long, String> threads = new LinkedHashMap<>();
+
+		private final Set<String> names = new HashSet<>();
+
+		Executor(LiveThreads entry, @Nullable PoolKey key) {
+			this.entry = entry;
+			this.key = key;
+		}
+
+	}
+
+	private final class Grouping implements ThreadOrigins.Listener {
+
+		@Override
+		public void started(ThreadOrigin origin) {
+			ThreadLeakTracker.this.started(origin);
+		}
+
+		@Override
+		public void ended(ThreadOrigin origin) {
+			ThreadLeakTracker.this.ended(origin);
+		}
+
+	}
+
+	private final class Probe implements SchedulerProbe {
+
+		@Override
+		public int poolSize() {
+			return liveThreads();
+		}
+
+	}
+
+}
