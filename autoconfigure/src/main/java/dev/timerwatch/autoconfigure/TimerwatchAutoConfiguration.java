@@ -89,7 +89,7 @@ public final class TimerwatchAutoConfiguration {
 		TimerwatchProperties.Origin origin = properties.getOrigin();
 		List<String> excluded = new ArrayList<>(ThreadLeakTracker.DEFAULT_EXCLUDED_PACKAGES);
 		excluded.addAll(origin.getExcludePackages());
-		return ThreadLeakTracker.start(registry, new CallSiteLocator(excluded, origin.getMaxDepth()));
+		return ThreadLeakTracker.startInBackground(registry, new CallSiteLocator(excluded, origin.getMaxDepth()));
 	}
 
 	@Bean

@@ -76,37 +76,71 @@ public final class ThreadLeakTracker implements AutoCloseable {
 
 	private volatile @Nullable ThreadOrigins origins;
 
+	private final Object lifecycle = new Object();
+
+	private boolean closed;
+
 	private ThreadLeakTracker(TimerRegistry registry) {
 		this.scheduler = registry.register(SCHEDULER, "Thread");
 		this.scheduler.attach(this, new Probe());
 	}
 
 	/**
-	 * Start counting threads in the given registry. Never throws: if the recorder is
-	 * unavailable, one line is logged, nothing is counted and the registry holds no trace.
+	 * Start counting threads in the given registry, once the recording has started. Never
+	 * throws: if the recorder is unavailable, one line is logged, nothing is counted and the
+	 * registry holds no trace.
 	 * @param registry the application's registry
 	 * @param locator finds the line that started a thread (see {@link #DEFAULT_EXCLUDED_PACKAGES})
-	 * @return the tracker, to close when the application stops
+	 * @return the tracker, recording, to close when the application stops
 	 */
 	public static ThreadLeakTracker start(TimerRegistry registry, CallSiteLocator locator) {
 		// A lambda, not a constructor reference: the recorder class is loaded inside the guard.
 		return start(registry, locator, () -> new JfrThreadStartSource());
 	}
 
-	static ThreadLeakTracker start(TimerRegistry registry, CallSiteLocator locator,
-			Supplier<ThreadStartSource> sources) {
+	/**
+	 * Start counting threads in the given registry, starting the recording on a daemon thread
+	 * of its own, {@code timerwatch-thread-origins-start}: the first recording in a JVM takes
+	 * half a second or more to start, which an application's startup need not wait for.
+	 * Threads started before the recording runs are not seen.
+	 * @param registry the application's registry
+	 * @param locator finds the line that started a thread (see {@link #DEFAULT_EXCLUDED_PACKAGES})
+	 * @return the tracker, to close when the application stops
+	 */
+	public static ThreadLeakTracker startInBackground(TimerRegistry registry, CallSiteLocator locator) {
 		ThreadLeakTracker tracker = new ThreadLeakTracker(registry);
-		ThreadOrigins origins = ThreadOrigins.start(locator, sources, tracker.new Grouping(),
-				"threads left behind by executors and Timers are not reported");
-		tracker.origins = origins;
-		if (!origins.isRecording()) {
-			tracker.scheduler.close();
-		}
+		Thread starter = new Thread(() -> tracker.record(locator, () -> new JfrThreadStartSource()),
+				"timerwatch-thread-origins-start");
+		starter.setDaemon(true);
+		starter.start();
 		return tracker;
 	}
 
+	static ThreadLeakTracker start(TimerRegistry registry, CallSiteLocator locator,
+			Supplier<ThreadStartSource> sources) {
+		ThreadLeakTracker tracker = new ThreadLeakTracker(registry);
+		tracker.record(locator, sources);
+		return tracker;
+	}
+
+	// Under a lock of its own, not this tracker's, which the recorder's events take.
+	private void record(CallSiteLocator locator, Supplier<ThreadStartSource> sources) {
+		synchronized (this.lifecycle) {
+			if (this.closed) {
+				return;
+			}
+			ThreadOrigins origins = ThreadOrigins.start(locator, sources, new Grouping(),
+					"threads left behind by executors and Timers are not reported");
+			this.origins = origins;
+			if (!origins.isRecording()) {
+				this.scheduler.close();
+			}
+		}
+	}
+
 	/**
-	 * Whether threads are being recorded.
+	 * Whether threads are being recorded: {@code false} until the recording runs, and for
+	 * ever if the recorder is unavailable.
 	 * @return whether the recorder runs
 	 */
 	public boolean isRecording() {
@@ -142,9 +176,12 @@ public final class ThreadLeakTracker implements AutoCloseable {
 	 */
 	@Override
 	public void close() {
-		ThreadOrigins origins = this.origins;
-		if (origins != null) {
-			origins.close();
+		synchronized (this.lifecycle) {
+			this.closed = true;
+			ThreadOrigins origins = this.origins;
+			if (origins != null) {
+				origins.close();
+			}
 		}
 		this.scheduler.close();
 	}
