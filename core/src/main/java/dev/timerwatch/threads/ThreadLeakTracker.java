@@ -1,21 +1,13 @@
 package dev.timerwatch.threads;
 
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Supplier;
 
 import dev.timerwatch.tracking.CallSiteLocator;
-import dev.timerwatch.tracking.LiveThreads;
 import dev.timerwatch.tracking.OriginStats;
 import dev.timerwatch.tracking.SchedulerProbe;
 import dev.timerwatch.tracking.SchedulerTracker;
-import dev.timerwatch.tracking.TaskOrigin;
 import dev.timerwatch.tracking.TimerRegistry;
 import org.jspecify.annotations.Nullable;
 
@@ -65,14 +57,9 @@ public final class ThreadLeakTracker implements AutoCloseable {
 			"org.apache.coyote.", "org.apache.tomcat.", "org.eclipse.jetty.", "io.undertow.", "org.xnio.",
 			"io.netty.", "reactor.");
 
-	private static final String TIMER = "java.util.Timer";
-
 	private final SchedulerTracker scheduler;
 
-	// Guarded by this: written on the recorder's thread, read by the endpoint and the probe.
-	private final Map<Long, Executor> byThread = new LinkedHashMap<>();
-
-	private final Map<PoolKey, Executor> pools = new HashMap<>();
+	private final ExecutorGrouping grouping;
 
 	private volatile @Nullable ThreadOrigins origins;
 
@@ -82,6 +69,7 @@ public final class ThreadLeakTracker implements AutoCloseable {
 
 	private ThreadLeakTracker(TimerRegistry registry) {
 		this.scheduler = registry.register(SCHEDULER, "Thread");
+		this.grouping = new ExecutorGrouping(this.scheduler);
 		this.scheduler.attach(this, new Probe());
 	}
 
@@ -123,13 +111,13 @@ public final class ThreadLeakTracker implements AutoCloseable {
 		return tracker;
 	}
 
-	// Under a lock of its own, not this tracker's, which the recorder's events take.
+	// Under a lock of its own: close() must not stop a recording halfway through its start.
 	private void record(CallSiteLocator locator, Supplier<ThreadStartSource> sources) {
 		synchronized (this.lifecycle) {
 			if (this.closed) {
 				return;
 			}
-			ThreadOrigins origins = ThreadOrigins.start(locator, sources, new Grouping(),
+			ThreadOrigins origins = ThreadOrigins.start(locator, sources, this.grouping,
 					"threads left behind by executors and Timers are not reported");
 			this.origins = origins;
 			if (!origins.isRecording()) {
@@ -153,22 +141,8 @@ public final class ThreadLeakTracker implements AutoCloseable {
 	 * @param maxNames how many names to list per origin at most
 	 * @return per origin of kind {@code THREAD}, in no particular order
 	 */
-	public synchronized Map<OriginStats, ThreadsSeen> threadsByOrigin(int maxNames) {
-		Map<OriginStats, List<String>> names = new HashMap<>();
-		Map<OriginStats, Integer> counts = new HashMap<>();
-		for (Executor executor : new LinkedHashSet<>(this.byThread.values())) {
-			OriginStats origin = executor.entry.origin();
-			counts.merge(origin, executor.threads.size(), Integer::sum);
-			List<String> listed = names.computeIfAbsent(origin, (key) -> new ArrayList<>());
-			for (String name : executor.threads.values()) {
-				if (listed.size() < maxNames) {
-					listed.add(name);
-				}
-			}
-		}
-		Map<OriginStats, ThreadsSeen> result = new HashMap<>();
-		counts.forEach((origin, count) -> result.put(origin, new ThreadsSeen(count, names.get(origin))));
-		return result;
+	public Map<OriginStats, ThreadsSeen> threadsByOrigin(int maxNames) {
+		return this.grouping.threadsByOrigin(maxNames);
 	}
 
 	/**
@@ -186,63 +160,6 @@ public final class ThreadLeakTracker implements AutoCloseable {
 		this.scheduler.close();
 	}
 
-	private synchronized void started(ThreadOrigin thread) {
-		if (thread.origin().isUnknown()) {
-			return;
-		}
-		Executor executor;
-		if (thread.startedDirectly() || TIMER.equals(thread.starterClass())) {
-			executor = new Executor(admit(thread), null);
-		}
-		else {
-			PoolKey key = new PoolKey(thread.origin(), stem(thread.threadName()));
-			executor = this.pools.get(key);
-			if (executor == null || executor.names.contains(thread.threadName())) {
-				executor = new Executor(admit(thread), key);
-				this.pools.put(key, executor);
-			}
-		}
-		executor.threads.put(thread.threadId(), thread.threadName());
-		executor.names.add(thread.threadName());
-		this.byThread.put(thread.threadId(), executor);
-	}
-
-	private LiveThreads admit(ThreadOrigin thread) {
-		return this.scheduler.admitThreads(thread.origin(), thread.startStack());
-	}
-
-	private synchronized void ended(ThreadOrigin thread) {
-		Executor executor = this.byThread.remove(thread.threadId());
-		if (executor == null) {
-			return;
-		}
-		String name = executor.threads.remove(thread.threadId());
-		executor.names.remove(name);
-		if (executor.threads.isEmpty()) {
-			executor.entry.end();
-			if (executor.key != null) {
-				this.pools.remove(executor.key, executor);
-			}
-		}
-	}
-
-	private synchronized int liveThreads() {
-		return this.byThread.size();
-	}
-
-	/**
-	 * A thread's name without its trailing number: what the threads of one pool share.
-	 * @param name a thread name
-	 * @return the stem
-	 */
-	static String stem(String name) {
-		int end = name.length();
-		while (end > 0 && Character.isDigit(name.charAt(end - 1))) {
-			end--;
-		}
-		return name.substring(0, end);
-	}
-
 	/**
 	 * The live threads of one origin.
 	 *
@@ -257,46 +174,11 @@ public final class ThreadLeakTracker implements AutoCloseable {
 
 	}
 
-	private record PoolKey(TaskOrigin origin, String stem) {
-	}
-
-	// One executor, Timer or thread: its live threads, by id and by name.
-	private static final class Executor {
-
-		private final LiveThreads entry;
-
-		private final @Nullable PoolKey key;
-
-		private final Map<Long, String> threads = new LinkedHashMap<>();
-
-		private final Set<String> names = new HashSet<>();
-
-		Executor(LiveThreads entry, @Nullable PoolKey key) {
-			this.entry = entry;
-			this.key = key;
-		}
-
-	}
-
-	private final class Grouping implements ThreadOrigins.Listener {
-
-		@Override
-		public void started(ThreadOrigin origin) {
-			ThreadLeakTracker.this.started(origin);
-		}
-
-		@Override
-		public void ended(ThreadOrigin origin) {
-			ThreadLeakTracker.this.ended(origin);
-		}
-
-	}
-
 	private final class Probe implements SchedulerProbe {
 
 		@Override
 		public int poolSize() {
-			return liveThreads();
+			return ThreadLeakTracker.this.grouping.liveThreads();
 		}
 
 	}

@@ -117,9 +117,9 @@ class ThreadLeakTrackerTests {
 
 	@Test
 	void aThreadNameStemDropsOnlyTheTrailingNumber() {
-		assertThat(ThreadLeakTracker.stem("pool-7-thread-12")).isEqualTo("pool-7-thread-");
-		assertThat(ThreadLeakTracker.stem("Timer-3")).isEqualTo("Timer-");
-		assertThat(ThreadLeakTracker.stem("worker")).isEqualTo("worker");
+		assertThat(ExecutorGrouping.stem("pool-7-thread-12")).isEqualTo("pool-7-thread-");
+		assertThat(ExecutorGrouping.stem("Timer-3")).isEqualTo("Timer-");
+		assertThat(ExecutorGrouping.stem("worker")).isEqualTo("worker");
 	}
 
 	private void start() {
