@@ -1,11 +1,15 @@
 package dev.timerwatch.autoconfigure;
 
+import java.util.Map;
+
 import dev.timerwatch.endpoint.TimersEndpoint;
 import dev.timerwatch.endpoint.TimersEndpointProperties;
 import dev.timerwatch.misuse.MisuseDetector;
+import dev.timerwatch.threads.ThreadLeakTracker;
 import dev.timerwatch.tracking.TimerRegistry;
 import dev.timerwatch.trend.LeakDetector;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -30,9 +34,11 @@ public final class TimersEndpointAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	TimersEndpoint timersEndpoint(TimerRegistry registry, LeakDetector detector, MisuseDetector misuses,
-			TimersEndpointProperties properties) {
+			TimersEndpointProperties properties, ObjectProvider<ThreadLeakTracker> threadLeakTracker) {
+		// Resolved now, never on a request's thread.
+		ThreadLeakTracker threads = threadLeakTracker.getIfAvailable();
 		return new TimersEndpoint(registry, detector, properties.getShowDetails(), properties.getRoles(),
-				misuses::findings);
+				misuses::findings, (threads != null) ? threads::threadsByOrigin : (max) -> Map.of());
 	}
 
 }

@@ -12,6 +12,7 @@ import dev.timerwatch.misuse.MisuseDetector;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import dev.timerwatch.health.TimersSampler;
+import dev.timerwatch.threads.ThreadLeakTracker;
 import dev.timerwatch.tracking.CallSiteLocator;
 import dev.timerwatch.tracking.TimerRegistry;
 import dev.timerwatch.trend.LeakDetector;
@@ -79,6 +80,16 @@ public final class TimerwatchAutoConfiguration {
 		// Resolved here, not on the sampler thread, which must never create beans.
 		listeners.orderedStream().forEach((listener) -> afterSample.add(listener::run));
 		return new TimersSampler(detector, properties.getHealth().getSampleInterval(), afterSample);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBooleanProperty(name = "timerwatch.threads.enabled", matchIfMissing = true)
+	ThreadLeakTracker timerwatchThreadLeakTracker(TimerRegistry registry, TimerwatchProperties properties) {
+		TimerwatchProperties.Origin origin = properties.getOrigin();
+		List<String> excluded = new ArrayList<>(ThreadLeakTracker.DEFAULT_EXCLUDED_PACKAGES);
+		excluded.addAll(origin.getExcludePackages());
+		return ThreadLeakTracker.startInBackground(registry, new CallSiteLocator(excluded, origin.getMaxDepth()));
 	}
 
 	@Bean

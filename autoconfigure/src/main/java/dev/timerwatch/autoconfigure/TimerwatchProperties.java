@@ -28,13 +28,21 @@ public class TimerwatchProperties {
 
 	private final Misuse misuse;
 
+	private final Threads threads;
+
 	public TimerwatchProperties(@DefaultValue("true") boolean enabled, @DefaultValue Origin origin,
-			@DefaultValue Health health, @DefaultValue Metrics metrics, @DefaultValue Misuse misuse) {
+			@DefaultValue Health health, @DefaultValue Metrics metrics, @DefaultValue Misuse misuse,
+			@DefaultValue Threads threads) {
 		this.enabled = enabled;
 		this.origin = origin;
 		this.health = health;
 		this.metrics = metrics;
 		this.misuse = misuse;
+		this.threads = threads;
+	}
+
+	public Threads getThreads() {
+		return this.threads;
 	}
 
 	public Misuse getMisuse() {
@@ -243,6 +251,28 @@ public class TimerwatchProperties {
 
 		public int getMaxOrigins() {
 			return this.maxOrigins;
+		}
+
+	}
+
+	/**
+	 * How the threads the application starts are watched.
+	 */
+	public static class Threads {
+
+		/**
+		 * Whether to watch the threads the application starts, from an in-process JDK Flight
+		 * Recorder stream of thread starts and ends, and report executors, Timers and threads
+		 * that are started again and again and never shut down, by the line that started them.
+		 */
+		private final boolean enabled;
+
+		public Threads(@DefaultValue("true") boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public boolean isEnabled() {
+			return this.enabled;
 		}
 
 	}

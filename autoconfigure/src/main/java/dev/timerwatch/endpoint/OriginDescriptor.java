@@ -50,18 +50,23 @@ public class OriginDescriptor {
 
 	private final List<String> misuses;
 
+	private final @Nullable Integer liveThreads;
+
+	private final @Nullable List<String> threads;
+
 	OriginDescriptor(OriginDescriptor source) {
 		this(source.id, source.origin, source.scheduler, source.kinds, source.pending, source.running,
 				source.scheduled, source.completed, source.cancelled, source.failed, source.oldestPendingAgeSeconds,
 				source.nextFireInMillis, source.growthPerMinute, source.trend, source.outlived,
-				source.horizonSeconds, source.evidence, source.flags, source.hint, source.misuses);
+				source.horizonSeconds, source.evidence, source.flags, source.hint, source.misuses, source.liveThreads,
+				source.threads);
 	}
 
 	OriginDescriptor(String id, String origin, String scheduler, List<String> kinds, long pending, long running,
 			long scheduled, long completed, long cancelled, long failed, @Nullable Long oldestPendingAgeSeconds,
 			@Nullable Long nextFireInMillis, double growthPerMinute, String trend, @Nullable Long outlived,
 			@Nullable Long horizonSeconds, @Nullable String evidence, List<String> flags, @Nullable String hint,
-			List<String> misuses) {
+			List<String> misuses, @Nullable Integer liveThreads, @Nullable List<String> threads) {
 		this.id = id;
 		this.origin = origin;
 		this.scheduler = scheduler;
@@ -82,6 +87,8 @@ public class OriginDescriptor {
 		this.flags = List.copyOf(flags);
 		this.hint = hint;
 		this.misuses = List.copyOf(misuses);
+		this.liveThreads = liveThreads;
+		this.threads = (threads != null) ? List.copyOf(threads) : null;
 	}
 
 	/**
@@ -198,6 +205,24 @@ public class OriginDescriptor {
 	 */
 	public List<String> getMisuses() {
 		return this.misuses;
+	}
+
+	/**
+	 * For an origin of kind {@code thread}: how many threads its live executors, Timers and
+	 * threads have.
+	 * @return the count, {@code null} for other origins
+	 */
+	public @Nullable Integer getLiveThreads() {
+		return this.liveThreads;
+	}
+
+	/**
+	 * For an origin of kind {@code thread}: the names of its first live threads, at most ten,
+	 * as they were when they started ({@code pool-7-thread-1}, {@code Timer-3}).
+	 * @return the names, {@code null} for other origins
+	 */
+	public @Nullable List<String> getThreads() {
+		return this.threads;
 	}
 
 }

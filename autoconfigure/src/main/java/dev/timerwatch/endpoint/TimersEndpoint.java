@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.IntFunction;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -17,6 +18,7 @@ import dev.timerwatch.endpoint.TimersDescriptor.MisuseDescriptor;
 import dev.timerwatch.endpoint.TimersDescriptor.SchedulerDescriptor;
 import dev.timerwatch.endpoint.TimersDescriptor.Summary;
 import dev.timerwatch.misuse.Misuse;
+import dev.timerwatch.threads.ThreadLeakTracker.ThreadsSeen;
 import dev.timerwatch.tracking.OriginStats;
 import dev.timerwatch.tracking.SchedulerProbe;
 import dev.timerwatch.tracking.SchedulerTracker;
@@ -51,6 +53,8 @@ public class TimersEndpoint {
 
 	private static final int OLDEST_PENDING_SAMPLE = 10;
 
+	private static final int THREAD_NAMES = 10;
+
 	private final TimerRegistry registry;
 
 	private final LeakDetector detector;
@@ -63,22 +67,40 @@ public class TimersEndpoint {
 
 	private final Supplier<List<Misuse>> misuses;
 
+	private final IntFunction<Map<OriginStats, ThreadsSeen>> threads;
+
 	public TimersEndpoint(TimerRegistry registry, LeakDetector detector, Show showDetails, Set<String> roles) {
-		this(registry, detector, showDetails, roles, List::of, System::currentTimeMillis);
+		this(registry, detector, showDetails, roles, List::of, (max) -> Map.of(), System::currentTimeMillis);
 	}
 
 	public TimersEndpoint(TimerRegistry registry, LeakDetector detector, Show showDetails, Set<String> roles,
 			Supplier<List<Misuse>> misuses) {
-		this(registry, detector, showDetails, roles, misuses, System::currentTimeMillis);
+		this(registry, detector, showDetails, roles, misuses, (max) -> Map.of(), System::currentTimeMillis);
+	}
+
+	/**
+	 * Create the endpoint.
+	 * @param registry the tracked schedulers
+	 * @param detector the leak detector, read for its last sample
+	 * @param showDetails when to show creation stacks
+	 * @param roles roles that may see them when authorized
+	 * @param misuses the misuse findings so far
+	 * @param threads the live threads of each origin of kind {@code thread}, with at most the given
+	 * number of names each ({@link dev.timerwatch.threads.ThreadLeakTracker#threadsByOrigin})
+	 */
+	public TimersEndpoint(TimerRegistry registry, LeakDetector detector, Show showDetails, Set<String> roles,
+			Supplier<List<Misuse>> misuses, IntFunction<Map<OriginStats, ThreadsSeen>> threads) {
+		this(registry, detector, showDetails, roles, misuses, threads, System::currentTimeMillis);
 	}
 
 	TimersEndpoint(TimerRegistry registry, LeakDetector detector, Show showDetails, Set<String> roles,
-			Supplier<List<Misuse>> misuses, LongSupplier clock) {
+			Supplier<List<Misuse>> misuses, IntFunction<Map<OriginStats, ThreadsSeen>> threads, LongSupplier clock) {
 		this.registry = registry;
 		this.detector = detector;
 		this.showDetails = showDetails;
 		this.roles = Set.copyOf(roles);
 		this.misuses = misuses;
+		this.threads = threads;
 		this.clock = clock;
 	}
 
@@ -102,6 +124,7 @@ public class TimersEndpoint {
 		long now = this.clock.getAsLong();
 		List<Misuse> findings = this.misuses.get();
 		Map<String, List<String>> misusesByOrigin = byOrigin(findings);
+		Map<OriginStats, ThreadsSeen> threads = this.threads.apply(THREAD_NAMES);
 		List<SchedulerDescriptor> schedulers = new ArrayList<>();
 		Map<SchedulerTracker, Long> retainedBySchedulers = new HashMap<>();
 		List<OriginDescriptor> origins = new ArrayList<>();
@@ -116,7 +139,7 @@ public class TimersEndpoint {
 			long schedulerPending = 0;
 			for (OriginStats origin : scheduler.origins()) {
 				OriginDescriptor descriptor = describe(origin, report.verdict(origin.id()), schedulerRetained, now,
-						misusesByOrigin.getOrDefault(origin.id(), List.of()));
+						misusesByOrigin.getOrDefault(origin.id(), List.of()), threads.get(origin));
 				schedulerPending += descriptor.getPending();
 				running += descriptor.getRunning();
 				originCount++;
@@ -179,7 +202,8 @@ public class TimersEndpoint {
 		long now = this.clock.getAsLong();
 		OriginVerdict verdict = this.detector.report().verdict(origin.id());
 		OriginDescriptor summary = describe(origin, verdict, scheduler.probe().retainedCancelled(), now,
-				byOrigin(this.misuses.get()).getOrDefault(origin.id(), List.of()));
+				byOrigin(this.misuses.get()).getOrDefault(origin.id(), List.of()),
+				this.threads.apply(THREAD_NAMES).get(origin));
 		List<SampleDescriptor> history = (verdict != null) ? verdict.history()
 			.stream()
 			.map((sample) -> new SampleDescriptor(sample.timeMillis(), sample.pending()))
@@ -195,7 +219,7 @@ public class TimersEndpoint {
 	}
 
 	private static OriginDescriptor describe(OriginStats origin, @Nullable OriginVerdict verdict,
-			long retainedOnScheduler, long now, List<String> misuses) {
+			long retainedOnScheduler, long now, List<String> misuses, @Nullable ThreadsSeen threads) {
 		boolean leaking = verdict != null && verdict.isLeaking();
 		long oldest = origin.oldestPendingMillis();
 		Trend trend = (verdict != null) ? verdict.trend() : Trend.UNKNOWN;
@@ -206,7 +230,8 @@ public class TimersEndpoint {
 				trend.name().toLowerCase(Locale.ROOT), (verdict != null) ? verdict.outlived() : null,
 				(verdict != null && verdict.horizonMillis() >= 0) ? verdict.horizonMillis() / 1000 : null, (verdict != null) ? verdict.evidence() : null,
 				LeakHints.flags(origin, leaking, retainedOnScheduler),
-				LeakHints.hint(origin, leaking, retainedOnScheduler), misuses);
+				LeakHints.hint(origin, leaking, retainedOnScheduler), misuses,
+				(threads != null) ? threads.live() : null, (threads != null) ? threads.names() : null);
 	}
 
 	private static List<String> kinds(Collection<TaskKind> kinds) {

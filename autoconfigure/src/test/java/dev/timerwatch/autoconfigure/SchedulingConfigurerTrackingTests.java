@@ -38,8 +38,13 @@ class SchedulingConfigurerTrackingTests {
 
 	private static final String JOB = ReportJob.class.getName() + "#generate";
 
+	private static final String NO_THREADS = "timerwatch.threads.enabled=false";
+
+	// Threads are counted in the registry too, on a scheduler of their own: these tests count
+	// what the scheduling hooks track.
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(TimerwatchAutoConfiguration.class))
+		.withPropertyValues(NO_THREADS)
 		.withBean(ReportJob.class);
 
 	@Test
@@ -65,6 +70,7 @@ class SchedulingConfigurerTrackingTests {
 	void theFallbackExecutorRunsTheJobsAndStopsWithTheContext() {
 		ThreadRecordingJob job = new ThreadRecordingJob();
 		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(TimerwatchAutoConfiguration.class))
+			.withPropertyValues(NO_THREADS)
 			.withBean(ThreadRecordingJob.class, () -> job)
 			.withUserConfiguration(SchedulingOnly.class)
 			.run((context) -> await().until(() -> job.thread != null));
@@ -81,6 +87,7 @@ class SchedulingConfigurerTrackingTests {
 			new ApplicationContextRunner().withBean("taskScheduler", TaskScheduler.class, () -> parentScheduler)
 				.run((parent) -> new ApplicationContextRunner().withParent(parent)
 					.withConfiguration(AutoConfigurations.of(TimerwatchAutoConfiguration.class))
+					.withPropertyValues(NO_THREADS)
 					.withBean(ThreadRecordingJob.class, () -> job)
 					.withUserConfiguration(SchedulingOnly.class)
 					.run((context) -> {

@@ -1,5 +1,6 @@
 package dev.timerwatch.autoconfigure;
 
+import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -8,6 +9,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import dev.timerwatch.fixtures.ReportJob;
 import dev.timerwatch.fixtures.TimeoutClient;
 import dev.timerwatch.scheduling.TrackingScheduledExecutorService;
+import dev.timerwatch.threads.ThreadLeakTracker;
 import dev.timerwatch.scheduling.TrackingScheduledThreadPoolExecutor;
 import dev.timerwatch.tracking.OriginStats;
 import dev.timerwatch.tracking.TaskKind;
@@ -36,8 +38,38 @@ import static org.awaitility.Awaitility.await;
 @ExtendWith(OutputCaptureExtension.class)
 class TimerwatchAutoConfigurationTests {
 
-	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+	// Threads are counted in the registry too, on a scheduler of their own: most of these tests
+	// count what the scheduler beans track, and turn it off.
+	private final ApplicationContextRunner withThreads = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(TimerwatchAutoConfiguration.class));
+
+	private final ApplicationContextRunner contextRunner = this.withThreads
+		.withPropertyValues("timerwatch.threads.enabled=false");
+
+	@Test
+	void threadsAreWatchedInTheRegistry() {
+		this.withThreads.run((context) -> {
+			assertThat(context).hasSingleBean(ThreadLeakTracker.class);
+			// The recording starts in the background: the first in a JVM takes a while.
+			await().atMost(Duration.ofSeconds(60)).until(context.getBean(ThreadLeakTracker.class)::isRecording);
+			assertThat(context.getBean(TimerRegistry.class).schedulers())
+				.anySatisfy((scheduler) -> assertThat(scheduler.name()).isEqualTo(ThreadLeakTracker.SCHEDULER));
+		});
+	}
+
+	@Test
+	void threadsCanBeLeftAlone() {
+		this.contextRunner.run((context) -> {
+			assertThat(context).doesNotHaveBean(ThreadLeakTracker.class);
+			assertThat(context.getBean(TimerRegistry.class).schedulers()).isEmpty();
+		});
+	}
+
+	@Test
+	void threadsEnabledMustBeABoolean() {
+		this.withThreads.withPropertyValues("timerwatch.threads.enabled=sometimes")
+			.run((context) -> assertThat(context).hasFailed());
+	}
 
 	@Test
 	void registryIsAutoConfigured() {

@@ -2,6 +2,7 @@ package dev.timerwatch.endpoint;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -121,7 +122,8 @@ class TimersEndpointTests {
 	}
 
 	private TimersEndpoint endpoint(Show show) {
-		return new TimersEndpoint(this.registry, this.detector, show, Set.of(), List::of, this.clock::get);
+		return new TimersEndpoint(this.registry, this.detector, show, Set.of(), List::of, (max) -> Map.of(),
+				this.clock::get);
 	}
 
 }

@@ -134,6 +134,10 @@ public final class MisuseDetector implements TaskObserver {
 			}
 		}
 		for (OriginStats child : leaking) {
+			if (child.kinds().contains(TaskKind.THREAD)) {
+				// Threads left behind are their own leak report, with their own fix.
+				continue;
+			}
 			OriginStats parent = periodicParentOf(child);
 			if (parent != null) {
 				report(MisuseType.SCHEDULES_PER_RUN, parent, "its runs schedule tasks at " + child.origin().describe()

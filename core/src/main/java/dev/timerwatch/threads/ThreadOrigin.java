@@ -18,6 +18,10 @@ public final class ThreadOrigin {
 
 	private final List<StackTraceElement> startStack;
 
+	private final String starterClass;
+
+	private final boolean startedDirectly;
+
 	/**
 	 * Create a thread's origin.
 	 * @param threadId the started thread's id
@@ -28,10 +32,27 @@ public final class ThreadOrigin {
 	 * stack if it has no application frame)
 	 */
 	public ThreadOrigin(long threadId, String threadName, TaskOrigin origin, List<StackTraceElement> startStack) {
+		this(threadId, threadName, origin, startStack, "", false);
+	}
+
+	/**
+	 * Create a thread's origin, knowing what called {@code Thread.start}.
+	 * @param threadId the started thread's id
+	 * @param threadName its name when it started
+	 * @param origin the application line that started it, or {@link TaskOrigin#unknown()}
+	 * @param startStack the starting stack from the application line on
+	 * @param starterClass the class whose code called {@code Thread.start} ({@code java.util.Timer},
+	 * {@code java.util.concurrent.ThreadPoolExecutor}, an application class), empty if unknown
+	 * @param startedDirectly whether the application line itself called {@code Thread.start}
+	 */
+	public ThreadOrigin(long threadId, String threadName, TaskOrigin origin, List<StackTraceElement> startStack,
+			String starterClass, boolean startedDirectly) {
 		this.threadId = threadId;
 		this.threadName = threadName;
 		this.origin = origin;
 		this.startStack = List.copyOf(startStack);
+		this.starterClass = starterClass;
+		this.startedDirectly = startedDirectly;
 	}
 
 	public long threadId() {
@@ -61,6 +82,24 @@ public final class ThreadOrigin {
 	 */
 	public List<StackTraceElement> startStack() {
 		return this.startStack;
+	}
+
+	/**
+	 * The class whose code called {@code Thread.start}: the application's own class for a
+	 * thread it started itself, the executor's or the Timer's class for their threads.
+	 * @return the binary class name, empty if the stack did not say
+	 */
+	public String starterClass() {
+		return this.starterClass;
+	}
+
+	/**
+	 * Whether the application line called {@code Thread.start} itself, rather than through a
+	 * library (an executor starting a worker, a Timer its thread).
+	 * @return whether it was started directly
+	 */
+	public boolean startedDirectly() {
+		return this.startedDirectly;
 	}
 
 	@Override

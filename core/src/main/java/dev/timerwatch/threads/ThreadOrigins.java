@@ -48,11 +48,14 @@ public final class ThreadOrigins implements AutoCloseable {
 
 	private final @Nullable String unavailableReason;
 
+	private final Listener listener;
+
 	private ThreadOrigins(CallSiteLocator locator, @Nullable ThreadStartSource source,
-			@Nullable String unavailableReason) {
+			@Nullable String unavailableReason, Listener listener) {
 		this.locator = locator;
 		this.source = source;
 		this.unavailableReason = unavailableReason;
+		this.listener = listener;
 	}
 
 	/**
@@ -62,15 +65,33 @@ public final class ThreadOrigins implements AutoCloseable {
 	 * @return the origins, recording from now on if the recorder is available
 	 */
 	public static ThreadOrigins start(CallSiteLocator locator) {
+		return start(locator, Listener.NONE, "threads are named without the line that started them");
+	}
+
+	/**
+	 * Start recording where threads are started, and tell a listener of each known thread's
+	 * start and end, on the recorder's thread. Never throws: if the recorder cannot start, the
+	 * result records nothing and says why, and one line is logged.
+	 * @param locator finds the application frame in a starting stack
+	 * @param listener told of the start and end of each thread whose start is kept
+	 * @param consequence what the application loses without the recorder, for the log line
+	 * @return the origins, recording from now on if the recorder is available
+	 */
+	public static ThreadOrigins start(CallSiteLocator locator, Listener listener, String consequence) {
 		// A lambda, not a constructor reference: the recorder class is loaded inside the guard.
-		return start(locator, () -> new JfrThreadStartSource());
+		return start(locator, () -> new JfrThreadStartSource(), listener, consequence);
 	}
 
 	static ThreadOrigins start(CallSiteLocator locator, Supplier<ThreadStartSource> sources) {
+		return start(locator, sources, Listener.NONE, "threads are named without the line that started them");
+	}
+
+	static ThreadOrigins start(CallSiteLocator locator, Supplier<ThreadStartSource> sources, Listener listener,
+			String consequence) {
 		ThreadStartSource source = null;
 		try {
 			source = sources.get();
-			ThreadOrigins origins = new ThreadOrigins(locator, source, null);
+			ThreadOrigins origins = new ThreadOrigins(locator, source, null, listener);
 			source.start(origins.new Recorder());
 			return origins;
 		}
@@ -80,8 +101,8 @@ public final class ThreadOrigins implements AutoCloseable {
 			}
 			String reason = ex.getClass().getName() + ((ex.getMessage() != null) ? ": " + ex.getMessage() : "");
 			logger.log(Level.INFO, "timerwatch cannot record where threads start (JDK Flight Recorder unavailable: "
-					+ reason + "); threads are named without the line that started them");
-			return new ThreadOrigins(locator, null, reason);
+					+ reason + "); " + consequence);
+			return new ThreadOrigins(locator, null, reason, listener);
 		}
 	}
 
@@ -163,15 +184,23 @@ public final class ThreadOrigins implements AutoCloseable {
 	}
 
 	ThreadOrigin originOf(long threadId, String threadName, StackTraceElement[] stack) {
+		// The stack's top frames are Thread.start's own; the next one called it.
+		int starter = 0;
+		while (starter < stack.length && stack[starter].getClassName().equals(Thread.class.getName())) {
+			starter++;
+		}
+		String starterClass = (starter < stack.length) ? stack[starter].getClassName() : "";
 		for (int i = 0; i < stack.length; i++) {
 			StackTraceElement frame = stack[i];
 			if (!this.locator.isExcluded(frame.getClassName())) {
 				TaskOrigin origin = TaskOrigin.callSite(frame.getClassName(), frame.getMethodName(),
 						frame.getFileName(), frame.getLineNumber());
-				return new ThreadOrigin(threadId, threadName, origin, List.of(stack).subList(i, stack.length));
+				return new ThreadOrigin(threadId, threadName, origin, List.of(stack).subList(i, stack.length),
+						starterClass, i == starter);
 			}
 		}
-		return new ThreadOrigin(threadId, threadName, TaskOrigin.unknown(), Arrays.asList(stack));
+		return new ThreadOrigin(threadId, threadName, TaskOrigin.unknown(), Arrays.asList(stack), starterClass,
+				false);
 	}
 
 	private static void closeQuietly(ThreadStartSource source) {
@@ -183,6 +212,39 @@ public final class ThreadOrigins implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * Told of the start and end of each thread whose start is kept, on the recorder's single
+	 * thread, in the order the recorder delivers them.
+	 */
+	public interface Listener {
+
+		/** A listener that does nothing. */
+		Listener NONE = new Listener() {
+
+			@Override
+			public void started(ThreadOrigin origin) {
+			}
+
+			@Override
+			public void ended(ThreadOrigin origin) {
+			}
+
+		};
+
+		/**
+		 * A thread was started.
+		 * @param origin where
+		 */
+		void started(ThreadOrigin origin);
+
+		/**
+		 * A thread whose start was told has ended.
+		 * @param origin where it was started
+		 */
+		void ended(ThreadOrigin origin);
+
+	}
+
 	private final class Recorder implements ThreadStartSource.Listener {
 
 		@Override
@@ -191,12 +253,27 @@ public final class ThreadOrigins implements AutoCloseable {
 				ThreadOrigins.this.notKept.increment();
 				return;
 			}
-			ThreadOrigins.this.live.put(threadId, originOf(threadId, threadName, stack));
+			ThreadOrigin origin = originOf(threadId, threadName, stack);
+			ThreadOrigins.this.live.put(threadId, origin);
+			try {
+				ThreadOrigins.this.listener.started(origin);
+			}
+			catch (RuntimeException ex) {
+				logger.log(Level.DEBUG, "A thread start listener failed", ex);
+			}
 		}
 
 		@Override
 		public void ended(long threadId) {
-			ThreadOrigins.this.live.remove(threadId);
+			ThreadOrigin origin = ThreadOrigins.this.live.remove(threadId);
+			if (origin != null) {
+				try {
+					ThreadOrigins.this.listener.ended(origin);
+				}
+				catch (RuntimeException ex) {
+					logger.log(Level.DEBUG, "A thread end listener failed", ex);
+				}
+			}
 		}
 
 	}

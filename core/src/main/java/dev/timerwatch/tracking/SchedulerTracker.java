@@ -2,6 +2,7 @@ package dev.timerwatch.tracking;
 
 import java.util.Collection;
 import java.util.Collections;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -90,6 +91,22 @@ public final class SchedulerTracker {
 		return (bucket != null) ? bucket : admitAgain(origin, kind, periodNanos);
 	}
 
+	/**
+	 * Count a live executor, {@code java.util.Timer} or thread started at the given origin,
+	 * as a pending entry of kind {@link TaskKind#THREAD} until {@link LiveThreads#end()}.
+	 * @param origin the line that started its threads
+	 * @param startStack the stack that started its first thread, for the origin's detail
+	 * @return what to end when its last thread ends
+	 */
+	public LiveThreads admitThreads(TaskOrigin origin, List<StackTraceElement> startStack) {
+		for (;;) {
+			PendingBucket bucket = originAt(origin, startStack).admit(TaskKind.THREAD);
+			if (bucket != null) {
+				return new LiveThreads(bucket);
+			}
+		}
+	}
+
 	// The origin was evicted between the lookup and the admission: it is gone from the table,
 	// so the next lookup creates it afresh.
 	private PendingBucket admitAgain(TaskOrigin origin, TaskKind kind, long periodNanos) {
@@ -128,22 +145,26 @@ public final class SchedulerTracker {
 	}
 
 	OriginStats originAt(TaskOrigin origin) {
+		return originAt(origin, null);
+	}
+
+	private OriginStats originAt(TaskOrigin origin, @Nullable List<StackTraceElement> creationStack) {
 		OriginStats stats = this.origins.get(origin);
-		return (stats != null) ? stats : newOrigin(origin);
+		return (stats != null) ? stats : newOrigin(origin, creationStack);
 	}
 
 	// The table is bounded: past its size, new origins are counted together under an overflow
 	// origin, which the registry reports.
-	private OriginStats newOrigin(TaskOrigin origin) {
+	private OriginStats newOrigin(TaskOrigin origin, @Nullable List<StackTraceElement> creationStack) {
 		if (this.closed.get()) {
 			// Out of the registry: its origins are in no table and hold no room in it.
-			return this.origins.computeIfAbsent(origin, this::create);
+			return this.origins.computeIfAbsent(origin, (key) -> create(key, creationStack));
 		}
 		if (!this.registry.reserveOrigin()) {
 			this.registry.overflowed(origin);
-			return this.origins.computeIfAbsent(TaskOrigin.overflow(), this::create);
+			return this.origins.computeIfAbsent(TaskOrigin.overflow(), (key) -> create(key, creationStack));
 		}
-		OriginStats created = create(origin);
+		OriginStats created = create(origin, creationStack);
 		OriginStats existing = this.origins.putIfAbsent(origin, created);
 		if (existing != null) {
 			this.registry.releaseOrigin();
@@ -152,8 +173,11 @@ public final class SchedulerTracker {
 		return created;
 	}
 
-	private OriginStats create(TaskOrigin origin) {
-		return new OriginStats(this, origin, this.registry.locator().captureStack(32));
+	// The creation stack is the current one, unless the caller knows a better one (a thread's
+	// start, learned after the fact on another thread).
+	private OriginStats create(TaskOrigin origin, @Nullable List<StackTraceElement> creationStack) {
+		return new OriginStats(this, origin,
+				(creationStack != null) ? creationStack : this.registry.locator().captureStack(32));
 	}
 
 	/**

@@ -15,14 +15,21 @@ public enum TaskKind {
 	FIXED_DELAY,
 
 	/** Runs whenever a trigger (for example a cron expression) says so. */
-	TRIGGER;
+	TRIGGER,
+
+	/**
+	 * Not a task: a live executor, {@code java.util.Timer} or thread, counted from the threads
+	 * it started (see {@code dev.timerwatch.threads.ThreadLeakTracker}). Never the kind of a
+	 * {@link TrackedTask}.
+	 */
+	THREAD;
 
 	/**
 	 * Whether a task of this kind runs more than once until it is cancelled.
 	 * @return whether the kind is periodic
 	 */
 	public boolean isPeriodic() {
-		return this != ONCE;
+		return this == FIXED_RATE || this == FIXED_DELAY || this == TRIGGER;
 	}
 
 }

@@ -103,6 +103,10 @@ public abstract class TrackedTask {
 	 * @param kind how the task was scheduled
 	 */
 	protected TrackedTask(PendingBucket bucket, TaskKind kind) {
+		if (kind == TaskKind.THREAD) {
+			// The state word holds two bits of kind: the four kinds of task.
+			throw new IllegalArgumentException("A tracked task cannot be of kind " + kind);
+		}
 		this.bucket = bucket;
 		// A plain write: the task is published through its executor's queue, whose lock orders it.
 		STATE.set(this, kind.ordinal() << KIND_SHIFT);

@@ -77,8 +77,14 @@ public final class LeakHints {
 		return null;
 	}
 
+	/** The fix for threads left behind. */
+	public static final String THREAD_FIX = "create one executor or Timer and reuse it; shut down what you create";
+
 	private static String leakHint(OriginStats origin) {
 		Set<TaskKind> kinds = origin.kinds();
+		if (kinds.contains(TaskKind.THREAD)) {
+			return "an executor, Timer or thread started per call and never shut down: " + THREAD_FIX;
+		}
 		if (origin.origin().isScheduledMethod()) {
 			return "tasks of a @Scheduled method keep piling up: its bean may be created again and again "
 					+ "(non-singleton scope), or the method schedules new tasks on each run";
@@ -101,6 +107,13 @@ public final class LeakHints {
 	public static String leakMessage(OriginVerdict verdict) {
 		OriginStats origin = verdict.origin();
 		Set<TaskKind> kinds = origin.kinds();
+		if (kinds.contains(TaskKind.THREAD)) {
+			return String.format(Locale.ROOT,
+					"TIMER LEAK: executors, Timers or threads started at %s are not shut down; %,d of them alive, %s. "
+							+ "Fix: %s. Details and their thread names: GET /actuator/timers/%s (set "
+							+ "management.endpoint.timers.show-details=always for the starting stack).",
+					origin.origin().describe(), verdict.pending(), verdict.evidence(), THREAD_FIX, origin.id());
+		}
 		String what = kinds.stream().anyMatch(TaskKind::isPeriodic) ? "periodic tasks" : "one-shot tasks";
 		String failure;
 		if (origin.origin().isScheduledMethod()) {

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 
 import dev.timerwatch.tracking.OriginStats;
+import dev.timerwatch.tracking.TaskKind;
 
 /**
  * What the last sample said of one origin, with the figures behind it, so that a person can
@@ -138,10 +139,14 @@ public final class OriginVerdict {
 					+ duration(this.longestLifetimeMillis) + ", trusted once watched for "
 					+ OriginWatch.TRUST_AFTER_LIFETIMES + " times that";
 		}
+		// An origin of kind THREAD counts live executors, Timers and threads, not tasks.
+		boolean threads = this.origin.kinds().contains(TaskKind.THREAD);
+		String things = threads ? "executors, Timers or threads" : "tasks";
 		String lifetime = (this.longestLifetimeMillis >= 0)
-				? "the longest any task of this origin lived is " + duration(this.longestLifetimeMillis)
-				: "none of this origin's tasks has ended yet";
-		return String.format(Locale.ROOT, "%,d tasks older than %s, %+,d in the last %s (%s)", this.outlived,
+				? (threads ? "the longest any of them lived is " : "the longest any task of this origin lived is ")
+						+ duration(this.longestLifetimeMillis)
+				: (threads ? "none of them has ended yet" : "none of this origin's tasks has ended yet");
+		return String.format(Locale.ROOT, "%,d %s older than %s, %+,d in the last %s (%s)", this.outlived, things,
 				duration(this.horizonMillis), this.outlivedRiseInWindow, duration(this.windowMillis), lifetime);
 	}
 

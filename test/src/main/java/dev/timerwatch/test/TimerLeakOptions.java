@@ -45,7 +45,7 @@ public final class TimerLeakOptions {
 	 */
 	public static final List<String> DEFAULT_IGNORED_THREAD_NAMES = List.of("ForkJoinPool\\.commonPool-worker-\\d+",
 			"Common-Cleaner", "process reaper", "Keep-Alive-Timer", "Keep-Alive-SocketCleaner", "Attach Listener",
-			"JFR .*", "timerwatch-thread-origins", "junit-timeout-thread-\\d+", "surefire-forkedjvm-.*",
+			"JFR .*", "timerwatch-thread-origins(-start)?", "junit-timeout-thread-\\d+", "surefire-forkedjvm-.*",
 			"RMI .*", "Java2D .*", "AWT-.*", "HttpClient-\\d+-Worker-\\d+");
 
 	private static final String PREFIX = "timerwatch.test.";

@@ -1,0 +1,186 @@
+package dev.timerwatch.threads;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import dev.timerwatch.tracking.CallSiteLocator;
+import dev.timerwatch.tracking.OriginStats;
+import dev.timerwatch.tracking.SchedulerProbe;
+import dev.timerwatch.tracking.SchedulerTracker;
+import dev.timerwatch.tracking.TimerRegistry;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Counts the executors, {@code java.util.Timer}s and threads the application starts, by the
+ * line that started their threads, in the application's {@link TimerRegistry}: each is a
+ * pending entry of kind {@code THREAD} on the pseudo-scheduler {@value #SCHEDULER} from its
+ * first thread's start to its last thread's end, so the same leak detector, endpoint, health
+ * indicator and meters judge them as they judge tasks.
+ *
+ * <p>What is counted is what the fix is about, not each thread: a pool that grows to its size
+ * is one executor however many threads it starts, and an executor created per call is one
+ * more each call. Threads started at one line are grouped so:
+ * <ul>
+ * <li>a thread the application line started itself ({@code new Thread(..).start()}), and a
+ * {@code Timer}'s thread, each count as one;</li>
+ * <li>threads a library started (an executor's workers) count as one executor while they
+ * share a name up to a trailing number and no two of them have the same name: the JDK's
+ * {@code pool-7-thread-1} to {@code pool-7-thread-8} are one pool, {@code pool-8-thread-1}
+ * another. A name already live under the same stem starts another executor (a thread factory
+ * created per call numbers from 1 each time).</li>
+ * </ul>
+ * Threads with no application frame in their starting stack (the JDK's, Spring's, the
+ * servlet container's, timerwatch's own) are not counted. Virtual threads are not seen: the
+ * recorder reports platform thread starts only.
+ *
+ * <p>Memory is bounded by the live threads started since the recording began (at most
+ * {@link ThreadOrigins}'s bound): an entry per thread and per live executor, removed when they
+ * end. Events are handled on the recorder's single thread, about a second after the fact.
+ */
+public final class ThreadLeakTracker implements AutoCloseable {
+
+	/**
+	 * The name under which threads are registered, in place of a scheduler's bean name; in
+	 * parentheses, so that it is no bean's name.
+	 */
+	public static final String SCHEDULER = "(threads)";
+
+	/**
+	 * Packages never taken as the line that started a thread, besides the registry's: those of
+	 * timerwatch's own threads (the sampler's, the recorder's), and servers' and event loops',
+	 * whose threads are started from their code: the line to name is the application's that
+	 * created the server or the loop, if any.
+	 */
+	public static final List<String> DEFAULT_EXCLUDED_PACKAGES = List.of("dev.timerwatch.threads.",
+			"dev.timerwatch.health.", "org.apache.catalina.",
+			"org.apache.coyote.", "org.apache.tomcat.", "org.eclipse.jetty.", "io.undertow.", "org.xnio.",
+			"io.netty.", "reactor.");
+
+	private final SchedulerTracker scheduler;
+
+	private final ExecutorGrouping grouping;
+
+	private volatile @Nullable ThreadOrigins origins;
+
+	private final Object lifecycle = new Object();
+
+	private boolean closed;
+
+	private ThreadLeakTracker(TimerRegistry registry) {
+		this.scheduler = registry.register(SCHEDULER, "Thread");
+		this.grouping = new ExecutorGrouping(this.scheduler);
+		this.scheduler.attach(this, new Probe());
+	}
+
+	/**
+	 * Start counting threads in the given registry, once the recording has started. Never
+	 * throws: if the recorder is unavailable, one line is logged, nothing is counted and the
+	 * registry holds no trace.
+	 * @param registry the application's registry
+	 * @param locator finds the line that started a thread (see {@link #DEFAULT_EXCLUDED_PACKAGES})
+	 * @return the tracker, recording, to close when the application stops
+	 */
+	public static ThreadLeakTracker start(TimerRegistry registry, CallSiteLocator locator) {
+		// A lambda, not a constructor reference: the recorder class is loaded inside the guard.
+		return start(registry, locator, () -> new JfrThreadStartSource());
+	}
+
+	/**
+	 * Start counting threads in the given registry, starting the recording on a daemon thread
+	 * of its own, {@code timerwatch-thread-origins-start}: the first recording in a JVM takes
+	 * half a second or more to start, which an application's startup need not wait for.
+	 * Threads started before the recording runs are not seen.
+	 * @param registry the application's registry
+	 * @param locator finds the line that started a thread (see {@link #DEFAULT_EXCLUDED_PACKAGES})
+	 * @return the tracker, to close when the application stops
+	 */
+	public static ThreadLeakTracker startInBackground(TimerRegistry registry, CallSiteLocator locator) {
+		ThreadLeakTracker tracker = new ThreadLeakTracker(registry);
+		Thread starter = new Thread(() -> tracker.record(locator, () -> new JfrThreadStartSource()),
+				"timerwatch-thread-origins-start");
+		starter.setDaemon(true);
+		starter.start();
+		return tracker;
+	}
+
+	static ThreadLeakTracker start(TimerRegistry registry, CallSiteLocator locator,
+			Supplier<ThreadStartSource> sources) {
+		ThreadLeakTracker tracker = new ThreadLeakTracker(registry);
+		tracker.record(locator, sources);
+		return tracker;
+	}
+
+	// Under a lock of its own: close() must not stop a recording halfway through its start.
+	private void record(CallSiteLocator locator, Supplier<ThreadStartSource> sources) {
+		synchronized (this.lifecycle) {
+			if (this.closed) {
+				return;
+			}
+			ThreadOrigins origins = ThreadOrigins.start(locator, sources, this.grouping,
+					"threads left behind by executors and Timers are not reported");
+			this.origins = origins;
+			if (!origins.isRecording()) {
+				this.scheduler.close();
+			}
+		}
+	}
+
+	/**
+	 * Whether threads are being recorded: {@code false} until the recording runs, and for
+	 * ever if the recorder is unavailable.
+	 * @return whether the recorder runs
+	 */
+	public boolean isRecording() {
+		ThreadOrigins origins = this.origins;
+		return origins != null && origins.isRecording();
+	}
+
+	/**
+	 * The live threads of each origin: how many, and the names of the first few.
+	 * @param maxNames how many names to list per origin at most
+	 * @return per origin of kind {@code THREAD}, in no particular order
+	 */
+	public Map<OriginStats, ThreadsSeen> threadsByOrigin(int maxNames) {
+		return this.grouping.threadsByOrigin(maxNames);
+	}
+
+	/**
+	 * Stop recording and leave the registry.
+	 */
+	@Override
+	public void close() {
+		synchronized (this.lifecycle) {
+			this.closed = true;
+			ThreadOrigins origins = this.origins;
+			if (origins != null) {
+				origins.close();
+			}
+		}
+		this.scheduler.close();
+	}
+
+	/**
+	 * The live threads of one origin.
+	 *
+	 * @param live how many
+	 * @param names the names of the first few, as they were when they started
+	 */
+	public record ThreadsSeen(int live, List<String> names) {
+
+		public ThreadsSeen {
+			names = List.copyOf(names);
+		}
+
+	}
+
+	private final class Probe implements SchedulerProbe {
+
+		@Override
+		public int poolSize() {
+			return ThreadLeakTracker.this.grouping.liveThreads();
+		}
+
+	}
+
+}

@@ -1,0 +1,164 @@
+package dev.timerwatch.threads;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+
+import dev.timerwatch.threads.ThreadLeakTracker.ThreadsSeen;
+import dev.timerwatch.tracking.CallSiteLocator;
+import dev.timerwatch.tracking.OriginStats;
+import dev.timerwatch.tracking.TaskKind;
+import dev.timerwatch.tracking.TimerRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * How threads are counted in the registry, fed by a source of starts and ends written here
+ * instead of the recorder.
+ */
+class ThreadLeakTrackerTests {
+
+	private static final StackTraceElement START = new StackTraceElement("java.lang.Thread", "start", "Thread.java", 798);
+
+	private static final StackTraceElement ADD_WORKER = new StackTraceElement(
+			"java.util.concurrent.ThreadPoolExecutor", "addWorker", "ThreadPoolExecutor.java", 945);
+
+	private static final StackTraceElement TIMER = new StackTraceElement("java.util.Timer", "<init>", "Timer.java", 188);
+
+	private final TimerRegistry registry = new TimerRegistry(CallSiteLocator.withDefaults(), () -> 0L, 10_000);
+
+	private final AtomicReference<ThreadStartSource.Listener> events = new AtomicReference<>();
+
+	private ThreadLeakTracker tracker;
+
+	@AfterEach
+	void close() {
+		if (this.tracker != null) {
+			this.tracker.close();
+		}
+	}
+
+	@Test
+	void anExecutorPerCallCountsOneEachWhileAPoolCountsOnce() {
+		start();
+		for (int thread = 1; thread <= 4; thread++) {
+			started(thread, "pool-1-thread-" + thread, ADD_WORKER, app("Mailer", "pooled", 10));
+		}
+		for (int pool = 2; pool <= 4; pool++) {
+			started(10 + pool, "pool-" + pool + "-thread-1", ADD_WORKER, app("Mailer", "perCall", 20));
+		}
+		assertThat(origin("pooled").pending()).isEqualTo(1);
+		assertThat(origin("perCall").pending()).isEqualTo(3);
+		assertThat(origin("perCall").kinds()).containsExactly(TaskKind.THREAD);
+		Map<OriginStats, ThreadsSeen> threads = this.tracker.threadsByOrigin(2);
+		assertThat(threads.get(origin("pooled")).live()).isEqualTo(4);
+		assertThat(threads.get(origin("pooled")).names()).containsExactly("pool-1-thread-1", "pool-1-thread-2");
+		assertThat(threads.get(origin("perCall")).names()).containsExactly("pool-2-thread-1", "pool-3-thread-1");
+	}
+
+	@Test
+	void eachTimerAndEachThreadStartedDirectlyCountsOnce() {
+		start();
+		started(1, "Timer-0", TIMER, app("Poller", "poll", 30));
+		started(2, "Timer-1", TIMER, app("Poller", "poll", 30));
+		// Plain threads are named Thread-N: one stem, yet each is its own thread.
+		started(3, "Thread-7", null, app("Jobs", "run", 40));
+		started(4, "Thread-8", null, app("Jobs", "run", 40));
+		assertThat(origin("poll").pending()).isEqualTo(2);
+		assertThat(origin("run").pending()).isEqualTo(2);
+	}
+
+	@Test
+	void aThreadFactoryThatRepeatsANameStartsAnotherExecutor() {
+		start();
+		started(1, "mailer-1", ADD_WORKER, app("Mailer", "send", 50));
+		started(2, "mailer-2", ADD_WORKER, app("Mailer", "send", 50));
+		started(3, "mailer-1", ADD_WORKER, app("Mailer", "send", 50));
+		assertThat(origin("send").pending()).isEqualTo(2);
+	}
+
+	@Test
+	void anExecutorEndsWithItsLastThread() {
+		start();
+		started(1, "pool-5-thread-1", ADD_WORKER, app("Mailer", "send", 50));
+		started(2, "pool-5-thread-2", ADD_WORKER, app("Mailer", "send", 50));
+		this.events.get().ended(1);
+		assertThat(origin("send").pending()).isEqualTo(1);
+		this.events.get().ended(2);
+		assertThat(origin("send").pending()).isZero();
+		assertThat(origin("send").completed()).isEqualTo(1);
+		// The pool is gone: a thread of the same name is a new executor.
+		started(3, "pool-5-thread-1", ADD_WORKER, app("Mailer", "send", 50));
+		assertThat(origin("send").scheduled()).isEqualTo(2);
+	}
+
+	@Test
+	void threadsWithNoApplicationFrameAreNotCounted() {
+		start();
+		started(1, "http-nio-8080-exec-1", ADD_WORKER,
+				new StackTraceElement("org.apache.tomcat.util.net.NioEndpoint", "processSocket", "NioEndpoint.java", 1));
+		started(2, "timerwatch-sampler", ADD_WORKER,
+				new StackTraceElement("dev.timerwatch.health.TimersSampler", "start", "TimersSampler.java", 1));
+		assertThat(this.registry.origins()).isEmpty();
+		assertThat(this.registry.schedulers()).singleElement()
+			.satisfies((scheduler) -> assertThat(scheduler.name()).isEqualTo(ThreadLeakTracker.SCHEDULER));
+	}
+
+	@Test
+	void anUnavailableRecorderLeavesNoTraceInTheRegistry() {
+		this.tracker = ThreadLeakTracker.start(this.registry, locator(), () -> {
+			throw new IllegalStateException("no JFR here");
+		});
+		assertThat(this.tracker.isRecording()).isFalse();
+		assertThat(this.registry.schedulers()).isEmpty();
+	}
+
+	@Test
+	void aThreadNameStemDropsOnlyTheTrailingNumber() {
+		assertThat(ExecutorGrouping.stem("pool-7-thread-12")).isEqualTo("pool-7-thread-");
+		assertThat(ExecutorGrouping.stem("Timer-3")).isEqualTo("Timer-");
+		assertThat(ExecutorGrouping.stem("worker")).isEqualTo("worker");
+	}
+
+	private void start() {
+		this.tracker = ThreadLeakTracker.start(this.registry, locator(), () -> new ThreadStartSource() {
+
+			@Override
+			public void start(Listener listener) {
+				ThreadLeakTrackerTests.this.events.set(listener);
+			}
+
+			@Override
+			public void close() {
+			}
+
+		});
+		assertThat(this.tracker.isRecording()).isTrue();
+	}
+
+	private static CallSiteLocator locator() {
+		return new CallSiteLocator(ThreadLeakTracker.DEFAULT_EXCLUDED_PACKAGES, 64);
+	}
+
+	private void started(long id, String name, StackTraceElement starter, StackTraceElement app) {
+		StackTraceElement[] stack = (starter != null) ? new StackTraceElement[] { START, starter, app }
+				: new StackTraceElement[] { START, app };
+		this.events.get().started(id, name, stack);
+	}
+
+	private static StackTraceElement app(String type, String method, int line) {
+		return new StackTraceElement("com.example." + type, method, type + ".java", line);
+	}
+
+	private OriginStats origin(String method) {
+		List<OriginStats> found = this.registry.origins()
+			.stream()
+			.filter((origin) -> origin.origin().getMethodName().equals(method))
+			.toList();
+		assertThat(found).as("origins of %s", method).hasSize(1);
+		return found.get(0);
+	}
+
+}
