@@ -124,7 +124,14 @@ public final class SchedulerTracking {
 			advised.addAdvice(0, new TaskSchedulerTrackingInterceptor(tracker));
 			return new Tracked(scheduler, null);
 		}
-		return new Tracked(TrackingTaskSchedulerProxy.create(scheduler, type, tracker), null);
+		try {
+			return new Tracked(TrackingTaskSchedulerProxy.create(scheduler, type, tracker), null);
+		}
+		catch (RuntimeException | LinkageError ex) {
+			// A class CGLIB cannot subclass here: the application runs on, untracked.
+			tracker.close();
+			return new Tracked(scheduler, "its class " + type.getName() + " could not be proxied (" + ex + ")");
+		}
 	}
 
 	private static SchedulerProbe probeFor(TaskScheduler scheduler) {
