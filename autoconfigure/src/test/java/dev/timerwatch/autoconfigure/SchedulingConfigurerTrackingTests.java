@@ -9,18 +9,19 @@ import java.util.concurrent.TimeUnit;
 
 import dev.timerwatch.autoconfigure.scheduling.SchedulerTracking;
 import dev.timerwatch.fixtures.ReportJob;
+import dev.timerwatch.fixtures.TutorialSchedulingConfigurer;
 import dev.timerwatch.scheduling.TrackingScheduledExecutorService;
 import dev.timerwatch.tracking.OriginStats;
 import dev.timerwatch.tracking.TimerRegistry;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.task.TaskSchedulingAutoConfiguration;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.scheduling.TaskScheduler;
 import org.springframework.scheduling.annotation.EnableScheduling;
 import org.springframework.scheduling.annotation.SchedulingConfigurer;
@@ -241,19 +242,8 @@ class SchedulingConfigurerTrackingTests {
 
 	@Configuration(proxyBeanMethods = false)
 	@EnableScheduling
-	static class PoolConfigurer implements SchedulingConfigurer, DisposableBean {
-
-		private final ScheduledExecutorService pool = Executors.newScheduledThreadPool(2);
-
-		@Override
-		public void configureTasks(ScheduledTaskRegistrar registrar) {
-			registrar.setScheduler(this.pool);
-		}
-
-		@Override
-		public void destroy() {
-			this.pool.shutdownNow();
-		}
+	@Import(TutorialSchedulingConfigurer.class)
+	static class PoolConfigurer {
 
 	}
 

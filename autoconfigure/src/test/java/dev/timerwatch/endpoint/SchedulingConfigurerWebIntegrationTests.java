@@ -7,22 +7,20 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 
 import dev.timerwatch.fixtures.MisbehavingJobs;
+import dev.timerwatch.fixtures.TutorialSchedulingConfigurer;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.scheduling.annotation.EnableScheduling;
 import org.springframework.scheduling.annotation.SchedulingConfigurer;
-import org.springframework.scheduling.config.ScheduledTaskRegistrar;
 
 import static dev.timerwatch.endpoint.TimersWebIntegrationTests.json;
 import static dev.timerwatch.endpoint.TimersWebIntegrationTests.list;
@@ -81,19 +79,8 @@ class SchedulingConfigurerWebIntegrationTests {
 	@SpringBootConfiguration
 	@EnableAutoConfiguration
 	@EnableScheduling
-	static class TutorialApplication implements SchedulingConfigurer, DisposableBean {
-
-		private final ScheduledExecutorService pool = Executors.newScheduledThreadPool(2);
-
-		@Override
-		public void configureTasks(ScheduledTaskRegistrar registrar) {
-			registrar.setScheduler(this.pool);
-		}
-
-		@Override
-		public void destroy() {
-			this.pool.shutdownNow();
-		}
+	@Import(TutorialSchedulingConfigurer.class)
+	static class TutorialApplication {
 
 		@Bean
 		MisbehavingJobs.OverrunningJob overrunningJob() {

@@ -9,6 +9,7 @@ import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 import dev.timerwatch.autoconfigure.scheduling.SchedulerTracking;
+import dev.timerwatch.fixtures.TaskSchedulers;
 import dev.timerwatch.tracking.TimerRegistry;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -16,7 +17,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import org.springframework.scheduling.TaskScheduler;
 import org.springframework.scheduling.concurrent.SimpleAsyncTaskScheduler;
-import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,11 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class TaskSchedulerRetentionTests {
 
 	static Stream<Arguments> schedulers() {
-		Supplier<TaskScheduler> threadPool = () -> {
-			ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
-			scheduler.initialize();
-			return scheduler;
-		};
+		Supplier<TaskScheduler> threadPool = () -> TaskSchedulers.threadPool(1, false);
 		return Stream.of(Arguments.of("ThreadPoolTaskScheduler", threadPool),
 				Arguments.of("SimpleAsyncTaskScheduler", (Supplier<TaskScheduler>) SimpleAsyncTaskScheduler::new));
 	}
@@ -50,7 +46,7 @@ class TaskSchedulerRetentionTests {
 			for (int i = 0; i < 2_000; i++) {
 				tracked.schedule(TaskSchedulerRetentionTests::noop, Instant.now().plusSeconds(3600));
 			}
-			close(tracked);
+			TaskSchedulers.close(tracked);
 			dropped.add(new WeakReference<>(raw));
 			dropped.add(new WeakReference<>(tracked));
 		}
@@ -67,15 +63,6 @@ class TaskSchedulerRetentionTests {
 		assertThat(dropped.stream().filter((reference) -> reference.get() != null).count())
 			.as("schedulers and proxies still reachable")
 			.isZero();
-	}
-
-	private static void close(TaskScheduler scheduler) {
-		if (scheduler instanceof ThreadPoolTaskScheduler threadPool) {
-			threadPool.shutdown();
-		}
-		else {
-			((SimpleAsyncTaskScheduler) scheduler).close();
-		}
 	}
 
 	static void noop() {

@@ -3,6 +3,7 @@ package dev.timerwatch.autoconfigure.scheduling;
 import java.lang.reflect.Modifier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 import dev.timerwatch.scheduling.TrackingScheduledExecutorService;
@@ -139,27 +140,25 @@ public final class SchedulerTracking {
 			return new ThreadPoolTaskSchedulerProbe(threadPool);
 		}
 		if (scheduler instanceof SimpleAsyncTaskScheduler simple) {
-			return new SchedulerProbe() {
-
-				@Override
-				public boolean isTerminated() {
-					return !simple.isActive();
-				}
-
-			};
+			return terminatedWhen(() -> !simple.isActive());
 		}
 		if (scheduler instanceof ConcurrentTaskScheduler concurrent
 				&& concurrent.getConcurrentExecutor() instanceof ExecutorService executor) {
-			return new SchedulerProbe() {
-
-				@Override
-				public boolean isTerminated() {
-					return executor.isTerminated();
-				}
-
-			};
+			return terminatedWhen(executor::isTerminated);
 		}
 		return SchedulerProbe.NONE;
+	}
+
+	// For schedulers that tell no figure but whether they have terminated.
+	private static SchedulerProbe terminatedWhen(BooleanSupplier terminated) {
+		return new SchedulerProbe() {
+
+			@Override
+			public boolean isTerminated() {
+				return terminated.getAsBoolean();
+			}
+
+		};
 	}
 
 	/**

@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -16,6 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
+import dev.timerwatch.fixtures.TaskSchedulers;
 import dev.timerwatch.tracking.OriginStats;
 import dev.timerwatch.tracking.TimerRegistry;
 import org.aopalliance.intercept.MethodInterceptor;
@@ -26,7 +26,6 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import org.springframework.aop.framework.ProxyFactory;
-import org.springframework.beans.factory.support.StaticListableBeanFactory;
 import org.springframework.scheduling.TaskScheduler;
 import org.springframework.scheduling.Trigger;
 import org.springframework.scheduling.concurrent.SimpleAsyncTaskScheduler;
@@ -46,12 +45,7 @@ class TaskSchedulerConformanceTests {
 	private final List<Runnable> shutdowns = new ArrayList<>();
 
 	static Stream<Arguments> schedulers() {
-		Supplier<TaskScheduler> threadPool = () -> {
-			ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
-			scheduler.setPoolSize(2);
-			scheduler.initialize();
-			return scheduler;
-		};
+		Supplier<TaskScheduler> threadPool = () -> TaskSchedulers.threadPool(2, false);
 		Supplier<TaskScheduler> simpleAsync = SimpleAsyncTaskScheduler::new;
 		Supplier<TaskScheduler> throwing = () -> {
 			ThreadPoolTaskScheduler scheduler = new ThrowingScheduler();
@@ -222,7 +216,7 @@ class TaskSchedulerConformanceTests {
 	void aShutDownSchedulerRejectsAlike(String name, Supplier<TaskScheduler> factory) throws Exception {
 		assertConforms(factory, (scheduler, transcript) -> {
 			ScheduledFuture<?> pending = scheduler.schedule(() -> { }, Instant.now().plusSeconds(3600));
-			close(scheduler);
+			TaskSchedulers.close(scheduler);
 			transcript.thrown(() -> scheduler.schedule(() -> { }, Instant.now()));
 			transcript.thrown(() -> scheduler.scheduleAtFixedRate(() -> { }, Duration.ofSeconds(1)));
 			if (pending != null) {
@@ -274,23 +268,12 @@ class TaskSchedulerConformanceTests {
 	}
 
 	private TaskScheduler use(TaskScheduler scheduler) {
-		this.shutdowns.add(() -> close(scheduler));
+		this.shutdowns.add(() -> TaskSchedulers.close(scheduler));
 		return scheduler;
 	}
 
 	private static TaskScheduler track(TaskScheduler scheduler, TimerRegistry registry) {
-		StaticListableBeanFactory beans = new StaticListableBeanFactory(Map.of("timerRegistry", registry));
-		return (TaskScheduler) new SchedulerTrackingPostProcessor(beans.getBeanProvider(TimerRegistry.class))
-			.postProcessAfterInitialization(scheduler, "scheduler");
-	}
-
-	private static void close(TaskScheduler scheduler) {
-		if (scheduler instanceof ThreadPoolTaskScheduler threadPool) {
-			threadPool.shutdown();
-		}
-		else if (scheduler instanceof SimpleAsyncTaskScheduler simple) {
-			simple.close();
-		}
+		return TaskSchedulers.trackedAsABean(scheduler, registry);
 	}
 
 	private static void awaitTrue(Supplier<Boolean> condition) throws InterruptedException {

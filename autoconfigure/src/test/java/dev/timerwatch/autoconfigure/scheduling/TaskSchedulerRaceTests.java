@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ScheduledFuture;
@@ -16,6 +15,7 @@ import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
 import java.util.stream.Stream;
 
+import dev.timerwatch.fixtures.TaskSchedulers;
 import dev.timerwatch.tracking.OriginStats;
 import dev.timerwatch.tracking.TimerRegistry;
 import org.junit.jupiter.api.AfterEach;
@@ -23,11 +23,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import org.springframework.beans.factory.support.StaticListableBeanFactory;
 import org.springframework.scheduling.TaskScheduler;
 import org.springframework.scheduling.Trigger;
 import org.springframework.scheduling.concurrent.SimpleAsyncTaskScheduler;
-import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -46,19 +44,8 @@ class TaskSchedulerRaceTests {
 	private final Queue<String> inconsistencies = new ConcurrentLinkedQueue<>();
 
 	static Stream<Arguments> schedulers() {
-		Supplier<TaskScheduler> threadPool = () -> {
-			ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
-			scheduler.setPoolSize(2);
-			scheduler.initialize();
-			return scheduler;
-		};
-		Supplier<TaskScheduler> removing = () -> {
-			ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
-			scheduler.setPoolSize(2);
-			scheduler.setRemoveOnCancelPolicy(true);
-			scheduler.initialize();
-			return scheduler;
-		};
+		Supplier<TaskScheduler> threadPool = () -> TaskSchedulers.threadPool(2, false);
+		Supplier<TaskScheduler> removing = () -> TaskSchedulers.threadPool(2, true);
 		return Stream.of(Arguments.of("raw ThreadPoolTaskScheduler", threadPool, false),
 				Arguments.of("tracked ThreadPoolTaskScheduler", threadPool, true),
 				Arguments.of("raw ThreadPoolTaskScheduler, remove on cancel", removing, false),
@@ -183,20 +170,8 @@ class TaskSchedulerRaceTests {
 
 	private TaskScheduler create(Supplier<TaskScheduler> factory, boolean tracked, TimerRegistry registry) {
 		TaskScheduler scheduler = factory.get();
-		this.shutdowns.add(() -> {
-			if (scheduler instanceof ThreadPoolTaskScheduler threadPool) {
-				threadPool.shutdown();
-			}
-			else if (scheduler instanceof SimpleAsyncTaskScheduler simple) {
-				simple.close();
-			}
-		});
-		if (!tracked) {
-			return scheduler;
-		}
-		StaticListableBeanFactory beans = new StaticListableBeanFactory(Map.of("timerRegistry", registry));
-		return (TaskScheduler) new SchedulerTrackingPostProcessor(beans.getBeanProvider(TimerRegistry.class))
-			.postProcessAfterInitialization(scheduler, "scheduler");
+		this.shutdowns.add(() -> TaskSchedulers.close(scheduler));
+		return tracked ? TaskSchedulers.trackedAsABean(scheduler, registry) : scheduler;
 	}
 
 	private Thread cancelFromAnotherThread(ScheduledFuture<?> future) {
