@@ -62,7 +62,12 @@ public final class OriginStats {
 
 	private final ConcurrentLinkedDeque<PendingBucket> buckets = new ConcurrentLinkedDeque<>();
 
-	private volatile PendingBucket current;
+	// The newest bucket of each lane, created on the lane's first task: tasks that run once (and
+	// live threads), and tasks that repeat until cancelled. Each lane's buckets are its own, so
+	// that the leak detector can judge the ages of periodic tasks apart from one-shot ones.
+	private volatile @Nullable PendingBucket current;
+
+	private volatile @Nullable PendingBucket currentRepeating;
 
 	private volatile boolean retired;
 
@@ -75,13 +80,10 @@ public final class OriginStats {
 		this.origin = origin;
 		this.id = shortId(scheduler.name(), origin);
 		this.creationStack = List.copyOf(creationStack);
-		TimerRegistry registry = scheduler.registry();
-		this.current = new PendingBucket(this, registry.epoch(), registry.currentTimeMillis());
-		this.buckets.add(this.current);
 	}
 
 	/**
-	 * Count a new task in the current epoch's bucket.
+	 * Count a new task in the current epoch's bucket of its lane.
 	 * @param kind how it is scheduled
 	 * @return the bucket, or {@code null} if this origin has been evicted, in which case the
 	 * caller looks the origin up again
@@ -91,11 +93,15 @@ public final class OriginStats {
 		if ((this.kinds.get() & bit) == 0) {
 			this.kinds.getAndAccumulate(bit, (a, b) -> a | b);
 		}
+		boolean repeating = kind.isPeriodic();
 		for (;;) {
-			PendingBucket bucket = this.current;
+			PendingBucket bucket = repeating ? this.currentRepeating : this.current;
 			int epoch = this.registry.epoch();
-			if (bucket.epoch() != epoch) {
-				bucket = rotate(epoch);
+			if (bucket == null || bucket.epoch() != epoch) {
+				bucket = rotate(epoch, repeating);
+				if (bucket == null) {
+					return null;
+				}
 			}
 			if (bucket.tryAdmit()) {
 				return bucket;
@@ -106,12 +112,17 @@ public final class OriginStats {
 		}
 	}
 
-	private synchronized PendingBucket rotate(int epoch) {
-		PendingBucket bucket = this.current;
-		if (bucket.epoch() != epoch && !this.retired) {
-			bucket = new PendingBucket(this, epoch, this.registry.currentTimeMillis());
+	private synchronized @Nullable PendingBucket rotate(int epoch, boolean repeating) {
+		PendingBucket bucket = repeating ? this.currentRepeating : this.current;
+		if ((bucket == null || bucket.epoch() != epoch) && !this.retired) {
+			bucket = new PendingBucket(this, epoch, this.registry.currentTimeMillis(), repeating);
 			this.buckets.addLast(bucket);
-			this.current = bucket;
+			if (repeating) {
+				this.currentRepeating = bucket;
+			}
+			else {
+				this.current = bucket;
+			}
 		}
 		return bucket;
 	}
@@ -124,7 +135,8 @@ public final class OriginStats {
 		Iterator<PendingBucket> iterator = this.buckets.iterator();
 		while (iterator.hasNext()) {
 			PendingBucket bucket = iterator.next();
-			if (bucket != this.current && bucket.epoch() <= epoch - 2 && bucket.retireIfEnded()) {
+			if (bucket != this.current && bucket != this.currentRepeating && bucket.epoch() <= epoch - 2
+					&& bucket.retireIfEnded()) {
 				this.retiredAdmitted.add(bucket.admitted.sum());
 				this.retiredCompleted.add(bucket.completed.sum());
 				this.retiredFailed.add(bucket.failed.sum());
@@ -142,21 +154,31 @@ public final class OriginStats {
 	 * @return whether it is retired, in which case its tracker drops it
 	 */
 	synchronized boolean retireIfIdle(int epoch, int idleEpochs) {
-		PendingBucket current = this.current;
-		if (current.epoch() > epoch - idleEpochs) {
+		PendingBucket once = this.current;
+		PendingBucket repeating = this.currentRepeating;
+		if (admitsAfter(once, epoch - idleEpochs) || admitsAfter(repeating, epoch - idleEpochs)) {
 			return false;
 		}
 		for (PendingBucket bucket : this.buckets) {
-			if (bucket != current && bucket.live() != 0) {
+			if (bucket != once && bucket != repeating && bucket.live() != 0) {
 				return false;
 			}
 		}
 		this.retired = true;
-		if (!current.retireIfEnded()) {
+		boolean onceEnded = once == null || once.retireIfEnded();
+		if (!onceEnded || (repeating != null && !repeating.retireIfEnded())) {
+			if (onceEnded && once != null) {
+				// Retired for nothing: a task arrived in the other lane meanwhile.
+				once.reopen();
+			}
 			this.retired = false;
 			return false;
 		}
 		return true;
+	}
+
+	private static boolean admitsAfter(@Nullable PendingBucket bucket, int epoch) {
+		return bucket != null && bucket.epoch() > epoch;
 	}
 
 	boolean isRetired() {
@@ -430,19 +452,26 @@ public final class OriginStats {
 	}
 
 	/**
-	 * The origin's live creation epochs, oldest first: when each began, how many tasks it
-	 * admitted and how many of those are still pending. Read-only: the leak detector learns
-	 * from it how long this origin's tasks live and how many have outlived that, which a
-	 * pending count alone cannot tell. Drained epochs are pruned, so the list is as long as
-	 * the span of creation times still pending, not the origin's history.
-	 * @return a snapshot per epoch, oldest first
+	 * The live creation epochs of one lane of the origin, oldest first: when each began, how
+	 * many tasks it admitted and how many of those are still pending. Read-only: the leak
+	 * detector learns from it how long this origin's tasks live and how many have outlived
+	 * that, which a pending count alone cannot tell. Periodic tasks are one lane and all other
+	 * tasks the other, since a periodic task lives until it is cancelled and a one-shot task at
+	 * most until it fires: judged together, a few long-lived periodic tasks would teach a
+	 * lifetime that hides every one-shot leak, and the long tail of one-shot lifetimes would
+	 * hide a periodic leak. Drained epochs are pruned, so the list is as long as the span of
+	 * creation times still pending, not the origin's history.
+	 * @param repeating the periodic lane ({@link TaskKind#isPeriodic()}), or the other
+	 * @return a snapshot per epoch, oldest first; empty if the lane has had no task
 	 */
-	public List<EpochCount> pendingByEpoch() {
+	public List<EpochCount> pendingByEpoch(boolean repeating) {
 		List<EpochCount> result = new ArrayList<>();
 		for (PendingBucket bucket : this.buckets) {
-			// A running task has not ended: for the ages of live tasks it counts as pending.
-			result.add(new EpochCount(bucket.startMillis(), bucket.admitted.sum(),
-					bucket.pending() + bucket.running.sum()));
+			if (bucket.repeating() == repeating) {
+				// A running task has not ended: for the ages of live tasks it counts as pending.
+				result.add(new EpochCount(bucket.startMillis(), bucket.admitted.sum(),
+						bucket.pending() + bucket.running.sum()));
+			}
 		}
 		return result;
 	}

@@ -7,7 +7,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The tasks of one origin created during one registry epoch, counted by phase.
+ * The tasks of one lane of one origin (its periodic tasks, or the others) created during one
+ * registry epoch, counted by phase.
  *
  * <p>A task keeps a reference to its bucket instead of its own creation time and origin:
  * one pointer per task instead of three fields. Only {@link TrackedTask} moves these counters,
@@ -30,6 +31,8 @@ public final class PendingBucket {
 
 	private final long startMillis;
 
+	private final boolean repeating;
+
 	final LongAdder admitted = new LongAdder();
 
 	final LongAdder running = new LongAdder();
@@ -50,10 +53,11 @@ public final class PendingBucket {
 
 	private final AtomicInteger sampled = new AtomicInteger();
 
-	PendingBucket(OriginStats origin, int epoch, long startMillis) {
+	PendingBucket(OriginStats origin, int epoch, long startMillis, boolean repeating) {
 		this.origin = origin;
 		this.epoch = epoch;
 		this.startMillis = startMillis;
+		this.repeating = repeating;
 	}
 
 	OriginStats origin() {
@@ -66,6 +70,14 @@ public final class PendingBucket {
 
 	long startMillis() {
 		return this.startMillis;
+	}
+
+	/**
+	 * Whether the bucket counts periodic tasks, or the others.
+	 * @return whether its tasks repeat until cancelled
+	 */
+	boolean repeating() {
+		return this.repeating;
 	}
 
 	/**
@@ -95,6 +107,14 @@ public final class PendingBucket {
 			return false;
 		}
 		return true;
+	}
+
+	/**
+	 * Take new tasks again after {@link #retireIfEnded} succeeded, because the origin it was
+	 * retired with stays after all. Only the origin calls it, under its lock.
+	 */
+	void reopen() {
+		this.retired = false;
 	}
 
 	/**

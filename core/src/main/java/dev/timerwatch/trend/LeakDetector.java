@@ -18,15 +18,18 @@ import dev.timerwatch.tracking.TimerRegistry;
  * looks like growth within any window, and a small leak hides in the noise of a large level.
  * The tracker knows more than the count: when each pending task was created. A leak leaves
  * tasks that outlive every healthy lifetime and keep accumulating; churn, bursts, traffic
- * swings and warm-up do not. So at every sample, per origin ({@link OriginWatch}):
+ * swings and warm-up do not. An origin's periodic tasks and its other tasks are judged apart,
+ * as two lanes ({@link OriginWatch}): a periodic task lives until it is cancelled and a one-shot
+ * task at most until it fires, so together the long tail of one lane's lifetimes would hide a
+ * leak in the other. So at every sample, per lane of each origin ({@link LaneWatch}):
  * <ol>
- * <li>learn the origin's longest lifetime: the oldest age at which any of its tasks was seen
+ * <li>learn the lane's longest lifetime: the oldest age at which any of its tasks was seen
  * to end (complete, fail or be cancelled), from the creation epochs that lost tasks since
  * the last sample ({@link OriginAges});</li>
  * <li>set its horizon to 1.25 times that lifetime, and at least half a window. Until the
- * origin has been watched for three such lifetimes, and has seen ten times more tasks end
+ * lane has been watched for three such lifetimes, and has seen ten times more tasks end
  * than it has pending short of the horizon, that lifetime is not trusted (the first tasks to
- * end are the short-lived ones) and nothing counts as outlived. An origin none of whose tasks
+ * end are the short-lived ones) and nothing counts as outlived. A lane none of whose tasks
  * has ended yet, a new line that may keep every task, gets a horizon of one window;</li>
  * <li>count the pending tasks older than the horizon, the outlived tasks;</li>
  * <li>judge that count with {@link BlockMinima}: it rises when the minimum of each of three
@@ -36,12 +39,12 @@ import dev.timerwatch.tracking.TimerRegistry;
  * A periodic task is never done, so a leaked periodic task is outlived as soon as it is older
  * than the horizon, and so is a leaked one-shot task whose delay outlives the healthy ones.
  * Tasks that eventually end teach the horizon to grow past them: one healthy task of
- * unusual age costs no alarm, only a later horizon. How long a leak lasts is
- * {@link LeakEpisode}'s call. Each origin is reported once: {@link #sample()} returns it the
+ * unusual age costs no alarm, only a later horizon. An origin leaks while either lane does;
+ * how long a leak lasts is {@link LeakEpisode}'s call. Each origin is reported once: {@link #sample()} returns it the
  * first time it leaks only.
  *
  * <p>All of it lives in memory, and a restart loses it: the learned lifetimes, how long each
- * origin has been watched, the block minima, which origins were reported. Since the registry
+ * lane has been watched, the block minima, which origins were reported. Since the registry
  * restarts too, every pending task is new again. After a restart an origin learns again from
  * its first tasks to end, and a leak shows again once its new tasks outlive the horizon.
  */

@@ -31,6 +31,8 @@ public final class OriginVerdict {
 
 	private final double growthPerMinute;
 
+	private final boolean periodicTasks;
+
 	private final long windowMillis;
 
 	private final long[] historyTimes;
@@ -39,7 +41,7 @@ public final class OriginVerdict {
 
 	OriginVerdict(OriginStats origin, Trend trend, long leakingSinceMillis, long pending, long outlived,
 			long horizonMillis, long longestLifetimeMillis, long outlivedRiseInWindow, double growthPerMinute,
-			long windowMillis, long[] historyTimes, long[] historyCounts) {
+			boolean periodicTasks, long windowMillis, long[] historyTimes, long[] historyCounts) {
 		this.origin = origin;
 		this.trend = trend;
 		this.leakingSinceMillis = leakingSinceMillis;
@@ -49,6 +51,7 @@ public final class OriginVerdict {
 		this.longestLifetimeMillis = longestLifetimeMillis;
 		this.outlivedRiseInWindow = outlivedRiseInWindow;
 		this.growthPerMinute = growthPerMinute;
+		this.periodicTasks = periodicTasks;
 		this.windowMillis = windowMillis;
 		this.historyTimes = historyTimes;
 		this.historyCounts = historyCounts;
@@ -135,17 +138,19 @@ public final class OriginVerdict {
 	 */
 	public String evidence() {
 		if (this.horizonMillis < 0) {
-			return "learning how long this origin's tasks live: the longest seen is "
-					+ duration(this.longestLifetimeMillis) + ", trusted once watched for "
-					+ OriginWatch.TRUST_AFTER_LIFETIMES + " times that";
+			return "learning how long this origin's " + (this.periodicTasks ? "periodic " : "")
+					+ "tasks live: the longest seen is " + duration(this.longestLifetimeMillis)
+					+ ", trusted once watched for " + LaneWatch.TRUST_AFTER_LIFETIMES + " times that";
 		}
 		// An origin of kind THREAD counts live executors, Timers and threads, not tasks.
 		boolean threads = this.origin.kinds().contains(TaskKind.THREAD);
-		String things = threads ? "executors, Timers or threads" : "tasks";
+		String tasks = this.periodicTasks ? "periodic tasks" : "tasks";
+		String things = threads ? "executors, Timers or threads" : tasks;
 		String lifetime = (this.longestLifetimeMillis >= 0)
-				? (threads ? "the longest any of them lived is " : "the longest any task of this origin lived is ")
+				? (threads ? "the longest any of them lived is "
+						: "the longest any " + (this.periodicTasks ? "periodic task" : "task") + " of this origin lived is ")
 						+ duration(this.longestLifetimeMillis)
-				: (threads ? "none of them has ended yet" : "none of this origin's tasks has ended yet");
+				: (threads ? "none of them has ended yet" : "none of this origin's " + tasks + " has ended yet");
 		return String.format(Locale.ROOT, "%,d %s older than %s, %+,d in the last %s (%s)", this.outlived, things,
 				duration(this.horizonMillis), this.outlivedRiseInWindow, duration(this.windowMillis), lifetime);
 	}
@@ -166,6 +171,17 @@ public final class OriginVerdict {
 	private static String trim(double value) {
 		String text = String.format(Locale.ROOT, "%.1f", value);
 		return text.endsWith(".0") ? text.substring(0, text.length() - 2) : text;
+	}
+
+	/**
+	 * Whether the outlived count, horizon and lifetimes are those of the origin's periodic
+	 * tasks alone, the origin having one-shot tasks too. An origin's periodic tasks and its
+	 * other tasks are judged apart (see {@code OriginStats#pendingByEpoch}); the verdict shows
+	 * the figures of the one that leaks, or of the one with more pending tasks.
+	 * @return whether the figures are those of the periodic tasks of an origin of both kinds
+	 */
+	public boolean periodicTasks() {
+		return this.periodicTasks;
 	}
 
 	/**

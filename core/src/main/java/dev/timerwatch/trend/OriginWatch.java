@@ -4,102 +4,94 @@ import java.util.List;
 
 import dev.timerwatch.tracking.OriginStats;
 import dev.timerwatch.tracking.OriginStats.EpochCount;
+import dev.timerwatch.trend.LaneWatch.LaneVerdict;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Everything the detector keeps of one origin between samples, and its verdict at each.
- * Used by the sampling thread only. See {@link LeakDetector} for the method.
+ * Everything the detector keeps of one origin between samples, and its verdict at each: one
+ * {@link LaneWatch} for its periodic tasks and one for its other tasks, each created when the
+ * lane gets its first task, and judged apart. The origin leaks when either lane does. Used by
+ * the sampling thread only. See {@link LeakDetector} for the method.
  */
 final class OriginWatch {
 
-	/** How far past the longest lifetime seen a task must be to count as outlived. */
-	static final double HORIZON_FACTOR = 1.25;
-
-	/**
-	 * How many times its longest lifetime seen an origin must have been watched before that
-	 * lifetime is trusted.
-	 */
-	static final int TRUST_AFTER_LIFETIMES = 3;
-
-	/** How many times its tasks pending short of the horizon must have ended, likewise. */
-	static final int TRUST_AFTER_ENDED = 10;
-
 	private final long windowMillis;
+
+	private final long intervalMillis;
 
 	private final double minGrowthPerMinute;
 
-	private final OriginAges ages = new OriginAges();
-
-	private final BlockMinima minima;
-
 	private final PendingHistory pending;
 
-	private final PendingHistory outlived;
+	private @Nullable LaneWatch once;
 
-	private final LeakEpisode episode;
-
-	// When this detector first saw the origin: a restart forgets it with the rest.
-	private long firstSeenMillis = -1;
-
-	private boolean trusted;
+	private @Nullable LaneWatch repeating;
 
 	private boolean reported;
 
 	OriginWatch(long windowMillis, long intervalMillis, double minGrowthPerMinute) {
 		this.windowMillis = windowMillis;
+		this.intervalMillis = intervalMillis;
 		this.minGrowthPerMinute = minGrowthPerMinute;
-		this.minima = new BlockMinima(windowMillis, intervalMillis);
-		int windowSamples = (int) (windowMillis / intervalMillis) + 1;
-		this.pending = new PendingHistory(windowSamples);
-		this.outlived = new PendingHistory(windowSamples);
-		this.episode = new LeakEpisode(windowMillis);
+		this.pending = new PendingHistory((int) (windowMillis / intervalMillis) + 1);
 	}
 
 	OriginVerdict judge(OriginStats origin, long now) {
-		if (this.firstSeenMillis < 0) {
-			this.firstSeenMillis = now;
+		List<EpochCount> onceEpochs = origin.pendingByEpoch(false);
+		List<EpochCount> repeatingEpochs = origin.pendingByEpoch(true);
+		if (this.once == null && !onceEpochs.isEmpty()) {
+			this.once = new LaneWatch(false, this.windowMillis, this.intervalMillis, this.minGrowthPerMinute);
 		}
-		List<EpochCount> epochs = origin.pendingByEpoch();
-		long pendingNow = 0;
-		for (EpochCount epoch : epochs) {
-			pendingNow += epoch.pending();
+		if (this.repeating == null && !repeatingEpochs.isEmpty()) {
+			this.repeating = new LaneWatch(true, this.windowMillis, this.intervalMillis, this.minGrowthPerMinute);
 		}
-		this.ages.observe(epochs, now);
-		long longest = this.ages.longestLifetimeMillis();
-		boolean anyEnded = this.ages.hasSeenAnEnd();
-		// With nothing ended, the line may keep every task, or may be warming up with tasks
-		// that live long: one window, and a rise lasting over a quarter of one, tell them apart.
-		long horizon = anyEnded ? Math.max(this.windowMillis / 2, Math.round(HORIZON_FACTOR * longest))
-				: this.windowMillis;
-		long outlivedNow = this.ages.olderThan(horizon, now);
-		boolean learning = anyEnded && !trusts(longest, pendingNow - outlivedNow, now);
-		if (learning) {
-			outlivedNow = 0;
-		}
-		this.minima.add(now, outlivedNow);
+		LaneVerdict onceVerdict = (this.once != null) ? this.once.judge(onceEpochs, now) : null;
+		LaneVerdict repeatingVerdict = (this.repeating != null) ? this.repeating.judge(repeatingEpochs, now) : null;
+		long pendingNow = pending(onceVerdict) + pending(repeatingVerdict);
 		this.pending.add(now, pendingNow);
-		this.outlived.add(now, outlivedNow);
-		this.episode.update(now, outlivedNow, this.minima.risePerMinute(now, this.minGrowthPerMinute, !anyEnded));
-		boolean leaking = this.episode.since() >= 0;
-		Trend trend = leaking ? Trend.GROWING : (!learning && this.minima.judges()) ? Trend.STABLE : Trend.UNKNOWN;
-		return new OriginVerdict(origin, trend, this.episode.since(), pendingNow, outlivedNow, learning ? -1 : horizon,
-				longest, outlivedNow - this.outlived.counts()[0], this.episode.risePerMinute(), this.windowMillis,
-				this.pending.times(), this.pending.counts());
+		LaneVerdict lead = lead(onceVerdict, repeatingVerdict);
+		Trend trend;
+		if (isLeaking(onceVerdict) || isLeaking(repeatingVerdict)) {
+			trend = Trend.GROWING;
+		}
+		else {
+			boolean judged = (onceVerdict != null || repeatingVerdict != null)
+					&& (onceVerdict == null || onceVerdict.judged())
+					&& (repeatingVerdict == null || repeatingVerdict.judged());
+			trend = judged ? Trend.STABLE : Trend.UNKNOWN;
+		}
+		if (lead == null) {
+			return new OriginVerdict(origin, trend, -1, pendingNow, 0, -1, -1, 0, 0, false, this.windowMillis,
+					this.pending.times(), this.pending.counts());
+		}
+		return new OriginVerdict(origin, trend, lead.leakingSinceMillis(), pendingNow, lead.outlived(),
+				lead.horizonMillis(), lead.longestLifetimeMillis(), lead.outlivedRiseInWindow(), lead.growthPerMinute(),
+				lead.repeating() && onceVerdict != null, this.windowMillis, this.pending.times(), this.pending.counts());
+	}
+
+	private static long pending(@Nullable LaneVerdict verdict) {
+		return (verdict != null) ? verdict.pending() : 0;
+	}
+
+	private static boolean isLeaking(@Nullable LaneVerdict verdict) {
+		return verdict != null && verdict.isLeaking();
 	}
 
 	/**
-	 * Whether the longest lifetime seen can be trusted as a bound. Early on, the tasks seen to
-	 * end are the short-lived ones, and the longest of n exponential lifetimes leaves about
-	 * level / n^0.25 healthy tasks of a level beyond 1.25 times it. So it takes an origin
-	 * watched for a few of those lifetimes, and far more tasks ended than are pending short of
-	 * the horizon (the healthy level: leaked tasks soon age past it). Once trusted, always: a
-	 * leak that starts later must not send its origin back to learning.
+	 * The lane whose figures the origin's verdict shows: a leaking one (the one leaking
+	 * longer, if both are), else the one with more pending tasks.
 	 */
-	private boolean trusts(long longest, long young, long now) {
-		if (!this.trusted) {
-			this.trusted = now - this.firstSeenMillis >= TRUST_AFTER_LIFETIMES * longest
-					&& this.ages.endedCount() >= TRUST_AFTER_ENDED * young + 20;
+	private static @Nullable LaneVerdict lead(@Nullable LaneVerdict once, @Nullable LaneVerdict repeating) {
+		if (once == null || repeating == null) {
+			return (once != null) ? once : repeating;
 		}
-		return this.trusted;
+		if (once.isLeaking() != repeating.isLeaking()) {
+			return once.isLeaking() ? once : repeating;
+		}
+		if (once.isLeaking()) {
+			return (repeating.leakingSinceMillis() < once.leakingSinceMillis()) ? repeating : once;
+		}
+		return (repeating.pending() > once.pending()) ? repeating : once;
 	}
 
 	/**

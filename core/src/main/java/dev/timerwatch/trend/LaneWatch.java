@@ -1,0 +1,120 @@
+package dev.timerwatch.trend;
+
+import java.util.List;
+
+import dev.timerwatch.tracking.OriginStats.EpochCount;
+
+/**
+ * Everything the detector keeps of one lane of one origin (its periodic tasks, or its other
+ * tasks) between samples, and its verdict at each. Used by the sampling thread only. See
+ * {@link LeakDetector} for the method.
+ */
+final class LaneWatch {
+
+	/** How far past the longest lifetime seen a task must be to count as outlived. */
+	static final double HORIZON_FACTOR = 1.25;
+
+	/**
+	 * How many times its longest lifetime seen a lane must have been watched before that
+	 * lifetime is trusted.
+	 */
+	static final int TRUST_AFTER_LIFETIMES = 3;
+
+	/** How many times its tasks pending short of the horizon must have ended, likewise. */
+	static final int TRUST_AFTER_ENDED = 10;
+
+	private final boolean repeating;
+
+	private final long windowMillis;
+
+	private final double minGrowthPerMinute;
+
+	private final OriginAges ages = new OriginAges();
+
+	private final BlockMinima minima;
+
+	private final PendingHistory outlived;
+
+	private final LeakEpisode episode;
+
+	// When this detector first saw the lane: a restart forgets it with the rest.
+	private long firstSeenMillis = -1;
+
+	private boolean trusted;
+
+	LaneWatch(boolean repeating, long windowMillis, long intervalMillis, double minGrowthPerMinute) {
+		this.repeating = repeating;
+		this.windowMillis = windowMillis;
+		this.minGrowthPerMinute = minGrowthPerMinute;
+		this.minima = new BlockMinima(windowMillis, intervalMillis);
+		this.outlived = new PendingHistory((int) (windowMillis / intervalMillis) + 1);
+		this.episode = new LeakEpisode(windowMillis);
+	}
+
+	LaneVerdict judge(List<EpochCount> epochs, long now) {
+		if (this.firstSeenMillis < 0) {
+			this.firstSeenMillis = now;
+		}
+		long pendingNow = 0;
+		for (EpochCount epoch : epochs) {
+			pendingNow += epoch.pending();
+		}
+		this.ages.observe(epochs, now);
+		long longest = this.ages.longestLifetimeMillis();
+		boolean anyEnded = this.ages.hasSeenAnEnd();
+		// With nothing ended, the line may keep every task, or may be warming up with tasks
+		// that live long: one window, and a rise lasting over a quarter of one, tell them apart.
+		long horizon = anyEnded ? Math.max(this.windowMillis / 2, Math.round(HORIZON_FACTOR * longest))
+				: this.windowMillis;
+		long outlivedNow = this.ages.olderThan(horizon, now);
+		boolean learning = anyEnded && !trusts(longest, pendingNow - outlivedNow, now);
+		if (learning) {
+			outlivedNow = 0;
+		}
+		this.minima.add(now, outlivedNow);
+		this.outlived.add(now, outlivedNow);
+		this.episode.update(now, outlivedNow, this.minima.risePerMinute(now, this.minGrowthPerMinute, !anyEnded));
+		return new LaneVerdict(this.repeating, pendingNow, outlivedNow, learning ? -1 : horizon, longest,
+				outlivedNow - this.outlived.counts()[0], this.episode.since(), this.episode.risePerMinute(),
+				!learning && this.minima.judges());
+	}
+
+	/**
+	 * Whether the longest lifetime seen can be trusted as a bound. Early on, the tasks seen to
+	 * end are the short-lived ones, and the longest of n exponential lifetimes leaves about
+	 * level / n^0.25 healthy tasks of a level beyond 1.25 times it. So it takes a lane
+	 * watched for a few of those lifetimes, and far more tasks ended than are pending short of
+	 * the horizon (the healthy level: leaked tasks soon age past it). Once trusted, always: a
+	 * leak that starts later must not send its lane back to learning.
+	 */
+	private boolean trusts(long longest, long young, long now) {
+		if (!this.trusted) {
+			this.trusted = now - this.firstSeenMillis >= TRUST_AFTER_LIFETIMES * longest
+					&& this.ages.endedCount() >= TRUST_AFTER_ENDED * young + 20;
+		}
+		return this.trusted;
+	}
+
+	/**
+	 * One lane's figures at one sample.
+	 *
+	 * @param repeating whether the lane holds the origin's periodic tasks
+	 * @param pending its pending tasks
+	 * @param outlived those older than the horizon, 0 while learning
+	 * @param horizonMillis the horizon, -1 while learning
+	 * @param longestLifetimeMillis the longest lifetime seen, -1 if none ended
+	 * @param outlivedRiseInWindow how much the outlived count rose over the last window
+	 * @param leakingSinceMillis when the lane's current leak was first seen, -1 if none
+	 * @param growthPerMinute how fast the outlived count rises while leaking
+	 * @param judged whether the lane is past learning and has seen enough blocks to judge
+	 */
+	record LaneVerdict(boolean repeating, long pending, long outlived, long horizonMillis, long longestLifetimeMillis,
+			long outlivedRiseInWindow, long leakingSinceMillis, double growthPerMinute, boolean judged) {
+
+		boolean isLeaking() {
+			return this.leakingSinceMillis >= 0;
+		}
+
+	}
+
+}
