@@ -47,6 +47,7 @@ final class JfrThreadStartSource implements ThreadStartSource {
 			stream.setMaxSize(MAX_DISK_BYTES);
 			stream.onEvent("jdk.ThreadStart", (event) -> started(event, listener));
 			stream.onEvent("jdk.ThreadEnd", (event) -> ended(event, listener));
+			stream.onFlush(listener::flushed);
 			// startAsync would read on a thread that is not a daemon and keep the JVM from
 			// exiting; start() blocks, so it runs on a daemon thread of ours instead.
 			Thread reader = new Thread(() -> {

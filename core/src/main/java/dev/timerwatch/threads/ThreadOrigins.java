@@ -29,6 +29,13 @@ import org.jspecify.annotations.Nullable;
  * when the thread ends, at most {@value #MAX_THREADS}; past that, new threads are not known.
  * Events arrive about a second after the thread starts, so a caller that has just found a
  * thread waits for it with {@link #await}.
+ *
+ * <p>A thread whose {@code jdk.ThreadEnd} event never arrives (the recorder lost it, or
+ * dropped it with a full buffer) would stay known, and counted by the listener, for ever. So
+ * after each flush of the recorder, at most once every {@value #RECONCILE_MILLIS} ms, the
+ * known threads that are no longer alive ({@link LiveThreadIds}) are ended as if their end
+ * had arrived. A thread ends once either way: a late end event for it is then ignored, as an
+ * end whose start is not known.
  */
 public final class ThreadOrigins implements AutoCloseable {
 
@@ -37,6 +44,8 @@ public final class ThreadOrigins implements AutoCloseable {
 	private static final System.Logger logger = System.getLogger(ThreadOrigins.class.getName());
 
 	private static final long POLL_MILLIS = 20;
+
+	static final long RECONCILE_MILLIS = 1_000;
 
 	private final CallSiteLocator locator;
 
@@ -247,6 +256,10 @@ public final class ThreadOrigins implements AutoCloseable {
 
 	private final class Recorder implements ThreadStartSource.Listener {
 
+		private long lastReconciledNanos;
+
+		private boolean reconciled;
+
 		@Override
 		public void started(long threadId, String threadName, StackTraceElement[] stack) {
 			if (ThreadOrigins.this.live.size() >= MAX_THREADS) {
@@ -272,6 +285,29 @@ public final class ThreadOrigins implements AutoCloseable {
 				}
 				catch (RuntimeException ex) {
 					logger.log(Level.DEBUG, "A thread end listener failed", ex);
+				}
+			}
+		}
+
+		@Override
+		public void flushed() {
+			long now = System.nanoTime();
+			if (ThreadOrigins.this.live.isEmpty()
+					|| (this.reconciled && now - this.lastReconciledNanos < RECONCILE_MILLIS * 1_000_000)) {
+				return;
+			}
+			this.reconciled = true;
+			this.lastReconciledNanos = now;
+			endThreadsGone();
+		}
+
+		// Through ended(): removing the thread from the live map decides whether this or a real
+		// end event ends it, so it ends once even if the two race.
+		private void endThreadsGone() {
+			LiveThreadIds alive = LiveThreadIds.now();
+			for (Long threadId : ThreadOrigins.this.live.keySet()) {
+				if (!alive.contains(threadId)) {
+					ended(threadId);
 				}
 			}
 		}

@@ -36,6 +36,12 @@ interface ThreadStartSource extends AutoCloseable {
 		 */
 		void ended(long threadId);
 
+		/**
+		 * The source has delivered the events it had: called after each batch, about once a
+		 * second, whether or not it held any event.
+		 */
+		void flushed();
+
 	}
 
 }

@@ -95,6 +95,40 @@ class ThreadLeakTrackerTests {
 	}
 
 	@Test
+	void aThreadWhoseEndEventIsLostEndsAtTheNextFlush() throws InterruptedException {
+		start();
+		Thread gone = new Thread(() -> { }, "pool-6-thread-1");
+		gone.start();
+		gone.join();
+		started(gone.getId(), "pool-6-thread-1", ADD_WORKER, app("Mailer", "send", 50));
+		started(Thread.currentThread().getId(), "pool-6-thread-2", ADD_WORKER, app("Mailer", "send", 50));
+		this.events.get().flushed();
+		assertThat(this.tracker.threadsByOrigin(10).get(origin("send")).names()).containsExactly("pool-6-thread-2");
+		assertThat(origin("send").pending()).isEqualTo(1);
+		// The test's own thread is alive: its executor stays until it ends.
+		this.events.get().ended(Thread.currentThread().getId());
+		assertThat(origin("send").pending()).isZero();
+		assertThat(origin("send").completed()).isEqualTo(1);
+	}
+
+	@Test
+	void aLateEndEventAfterTheFlushEndedTheThreadChangesNothing() throws InterruptedException {
+		start();
+		Thread gone = new Thread(() -> { }, "Timer-3");
+		gone.start();
+		gone.join();
+		started(gone.getId(), "Timer-3", TIMER, app("Poller", "poll", 30));
+		this.events.get().flushed();
+		assertThat(origin("poll").pending()).isZero();
+		this.events.get().ended(gone.getId());
+		this.events.get().flushed();
+		assertThat(origin("poll").pending()).isZero();
+		assertThat(origin("poll").completed()).isEqualTo(1);
+		assertThat(origin("poll").scheduled()).isEqualTo(1);
+		assertThat(this.tracker.threadsByOrigin(10)).isEmpty();
+	}
+
+	@Test
 	void threadsWithNoApplicationFrameAreNotCounted() {
 		start();
 		started(1, "http-nio-8080-exec-1", ADD_WORKER,
