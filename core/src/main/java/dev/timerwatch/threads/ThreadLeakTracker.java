@@ -157,6 +157,7 @@ public final class ThreadLeakTracker implements AutoCloseable {
 				origins.close();
 			}
 		}
+		this.grouping.close();
 		this.scheduler.close();
 	}
 

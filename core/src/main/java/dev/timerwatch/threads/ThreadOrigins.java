@@ -59,6 +59,9 @@ public final class ThreadOrigins implements AutoCloseable {
 
 	private final Listener listener;
 
+	// Events the recorder still delivers after close() are dropped: the listener has left.
+	private volatile boolean closed;
+
 	private ThreadOrigins(CallSiteLocator locator, @Nullable ThreadStartSource source,
 			@Nullable String unavailableReason, Listener listener) {
 		this.locator = locator;
@@ -117,10 +120,10 @@ public final class ThreadOrigins implements AutoCloseable {
 
 	/**
 	 * Whether threads started from now on are recorded.
-	 * @return whether the recorder runs
+	 * @return whether the recorder runs: {@code false} if it could not start, and once closed
 	 */
 	public boolean isRecording() {
-		return this.source != null;
+		return this.source != null && !this.closed;
 	}
 
 	/**
@@ -186,6 +189,7 @@ public final class ThreadOrigins implements AutoCloseable {
 	 */
 	@Override
 	public void close() {
+		this.closed = true;
 		if (this.source != null) {
 			closeQuietly(this.source);
 		}
@@ -262,6 +266,9 @@ public final class ThreadOrigins implements AutoCloseable {
 
 		@Override
 		public void started(long threadId, String threadName, StackTraceElement[] stack) {
+			if (ThreadOrigins.this.closed) {
+				return;
+			}
 			if (ThreadOrigins.this.live.size() >= MAX_THREADS) {
 				ThreadOrigins.this.notKept.increment();
 				return;
@@ -292,7 +299,7 @@ public final class ThreadOrigins implements AutoCloseable {
 		@Override
 		public void flushed() {
 			long now = System.nanoTime();
-			if (ThreadOrigins.this.live.isEmpty()
+			if (ThreadOrigins.this.closed || ThreadOrigins.this.live.isEmpty()
 					|| (this.reconciled && now - this.lastReconciledNanos < RECONCILE_MILLIS * 1_000_000)) {
 				return;
 			}

@@ -129,6 +129,20 @@ class ThreadLeakTrackerTests {
 	}
 
 	@Test
+	void eventsTheRecorderDeliversAfterCloseAreDropped() {
+		start();
+		started(1, "Timer-0", TIMER, app("Poller", "poll", 30));
+		this.tracker.close();
+		assertThat(this.tracker.isRecording()).isFalse();
+		started(2, "Timer-1", TIMER, app("Poller", "poll", 30));
+		started(3, "Thread-3", null, app("Jobs", "run", 40));
+		this.events.get().ended(1);
+		assertThat(this.registry.schedulers()).isEmpty();
+		assertThat(this.registry.origins()).isEmpty();
+		assertThat(this.tracker.threadsByOrigin(10)).isEmpty();
+	}
+
+	@Test
 	void threadsWithNoApplicationFrameAreNotCounted() {
 		start();
 		started(1, "http-nio-8080-exec-1", ADD_WORKER,
