@@ -84,7 +84,9 @@ final class ExecutorGrouping implements ThreadOrigins.Listener {
 	}
 
 	private LiveThreads admit(ThreadOrigin thread) {
-		return this.scheduler.admitThreads(thread.origin(), thread.startStack());
+		long ageMillis = (thread.startedMillis() != ThreadOrigin.UNKNOWN_TIME)
+				? Math.max(0, System.currentTimeMillis() - thread.startedMillis()) : 0;
+		return this.scheduler.admitThreads(thread.origin(), thread.startStack(), ageMillis);
 	}
 
 	@Override

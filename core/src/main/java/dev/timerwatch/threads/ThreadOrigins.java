@@ -197,6 +197,10 @@ public final class ThreadOrigins implements AutoCloseable {
 	}
 
 	ThreadOrigin originOf(long threadId, String threadName, StackTraceElement[] stack) {
+		return originOf(threadId, threadName, stack, ThreadOrigin.UNKNOWN_TIME);
+	}
+
+	ThreadOrigin originOf(long threadId, String threadName, StackTraceElement[] stack, long startedMillis) {
 		// The stack's top frames are Thread.start's own; the next one called it.
 		int starter = 0;
 		while (starter < stack.length && stack[starter].getClassName().equals(Thread.class.getName())) {
@@ -209,11 +213,11 @@ public final class ThreadOrigins implements AutoCloseable {
 				TaskOrigin origin = TaskOrigin.callSite(frame.getClassName(), frame.getMethodName(),
 						frame.getFileName(), frame.getLineNumber());
 				return new ThreadOrigin(threadId, threadName, origin, List.of(stack).subList(i, stack.length),
-						starterClass, i == starter);
+						starterClass, i == starter, startedMillis);
 			}
 		}
 		return new ThreadOrigin(threadId, threadName, TaskOrigin.unknown(), Arrays.asList(stack), starterClass,
-				false);
+				false, startedMillis);
 	}
 
 	private static void closeQuietly(ThreadStartSource source) {
@@ -265,7 +269,7 @@ public final class ThreadOrigins implements AutoCloseable {
 		private boolean reconciled;
 
 		@Override
-		public void started(long threadId, String threadName, StackTraceElement[] stack) {
+		public void started(long threadId, String threadName, StackTraceElement[] stack, long startedMillis) {
 			if (ThreadOrigins.this.closed) {
 				return;
 			}
@@ -273,7 +277,7 @@ public final class ThreadOrigins implements AutoCloseable {
 				ThreadOrigins.this.notKept.increment();
 				return;
 			}
-			ThreadOrigin origin = originOf(threadId, threadName, stack);
+			ThreadOrigin origin = originOf(threadId, threadName, stack, startedMillis);
 			ThreadOrigins.this.live.put(threadId, origin);
 			try {
 				ThreadOrigins.this.listener.started(origin);

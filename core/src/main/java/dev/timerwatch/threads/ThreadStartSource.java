@@ -27,8 +27,10 @@ interface ThreadStartSource extends AutoCloseable {
 		 * @param threadId the started thread's id
 		 * @param threadName its name
 		 * @param stack the starting stack, top frame first; possibly truncated at the bottom
+		 * @param startedMillis when it started, in epoch milliseconds: the event's own time,
+		 * not its delivery's
 		 */
-		void started(long threadId, String threadName, StackTraceElement[] stack);
+		void started(long threadId, String threadName, StackTraceElement[] stack, long startedMillis);
 
 		/**
 		 * A thread ended.

@@ -69,14 +69,15 @@ public final class OriginStats {
 	// Per-origin state of run observers (meters, misuse checks), found without a map lookup.
 	private volatile Object[] attachments = NO_ATTACHMENTS;
 
-	OriginStats(SchedulerTracker scheduler, TaskOrigin origin, List<StackTraceElement> creationStack) {
+	OriginStats(SchedulerTracker scheduler, TaskOrigin origin, List<StackTraceElement> creationStack,
+			long createdMillis) {
 		this.scheduler = scheduler;
 		this.registry = scheduler.registry();
 		this.origin = origin;
 		this.id = shortId(scheduler.name(), origin);
 		this.creationStack = List.copyOf(creationStack);
 		TimerRegistry registry = scheduler.registry();
-		this.current = new PendingBucket(this, registry.epoch(), registry.currentTimeMillis());
+		this.current = new PendingBucket(this, registry.epoch(), createdMillis);
 		this.buckets.add(this.current);
 	}
 
@@ -87,10 +88,7 @@ public final class OriginStats {
 	 * caller looks the origin up again
 	 */
 	@Nullable PendingBucket admit(TaskKind kind) {
-		int bit = 1 << kind.ordinal();
-		if ((this.kinds.get() & bit) == 0) {
-			this.kinds.getAndAccumulate(bit, (a, b) -> a | b);
-		}
+		noteKind(kind);
 		for (;;) {
 			PendingBucket bucket = this.current;
 			int epoch = this.registry.epoch();
@@ -104,6 +102,56 @@ public final class OriginStats {
 				return null;
 			}
 		}
+	}
+
+	private void noteKind(TaskKind kind) {
+		int bit = 1 << kind.ordinal();
+		if ((this.kinds.get() & bit) == 0) {
+			this.kinds.getAndAccumulate(bit, (a, b) -> a | b);
+		}
+	}
+
+	/**
+	 * Count an entry created before now, known after the fact (a thread's start, which the
+	 * recorder tells about a second late), in the bucket of its creation time rather than the
+	 * current epoch's. Buckets are begun at a creation time, one per registry epoch length of
+	 * creation times, so each bucket's entries were created before the next bucket begins: the
+	 * detector's reading. An entry older than the newest bucket (events out of order) goes to
+	 * the newest bucket begun by then, which errs young, never old. An origin is admitted either
+	 * this way or by {@link #admit}, never both: the two date buckets differently.
+	 * @param kind how it is scheduled
+	 * @param createdMillis when it was created, by the registry's clock, no later than now
+	 * @return the bucket, or {@code null} if this origin has been evicted, in which case the
+	 * caller looks the origin up again
+	 */
+	synchronized @Nullable PendingBucket admitCreatedAt(TaskKind kind, long createdMillis) {
+		noteKind(kind);
+		if (this.retired) {
+			return null;
+		}
+		// Under this lock, prune() and retireIfIdle() cannot retire a bucket still listed.
+		PendingBucket home = this.current;
+		if (createdMillis >= home.startMillis()) {
+			if (createdMillis - home.startMillis() >= this.registry.epochMillis()) {
+				home = new PendingBucket(this, this.registry.epoch(), createdMillis);
+				this.buckets.addLast(home);
+				this.current = home;
+			}
+		}
+		else {
+			home = null;
+			for (PendingBucket bucket : this.buckets) {
+				if (bucket.startMillis() > createdMillis) {
+					break;
+				}
+				home = bucket;
+			}
+			if (home == null) {
+				home = new PendingBucket(this, this.buckets.getFirst().epoch(), createdMillis);
+				this.buckets.addFirst(home);
+			}
+		}
+		return home.tryAdmit() ? home : null;
 	}
 
 	private synchronized PendingBucket rotate(int epoch) {

@@ -93,14 +93,20 @@ public final class SchedulerTracker {
 
 	/**
 	 * Count a live executor, {@code java.util.Timer} or thread started at the given origin,
-	 * as a pending entry of kind {@link TaskKind#THREAD} until {@link LiveThreads#end()}.
+	 * as a pending entry of kind {@link TaskKind#THREAD} until {@link LiveThreads#end()},
+	 * dated when its first thread started rather than now: the recorder tells of a start about
+	 * a second late, and a creation time dated at delivery would age every entry that much
+	 * later and in steps of a delivery, where the detector needs their true ages.
 	 * @param origin the line that started its threads
 	 * @param startStack the stack that started its first thread, for the origin's detail
+	 * @param ageMillis how long ago its first thread started (zero or more)
 	 * @return what to end when its last thread ends
 	 */
-	public LiveThreads admitThreads(TaskOrigin origin, List<StackTraceElement> startStack) {
+	public LiveThreads admitThreads(TaskOrigin origin, List<StackTraceElement> startStack, long ageMillis) {
+		long createdMillis = this.registry.currentTimeMillis() - Math.max(0, ageMillis);
 		for (;;) {
-			PendingBucket bucket = originAt(origin, startStack).admit(TaskKind.THREAD);
+			PendingBucket bucket = originAt(origin, startStack, createdMillis).admitCreatedAt(TaskKind.THREAD,
+					createdMillis);
 			if (bucket != null) {
 				return new LiveThreads(bucket);
 			}
@@ -145,26 +151,28 @@ public final class SchedulerTracker {
 	}
 
 	OriginStats originAt(TaskOrigin origin) {
-		return originAt(origin, null);
+		OriginStats stats = this.origins.get(origin);
+		return (stats != null) ? stats : newOrigin(origin, null, this.registry.currentTimeMillis());
 	}
 
-	private OriginStats originAt(TaskOrigin origin, @Nullable List<StackTraceElement> creationStack) {
+	private OriginStats originAt(TaskOrigin origin, List<StackTraceElement> creationStack, long createdMillis) {
 		OriginStats stats = this.origins.get(origin);
-		return (stats != null) ? stats : newOrigin(origin, creationStack);
+		return (stats != null) ? stats : newOrigin(origin, creationStack, createdMillis);
 	}
 
 	// The table is bounded: past its size, new origins are counted together under an overflow
 	// origin, which the registry reports.
-	private OriginStats newOrigin(TaskOrigin origin, @Nullable List<StackTraceElement> creationStack) {
+	private OriginStats newOrigin(TaskOrigin origin, @Nullable List<StackTraceElement> creationStack,
+			long createdMillis) {
 		if (this.closed.get()) {
 			// Out of the registry: its origins are in no table and hold no room in it.
-			return this.origins.computeIfAbsent(origin, (key) -> create(key, creationStack));
+			return this.origins.computeIfAbsent(origin, (key) -> create(key, creationStack, createdMillis));
 		}
 		if (!this.registry.reserveOrigin()) {
 			this.registry.overflowed(origin);
-			return this.origins.computeIfAbsent(TaskOrigin.overflow(), (key) -> create(key, creationStack));
+			return this.origins.computeIfAbsent(TaskOrigin.overflow(), (key) -> create(key, creationStack, createdMillis));
 		}
-		OriginStats created = create(origin, creationStack);
+		OriginStats created = create(origin, creationStack, createdMillis);
 		OriginStats existing = this.origins.putIfAbsent(origin, created);
 		if (existing != null) {
 			this.registry.releaseOrigin();
@@ -174,10 +182,12 @@ public final class SchedulerTracker {
 	}
 
 	// The creation stack is the current one, unless the caller knows a better one (a thread's
-	// start, learned after the fact on another thread).
-	private OriginStats create(TaskOrigin origin, @Nullable List<StackTraceElement> creationStack) {
+	// start, learned after the fact on another thread), and its first epoch begins with its
+	// first task's creation.
+	private OriginStats create(TaskOrigin origin, @Nullable List<StackTraceElement> creationStack,
+			long createdMillis) {
 		return new OriginStats(this, origin,
-				(creationStack != null) ? creationStack : this.registry.locator().captureStack(32));
+				(creationStack != null) ? creationStack : this.registry.locator().captureStack(32), createdMillis);
 	}
 
 	/**
