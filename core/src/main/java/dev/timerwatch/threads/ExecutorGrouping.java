@@ -32,6 +32,8 @@ final class ExecutorGrouping implements ThreadOrigins.Listener {
 
 	private final Map<PoolKey, Executor> pools = new HashMap<>();
 
+	private boolean closed;
+
 	ExecutorGrouping(SchedulerTracker scheduler) {
 		this.scheduler = scheduler;
 	}
@@ -61,7 +63,7 @@ final class ExecutorGrouping implements ThreadOrigins.Listener {
 
 	@Override
 	public synchronized void started(ThreadOrigin thread) {
-		if (thread.origin().isUnknown()) {
+		if (this.closed || thread.origin().isUnknown()) {
 			return;
 		}
 		Executor executor;
@@ -82,7 +84,9 @@ final class ExecutorGrouping implements ThreadOrigins.Listener {
 	}
 
 	private LiveThreads admit(ThreadOrigin thread) {
-		return this.scheduler.admitThreads(thread.origin(), thread.startStack());
+		long ageMillis = (thread.startedMillis() != ThreadOrigin.UNKNOWN_TIME)
+				? Math.max(0, System.currentTimeMillis() - thread.startedMillis()) : 0;
+		return this.scheduler.admitThreads(thread.origin(), thread.startStack(), ageMillis);
 	}
 
 	@Override
@@ -99,6 +103,16 @@ final class ExecutorGrouping implements ThreadOrigins.Listener {
 				this.pools.remove(executor.key, executor);
 			}
 		}
+	}
+
+	/**
+	 * Forget every thread, and drop what the recorder may still deliver: the tracker has left
+	 * the registry.
+	 */
+	synchronized void close() {
+		this.closed = true;
+		this.byThread.clear();
+		this.pools.clear();
 	}
 
 	synchronized int liveThreads() {

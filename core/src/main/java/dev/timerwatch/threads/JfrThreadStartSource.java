@@ -20,7 +20,12 @@ import org.jspecify.annotations.Nullable;
 /**
  * Thread starts and ends from an in-process JDK Flight Recorder stream of
  * {@code jdk.ThreadStart} (with its stack trace) and {@code jdk.ThreadEnd}: no agent and no
- * JVM flag. Events arrive about a second after the fact, when the recorder flushes.
+ * JVM flag. Events arrive about a second after the fact, when the recorder flushes; each
+ * start carries its own time, which is what counts it, not its delivery. No public API of the
+ * JDK flushes a stream more often: {@code Recording.setFlushInterval} is package-private (JDK
+ * 17), and the {@code flush-interval} option belongs to {@code JFR.start} ({@code jcmd},
+ * {@code -XX:StartFlightRecording}), not to the recording options of
+ * {@code FlightRecorderMXBean}.
  *
  * <p>The recording keeps at most a minute and 16 MB of events on disk, in the JVM's JFR
  * repository (the temporary directory unless {@code -XX:FlightRecorderOptions} says
@@ -47,6 +52,7 @@ final class JfrThreadStartSource implements ThreadStartSource {
 			stream.setMaxSize(MAX_DISK_BYTES);
 			stream.onEvent("jdk.ThreadStart", (event) -> started(event, listener));
 			stream.onEvent("jdk.ThreadEnd", (event) -> ended(event, listener));
+			stream.onFlush(listener::flushed);
 			// startAsync would read on a thread that is not a daemon and keep the JVM from
 			// exiting; start() blocks, so it runs on a daemon thread of ours instead.
 			Thread reader = new Thread(() -> {
@@ -103,7 +109,8 @@ final class JfrThreadStartSource implements ThreadStartSource {
 			return;
 		}
 		String name = (thread.getJavaName() != null) ? thread.getJavaName() : "";
-		listener.started(thread.getJavaThreadId(), name, frames(event.getStackTrace()));
+		listener.started(thread.getJavaThreadId(), name, frames(event.getStackTrace()),
+				event.getStartTime().toEpochMilli());
 	}
 
 	private static void ended(RecordedEvent event, Listener listener) {

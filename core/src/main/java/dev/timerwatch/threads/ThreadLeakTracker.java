@@ -36,7 +36,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Memory is bounded by the live threads started since the recording began (at most
  * {@link ThreadOrigins}'s bound): an entry per thread and per live executor, removed when they
- * end. Events are handled on the recorder's single thread, about a second after the fact.
+ * end. Events are handled on the recorder's single thread, about a second after the fact;
+ * each executor, Timer or thread is dated when its first thread started, so that delay does
+ * not age it late.
  */
 public final class ThreadLeakTracker implements AutoCloseable {
 
@@ -157,6 +159,7 @@ public final class ThreadLeakTracker implements AutoCloseable {
 				origins.close();
 			}
 		}
+		this.grouping.close();
 		this.scheduler.close();
 	}
 

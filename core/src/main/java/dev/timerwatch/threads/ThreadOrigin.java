@@ -10,6 +10,9 @@ import dev.timerwatch.tracking.TaskOrigin;
  */
 public final class ThreadOrigin {
 
+	/** The {@link #startedMillis()} of a thread whose start time is not known. */
+	public static final long UNKNOWN_TIME = -1;
+
 	private final long threadId;
 
 	private final String threadName;
@@ -21,6 +24,8 @@ public final class ThreadOrigin {
 	private final String starterClass;
 
 	private final boolean startedDirectly;
+
+	private final long startedMillis;
 
 	/**
 	 * Create a thread's origin.
@@ -47,6 +52,22 @@ public final class ThreadOrigin {
 	 */
 	public ThreadOrigin(long threadId, String threadName, TaskOrigin origin, List<StackTraceElement> startStack,
 			String starterClass, boolean startedDirectly) {
+		this(threadId, threadName, origin, startStack, starterClass, startedDirectly, UNKNOWN_TIME);
+	}
+
+	/**
+	 * Create a thread's origin, knowing what called {@code Thread.start} and when.
+	 * @param threadId the started thread's id
+	 * @param threadName its name when it started
+	 * @param origin the application line that started it, or {@link TaskOrigin#unknown()}
+	 * @param startStack the starting stack from the application line on
+	 * @param starterClass the class whose code called {@code Thread.start}, empty if unknown
+	 * @param startedDirectly whether the application line itself called {@code Thread.start}
+	 * @param startedMillis when it started, in epoch milliseconds, or {@link #UNKNOWN_TIME}
+	 */
+	public ThreadOrigin(long threadId, String threadName, TaskOrigin origin, List<StackTraceElement> startStack,
+			String starterClass, boolean startedDirectly, long startedMillis) {
+		this.startedMillis = startedMillis;
 		this.threadId = threadId;
 		this.threadName = threadName;
 		this.origin = origin;
@@ -100,6 +121,15 @@ public final class ThreadOrigin {
 	 */
 	public boolean startedDirectly() {
 		return this.startedDirectly;
+	}
+
+	/**
+	 * When the thread started, by the recorder's clock: the time of its start, which the
+	 * recorder tells about a second later.
+	 * @return epoch milliseconds, or {@link #UNKNOWN_TIME}
+	 */
+	public long startedMillis() {
+		return this.startedMillis;
 	}
 
 	@Override

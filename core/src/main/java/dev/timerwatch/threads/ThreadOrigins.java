@@ -29,6 +29,13 @@ import org.jspecify.annotations.Nullable;
  * when the thread ends, at most {@value #MAX_THREADS}; past that, new threads are not known.
  * Events arrive about a second after the thread starts, so a caller that has just found a
  * thread waits for it with {@link #await}.
+ *
+ * <p>A thread whose {@code jdk.ThreadEnd} event never arrives (the recorder lost it, or
+ * dropped it with a full buffer) would stay known, and counted by the listener, for ever. So
+ * after each flush of the recorder, at most once every {@value #RECONCILE_MILLIS} ms, the
+ * known threads that are no longer alive ({@link LiveThreadIds}) are ended as if their end
+ * had arrived. A thread ends once either way: a late end event for it is then ignored, as an
+ * end whose start is not known.
  */
 public final class ThreadOrigins implements AutoCloseable {
 
@@ -37,6 +44,8 @@ public final class ThreadOrigins implements AutoCloseable {
 	private static final System.Logger logger = System.getLogger(ThreadOrigins.class.getName());
 
 	private static final long POLL_MILLIS = 20;
+
+	static final long RECONCILE_MILLIS = 1_000;
 
 	private final CallSiteLocator locator;
 
@@ -49,6 +58,9 @@ public final class ThreadOrigins implements AutoCloseable {
 	private final @Nullable String unavailableReason;
 
 	private final Listener listener;
+
+	// Events the recorder still delivers after close() are dropped: the listener has left.
+	private volatile boolean closed;
 
 	private ThreadOrigins(CallSiteLocator locator, @Nullable ThreadStartSource source,
 			@Nullable String unavailableReason, Listener listener) {
@@ -108,10 +120,10 @@ public final class ThreadOrigins implements AutoCloseable {
 
 	/**
 	 * Whether threads started from now on are recorded.
-	 * @return whether the recorder runs
+	 * @return whether the recorder runs: {@code false} if it could not start, and once closed
 	 */
 	public boolean isRecording() {
-		return this.source != null;
+		return this.source != null && !this.closed;
 	}
 
 	/**
@@ -177,6 +189,7 @@ public final class ThreadOrigins implements AutoCloseable {
 	 */
 	@Override
 	public void close() {
+		this.closed = true;
 		if (this.source != null) {
 			closeQuietly(this.source);
 		}
@@ -184,6 +197,10 @@ public final class ThreadOrigins implements AutoCloseable {
 	}
 
 	ThreadOrigin originOf(long threadId, String threadName, StackTraceElement[] stack) {
+		return originOf(threadId, threadName, stack, ThreadOrigin.UNKNOWN_TIME);
+	}
+
+	ThreadOrigin originOf(long threadId, String threadName, StackTraceElement[] stack, long startedMillis) {
 		// The stack's top frames are Thread.start's own; the next one called it.
 		int starter = 0;
 		while (starter < stack.length && stack[starter].getClassName().equals(Thread.class.getName())) {
@@ -196,11 +213,11 @@ public final class ThreadOrigins implements AutoCloseable {
 				TaskOrigin origin = TaskOrigin.callSite(frame.getClassName(), frame.getMethodName(),
 						frame.getFileName(), frame.getLineNumber());
 				return new ThreadOrigin(threadId, threadName, origin, List.of(stack).subList(i, stack.length),
-						starterClass, i == starter);
+						starterClass, i == starter, startedMillis);
 			}
 		}
 		return new ThreadOrigin(threadId, threadName, TaskOrigin.unknown(), Arrays.asList(stack), starterClass,
-				false);
+				false, startedMillis);
 	}
 
 	private static void closeQuietly(ThreadStartSource source) {
@@ -247,13 +264,20 @@ public final class ThreadOrigins implements AutoCloseable {
 
 	private final class Recorder implements ThreadStartSource.Listener {
 
+		private long lastReconciledNanos;
+
+		private boolean reconciled;
+
 		@Override
-		public void started(long threadId, String threadName, StackTraceElement[] stack) {
+		public void started(long threadId, String threadName, StackTraceElement[] stack, long startedMillis) {
+			if (ThreadOrigins.this.closed) {
+				return;
+			}
 			if (ThreadOrigins.this.live.size() >= MAX_THREADS) {
 				ThreadOrigins.this.notKept.increment();
 				return;
 			}
-			ThreadOrigin origin = originOf(threadId, threadName, stack);
+			ThreadOrigin origin = originOf(threadId, threadName, stack, startedMillis);
 			ThreadOrigins.this.live.put(threadId, origin);
 			try {
 				ThreadOrigins.this.listener.started(origin);
@@ -272,6 +296,29 @@ public final class ThreadOrigins implements AutoCloseable {
 				}
 				catch (RuntimeException ex) {
 					logger.log(Level.DEBUG, "A thread end listener failed", ex);
+				}
+			}
+		}
+
+		@Override
+		public void flushed() {
+			long now = System.nanoTime();
+			if (ThreadOrigins.this.closed || ThreadOrigins.this.live.isEmpty()
+					|| (this.reconciled && now - this.lastReconciledNanos < RECONCILE_MILLIS * 1_000_000)) {
+				return;
+			}
+			this.reconciled = true;
+			this.lastReconciledNanos = now;
+			endThreadsGone();
+		}
+
+		// Through ended(): removing the thread from the live map decides whether this or a real
+		// end event ends it, so it ends once even if the two race.
+		private void endThreadsGone() {
+			LiveThreadIds alive = LiveThreadIds.now();
+			for (Long threadId : ThreadOrigins.this.live.keySet()) {
+				if (!alive.contains(threadId)) {
+					ended(threadId);
 				}
 			}
 		}

@@ -27,14 +27,22 @@ interface ThreadStartSource extends AutoCloseable {
 		 * @param threadId the started thread's id
 		 * @param threadName its name
 		 * @param stack the starting stack, top frame first; possibly truncated at the bottom
+		 * @param startedMillis when it started, in epoch milliseconds: the event's own time,
+		 * not its delivery's
 		 */
-		void started(long threadId, String threadName, StackTraceElement[] stack);
+		void started(long threadId, String threadName, StackTraceElement[] stack, long startedMillis);
 
 		/**
 		 * A thread ended.
 		 * @param threadId the ended thread's id
 		 */
 		void ended(long threadId);
+
+		/**
+		 * The source has delivered the events it had: called after each batch, about once a
+		 * second, whether or not it held any event.
+		 */
+		void flushed();
 
 	}
 

@@ -89,10 +89,7 @@ public final class OriginStats {
 	 * caller looks the origin up again
 	 */
 	@Nullable PendingBucket admit(TaskKind kind) {
-		int bit = 1 << kind.ordinal();
-		if ((this.kinds.get() & bit) == 0) {
-			this.kinds.getAndAccumulate(bit, (a, b) -> a | b);
-		}
+		noteKind(kind);
 		boolean repeating = kind.isPeriodic();
 		for (;;) {
 			PendingBucket bucket = repeating ? this.currentRepeating : this.current;
@@ -110,6 +107,60 @@ public final class OriginStats {
 				return null;
 			}
 		}
+	}
+
+	private void noteKind(TaskKind kind) {
+		int bit = 1 << kind.ordinal();
+		if ((this.kinds.get() & bit) == 0) {
+			this.kinds.getAndAccumulate(bit, (a, b) -> a | b);
+		}
+	}
+
+	/**
+	 * Count an entry created before now, known after the fact (a thread's start, which the
+	 * recorder tells about a second late), in the bucket of its creation time rather than the
+	 * current epoch's. Buckets are begun at a creation time, one per registry epoch length of
+	 * creation times, so each bucket's entries were created before the next bucket begins: the
+	 * detector's reading. An entry older than the newest bucket (events out of order) goes to
+	 * the newest bucket begun by then, which errs young, never old. An origin is admitted either
+	 * this way or by {@link #admit}, never both: the two date buckets differently. Only entries
+	 * that run once (live threads) are admitted this way, to the one-shot lane.
+	 * @param kind how it is scheduled
+	 * @param createdMillis when it was created, by the registry's clock, no later than now
+	 * @return the bucket, or {@code null} if this origin has been evicted, in which case the
+	 * caller looks the origin up again
+	 */
+	synchronized @Nullable PendingBucket admitCreatedAt(TaskKind kind, long createdMillis) {
+		noteKind(kind);
+		if (this.retired) {
+			return null;
+		}
+		if (kind.isPeriodic()) {
+			throw new IllegalArgumentException("only entries that run once are dated after the fact, not " + kind);
+		}
+		// Under this lock, prune() and retireIfIdle() cannot retire a bucket still listed.
+		PendingBucket home = this.current;
+		if (home == null || createdMillis >= home.startMillis()) {
+			if (home == null || createdMillis - home.startMillis() >= this.registry.epochMillis()) {
+				home = new PendingBucket(this, this.registry.epoch(), createdMillis, false);
+				this.buckets.addLast(home);
+				this.current = home;
+			}
+		}
+		else {
+			home = null;
+			for (PendingBucket bucket : this.buckets) {
+				if (bucket.startMillis() > createdMillis) {
+					break;
+				}
+				home = bucket;
+			}
+			if (home == null) {
+				home = new PendingBucket(this, this.buckets.getFirst().epoch(), createdMillis, false);
+				this.buckets.addFirst(home);
+			}
+		}
+		return home.tryAdmit() ? home : null;
 	}
 
 	private synchronized @Nullable PendingBucket rotate(int epoch, boolean repeating) {

@@ -93,14 +93,20 @@ public final class SchedulerTracker {
 
 	/**
 	 * Count a live executor, {@code java.util.Timer} or thread started at the given origin,
-	 * as a pending entry of kind {@link TaskKind#THREAD} until {@link LiveThreads#end()}.
+	 * as a pending entry of kind {@link TaskKind#THREAD} until {@link LiveThreads#end()},
+	 * dated when its first thread started rather than now: the recorder tells of a start about
+	 * a second late, and a creation time dated at delivery would age every entry that much
+	 * later and in steps of a delivery, where the detector needs their true ages.
 	 * @param origin the line that started its threads
 	 * @param startStack the stack that started its first thread, for the origin's detail
+	 * @param ageMillis how long ago its first thread started (zero or more)
 	 * @return what to end when its last thread ends
 	 */
-	public LiveThreads admitThreads(TaskOrigin origin, List<StackTraceElement> startStack) {
+	public LiveThreads admitThreads(TaskOrigin origin, List<StackTraceElement> startStack, long ageMillis) {
+		long createdMillis = this.registry.currentTimeMillis() - Math.max(0, ageMillis);
 		for (;;) {
-			PendingBucket bucket = originAt(origin, startStack).admit(TaskKind.THREAD);
+			PendingBucket bucket = originAt(origin, startStack).admitCreatedAt(TaskKind.THREAD,
+					createdMillis);
 			if (bucket != null) {
 				return new LiveThreads(bucket);
 			}

@@ -246,6 +246,10 @@ public final class TimerRegistry {
 		return this.epoch;
 	}
 
+	long epochMillis() {
+		return this.epochMillis;
+	}
+
 	/**
 	 * The registry's clock.
 	 * @return epoch milliseconds

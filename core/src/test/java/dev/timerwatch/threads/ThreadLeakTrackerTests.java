@@ -2,17 +2,20 @@ package dev.timerwatch.threads;
 
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.timerwatch.threads.ThreadLeakTracker.ThreadsSeen;
 import dev.timerwatch.tracking.CallSiteLocator;
 import dev.timerwatch.tracking.OriginStats;
+import dev.timerwatch.tracking.OriginStats.EpochCount;
 import dev.timerwatch.tracking.TaskKind;
 import dev.timerwatch.tracking.TimerRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 /**
  * How threads are counted in the registry, fed by a source of starts and ends written here
@@ -95,6 +98,100 @@ class ThreadLeakTrackerTests {
 	}
 
 	@Test
+	void aThreadWhoseEndEventIsLostEndsAtTheNextFlush() throws InterruptedException {
+		start();
+		Thread gone = new Thread(() -> { }, "pool-6-thread-1");
+		gone.start();
+		gone.join();
+		started(gone.getId(), "pool-6-thread-1", ADD_WORKER, app("Mailer", "send", 50));
+		started(Thread.currentThread().getId(), "pool-6-thread-2", ADD_WORKER, app("Mailer", "send", 50));
+		this.events.get().flushed();
+		assertThat(this.tracker.threadsByOrigin(10).get(origin("send")).names()).containsExactly("pool-6-thread-2");
+		assertThat(origin("send").pending()).isEqualTo(1);
+		// The test's own thread is alive: its executor stays until it ends.
+		this.events.get().ended(Thread.currentThread().getId());
+		assertThat(origin("send").pending()).isZero();
+		assertThat(origin("send").completed()).isEqualTo(1);
+	}
+
+	@Test
+	void aLateEndEventAfterTheFlushEndedTheThreadChangesNothing() throws InterruptedException {
+		start();
+		Thread gone = new Thread(() -> { }, "Timer-3");
+		gone.start();
+		gone.join();
+		started(gone.getId(), "Timer-3", TIMER, app("Poller", "poll", 30));
+		this.events.get().flushed();
+		assertThat(origin("poll").pending()).isZero();
+		this.events.get().ended(gone.getId());
+		this.events.get().flushed();
+		assertThat(origin("poll").pending()).isZero();
+		assertThat(origin("poll").completed()).isEqualTo(1);
+		assertThat(origin("poll").scheduled()).isEqualTo(1);
+		assertThat(this.tracker.threadsByOrigin(10)).isEmpty();
+	}
+
+	@Test
+	void eventsTheRecorderDeliversAfterCloseAreDropped() {
+		start();
+		started(1, "Timer-0", TIMER, app("Poller", "poll", 30));
+		this.tracker.close();
+		assertThat(this.tracker.isRecording()).isFalse();
+		started(2, "Timer-1", TIMER, app("Poller", "poll", 30));
+		started(3, "Thread-3", null, app("Jobs", "run", 40));
+		this.events.get().ended(1);
+		assertThat(this.registry.schedulers()).isEmpty();
+		assertThat(this.registry.origins()).isEmpty();
+		assertThat(this.tracker.threadsByOrigin(10)).isEmpty();
+	}
+
+	@Test
+	void aThreadIsDatedWhenItStartedNotWhenTheRecorderToldOfIt() {
+		start();
+		long startedMillis = System.currentTimeMillis() - 3_000;
+		this.events.get().started(1, "Timer-0", stack(TIMER, app("Poller", "poll", 30)), startedMillis);
+		// The registry's clock reads 0: the entry is as old as the thread, by that clock.
+		assertThat(origin("poll").oldestPendingMillis()).isBetween(-3_500L, -3_000L);
+	}
+
+	@Test
+	void threadsToldOfTogetherKeepTheirOwnStartTimes() {
+		AtomicLong clock = new AtomicLong(100_000);
+		TimerRegistry fine = new TimerRegistry(CallSiteLocator.withDefaults(), clock::get, 100);
+		start(fine);
+		long now = System.currentTimeMillis();
+		// One flush tells of a second's worth: an executor per call every 200 ms.
+		for (int call = 0; call < 5; call++) {
+			this.events.get().started(call, "pool-" + call + "-thread-1", stack(ADD_WORKER, app("Mailer", "send", 50)),
+					now - 1_000 + call * 200);
+		}
+		List<EpochCount> epochs = origin(fine, "send").pendingByEpoch();
+		assertThat(epochs).extracting(EpochCount::admitted).containsExactly(1L, 1L, 1L, 1L, 1L);
+		assertThat(epochs.get(0).startMillis()).isBetween(98_900L, 99_000L);
+		assertThat(epochs).extracting(EpochCount::startMillis).isSorted().doesNotHaveDuplicates();
+		// The delivery's own clock readings move by a millisecond or so.
+		assertThat(epochs.get(4).startMillis() - epochs.get(0).startMillis()).isCloseTo(800L, within(50L));
+	}
+
+	@Test
+	void aThreadToldOfOutOfOrderIsDatedNoOlderThanItIs() {
+		AtomicLong clock = new AtomicLong(100_000);
+		TimerRegistry fine = new TimerRegistry(CallSiteLocator.withDefaults(), clock::get, 100);
+		start(fine);
+		long now = System.currentTimeMillis();
+		this.events.get().started(1, "Timer-1", stack(TIMER, app("Poller", "poll", 30)), now - 500);
+		this.events.get().started(2, "Timer-2", stack(TIMER, app("Poller", "poll", 30)), now);
+		// Between the two: it joins the older, whose epoch ends when the newer begins.
+		this.events.get().started(3, "Timer-3", stack(TIMER, app("Poller", "poll", 30)), now - 300);
+		// Older than both: an epoch of its own, first.
+		this.events.get().started(4, "Timer-4", stack(TIMER, app("Poller", "poll", 30)), now - 900);
+		List<EpochCount> epochs = origin(fine, "poll").pendingByEpoch();
+		assertThat(epochs).extracting(EpochCount::admitted).containsExactly(1L, 2L, 1L);
+		assertThat(epochs).extracting(EpochCount::startMillis).isSorted();
+		assertThat(epochs.get(0).startMillis()).isBetween(99_000L, 99_100L);
+	}
+
+	@Test
 	void threadsWithNoApplicationFrameAreNotCounted() {
 		start();
 		started(1, "http-nio-8080-exec-1", ADD_WORKER,
@@ -123,7 +220,11 @@ class ThreadLeakTrackerTests {
 	}
 
 	private void start() {
-		this.tracker = ThreadLeakTracker.start(this.registry, locator(), () -> new ThreadStartSource() {
+		start(this.registry);
+	}
+
+	private void start(TimerRegistry registry) {
+		this.tracker = ThreadLeakTracker.start(registry, locator(), () -> new ThreadStartSource() {
 
 			@Override
 			public void start(Listener listener) {
@@ -143,9 +244,12 @@ class ThreadLeakTrackerTests {
 	}
 
 	private void started(long id, String name, StackTraceElement starter, StackTraceElement app) {
-		StackTraceElement[] stack = (starter != null) ? new StackTraceElement[] { START, starter, app }
+		this.events.get().started(id, name, stack(starter, app), System.currentTimeMillis());
+	}
+
+	private static StackTraceElement[] stack(StackTraceElement starter, StackTraceElement app) {
+		return (starter != null) ? new StackTraceElement[] { START, starter, app }
 				: new StackTraceElement[] { START, app };
-		this.events.get().started(id, name, stack);
 	}
 
 	private static StackTraceElement app(String type, String method, int line) {
@@ -153,7 +257,11 @@ class ThreadLeakTrackerTests {
 	}
 
 	private OriginStats origin(String method) {
-		List<OriginStats> found = this.registry.origins()
+		return origin(this.registry, method);
+	}
+
+	private static OriginStats origin(TimerRegistry registry, String method) {
+		List<OriginStats> found = registry.origins()
 			.stream()
 			.filter((origin) -> origin.origin().getMethodName().equals(method))
 			.toList();
