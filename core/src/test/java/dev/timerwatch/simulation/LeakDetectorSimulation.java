@@ -134,8 +134,9 @@ public final class LeakDetectorSimulation {
 		System.out.printf("| leak | level | per minute | 10 s / 5 min: median | p95 | missed | horizon "
 				+ "| 2 s / 30 s: median | p95 | missed | horizon |%n"
 				+ "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |%n");
-		List<Workload> levels = List.of(Workloads.LEVEL_5, Workloads.LEVEL_1000, Workloads.LEVEL_50000);
-		String[] levelNames = { "5", "1,000", "50,000" };
+		List<Workload> levels = List.of(Workloads.LEVEL_5, Workloads.LEVEL_1000, Workloads.LEVEL_50000,
+				Workloads.PERIODIC_60);
+		String[] levelNames = { "5", "1,000", "50,000", "periodic 60" };
 		int earlyAlarms = 0;
 		for (Leak leak : Workloads.leaks()) {
 			for (int level = 0; level < levels.size(); level++) {

@@ -92,6 +92,16 @@ final class Sources {
 	}
 
 	/**
+	 * The tasks of two sources, on one origin.
+	 */
+	static Source both(Source first, Source second) {
+		return (from, length, random, sink) -> {
+			first.emit(from, length, random, sink);
+			second.emit(from, length, random, sink);
+		};
+	}
+
+	/**
 	 * The source, but only from a time on.
 	 */
 	static Source startingAt(long startMillis, Source source) {

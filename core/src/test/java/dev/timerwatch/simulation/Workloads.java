@@ -48,6 +48,13 @@ final class Workloads {
 	static final Workload LEVEL_50000 = oneShot("1,000/s, exponential 50 s (~50,000)", 1000,
 			Lifetime.exponential(50 * SECOND));
 
+	/**
+	 * Level 60 of periodic tasks: 0.5 a second, each cancelled after an exponential 2 minutes
+	 * (a task per session, stopped when the session ends).
+	 */
+	static final Workload PERIODIC_60 = new Workload("periodic started and stopped, 0.5/s x exponential 2 min (~60)",
+			(window) -> Sources.poisson(TaskKind.FIXED_RATE, 0.5, Lifetime.exponential(2 * MINUTE)));
+
 	static List<Workload> healthy() {
 		return List.of(oneShot("2/s, exponential 30 s (~60)", 2, Lifetime.exponential(30 * SECOND)), LEVEL_5,
 				LEVEL_1000, oneShot("200/s x 0.3 s fixed (~60)", 200, Lifetime.fixed(300)), LEVEL_50000,
@@ -63,8 +70,10 @@ final class Workloads {
 				new Workload("batch of 500 every 5 min, all fire (sawtooth)", (window) -> Sources.batches(500, 5 * MINUTE)),
 				new Workload("100 periodic tasks started over the first 5 s",
 						(window) -> Sources.stablePeriodic(100, 5 * SECOND)),
-				new Workload("periodic started and stopped, 0.5/s x exponential 2 min (~60)",
-						(window) -> Sources.poisson(TaskKind.FIXED_RATE, 0.5, Lifetime.exponential(2 * MINUTE))),
+				PERIODIC_60,
+				new Workload("one line, both kinds: periodic 0.5/s x exponential 2 min, one-shot 20/s x exponential 5 s (~160)",
+						(window) -> Sources.both(Sources.poisson(TaskKind.FIXED_RATE, 0.5, Lifetime.exponential(2 * MINUTE)),
+								Sources.poisson(TaskKind.ONCE, 20, Lifetime.exponential(5 * SECOND)))),
 				new Workload("20/s, exponential 30 s, starting at 1 h, ramping over 10 min",
 						(window) -> Sources.poisson(TaskKind.ONCE, Sources.rampFrom(HOUR, 20),
 								Lifetime.exponential(30 * SECOND))));
