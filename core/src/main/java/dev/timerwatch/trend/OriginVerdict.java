@@ -2,7 +2,6 @@ package dev.timerwatch.trend;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 import dev.timerwatch.tracking.OriginStats;
 import dev.timerwatch.tracking.TaskKind;
@@ -151,8 +150,11 @@ public final class OriginVerdict {
 						: "the longest any " + (this.periodicTasks ? "periodic task" : "task") + " of this origin lived is ")
 						+ duration(this.longestLifetimeMillis)
 				: (threads ? "none of them has ended yet" : "none of this origin's " + tasks + " has ended yet");
-		return String.format(Locale.ROOT, "%,d %s older than %s, %+,d in the last %s (%s)", this.outlived, things,
-				duration(this.horizonMillis), this.outlivedRiseInWindow, duration(this.windowMillis), lifetime);
+		// Built by hand: String.format parses its pattern and builds number symbols on every
+		// call, which was three quarters of a read of /actuator/timers with 1,000 origins.
+		return grouped(this.outlived) + " " + things + " older than " + duration(this.horizonMillis) + ", "
+				+ ((this.outlivedRiseInWindow >= 0) ? "+" : "") + grouped(this.outlivedRiseInWindow) + " in the last "
+				+ duration(this.windowMillis) + " (" + lifetime + ")";
 	}
 
 	static String duration(long millis) {
@@ -168,9 +170,35 @@ public final class OriginVerdict {
 		return trim(millis / 3_600_000.0) + " h";
 	}
 
+	// One decimal, rounded half up, without a trailing ".0".
 	private static String trim(double value) {
-		String text = String.format(Locale.ROOT, "%.1f", value);
-		return text.endsWith(".0") ? text.substring(0, text.length() - 2) : text;
+		long tenths = Math.round(value * 10);
+		long whole = tenths / 10;
+		long fraction = tenths % 10;
+		return (fraction == 0) ? Long.toString(whole) : whole + "." + fraction;
+	}
+
+	// With a comma between groups of three digits, as "%,d" in the root locale.
+	static String grouped(long value) {
+		String digits = Long.toString(value);
+		int sign = (value < 0) ? 1 : 0;
+		int length = digits.length() - sign;
+		if (length <= 3) {
+			return digits;
+		}
+		StringBuilder text = new StringBuilder(digits.length() + length / 3);
+		text.append(digits, 0, sign);
+		int first = length % 3;
+		if (first > 0) {
+			text.append(digits, sign, sign + first);
+		}
+		for (int i = sign + first; i < digits.length(); i += 3) {
+			if (i > sign) {
+				text.append(',');
+			}
+			text.append(digits, i, i + 3);
+		}
+		return text.toString();
 	}
 
 	/**
