@@ -69,6 +69,10 @@ public final class OriginStats {
 
 	private volatile @Nullable PendingBucket currentRepeating;
 
+	// The epoch the origin was created in: until its first task lands, it has no bucket to say
+	// it is new, and must not be retired as idle meanwhile.
+	private final int createdEpoch;
+
 	private volatile boolean retired;
 
 	// Per-origin state of run observers (meters, misuse checks), found without a map lookup.
@@ -80,6 +84,7 @@ public final class OriginStats {
 		this.origin = origin;
 		this.id = shortId(scheduler.name(), origin);
 		this.creationStack = List.copyOf(creationStack);
+		this.createdEpoch = this.registry.epoch();
 	}
 
 	/**
@@ -207,11 +212,15 @@ public final class OriginStats {
 	synchronized boolean retireIfIdle(int epoch, int idleEpochs) {
 		PendingBucket once = this.current;
 		PendingBucket repeating = this.currentRepeating;
-		if (admitsAfter(once, epoch - idleEpochs) || admitsAfter(repeating, epoch - idleEpochs)) {
+		if (this.createdEpoch > epoch - idleEpochs || admitsAfter(once, epoch - idleEpochs)
+				|| admitsAfter(repeating, epoch - idleEpochs)) {
 			return false;
 		}
+		// Every bucket, the current ones too, before retiring any: a live periodic task keeps
+		// its origin, and retiring the other lane's bucket meanwhile would turn its new tasks
+		// away until it reopened.
 		for (PendingBucket bucket : this.buckets) {
-			if (bucket != once && bucket != repeating && bucket.live() != 0) {
+			if (bucket.live() != 0) {
 				return false;
 			}
 		}

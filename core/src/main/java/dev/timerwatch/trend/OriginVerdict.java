@@ -5,6 +5,7 @@ import java.util.List;
 
 import dev.timerwatch.tracking.OriginStats;
 import dev.timerwatch.tracking.TaskKind;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the last sample said of one origin, with the figures behind it, so that a person can
@@ -30,7 +31,8 @@ public final class OriginVerdict {
 
 	private final double growthPerMinute;
 
-	private final boolean periodicTasks;
+	// "periodic" or "one-shot" when the origin has tasks of both lanes, else null.
+	private final @Nullable String lane;
 
 	private final long windowMillis;
 
@@ -40,7 +42,7 @@ public final class OriginVerdict {
 
 	OriginVerdict(OriginStats origin, Trend trend, long leakingSinceMillis, long pending, long outlived,
 			long horizonMillis, long longestLifetimeMillis, long outlivedRiseInWindow, double growthPerMinute,
-			boolean periodicTasks, long windowMillis, long[] historyTimes, long[] historyCounts) {
+			@Nullable String lane, long windowMillis, long[] historyTimes, long[] historyCounts) {
 		this.origin = origin;
 		this.trend = trend;
 		this.leakingSinceMillis = leakingSinceMillis;
@@ -50,7 +52,7 @@ public final class OriginVerdict {
 		this.longestLifetimeMillis = longestLifetimeMillis;
 		this.outlivedRiseInWindow = outlivedRiseInWindow;
 		this.growthPerMinute = growthPerMinute;
-		this.periodicTasks = periodicTasks;
+		this.lane = lane;
 		this.windowMillis = windowMillis;
 		this.historyTimes = historyTimes;
 		this.historyCounts = historyCounts;
@@ -137,17 +139,18 @@ public final class OriginVerdict {
 	 */
 	public String evidence() {
 		if (this.horizonMillis < 0) {
-			return "learning how long this origin's " + (this.periodicTasks ? "periodic " : "")
+			return "learning how long this origin's " + ((this.lane != null) ? this.lane + " " : "")
 					+ "tasks live: the longest seen is " + duration(this.longestLifetimeMillis)
 					+ ", trusted once watched for " + LaneWatch.TRUST_AFTER_LIFETIMES + " times that";
 		}
 		// An origin of kind THREAD counts live executors, Timers and threads, not tasks.
 		boolean threads = this.origin.kinds().contains(TaskKind.THREAD);
-		String tasks = this.periodicTasks ? "periodic tasks" : "tasks";
+		String task = (this.lane != null) ? this.lane + " task" : "task";
+		String tasks = task + "s";
 		String things = threads ? "executors, Timers or threads" : tasks;
 		String lifetime = (this.longestLifetimeMillis >= 0)
 				? (threads ? "the longest any of them lived is "
-						: "the longest any " + (this.periodicTasks ? "periodic task" : "task") + " of this origin lived is ")
+						: "the longest any " + task + " of this origin lived is ")
 						+ duration(this.longestLifetimeMillis)
 				: (threads ? "none of them has ended yet" : "none of this origin's " + tasks + " has ended yet");
 		// Built by hand: String.format parses its pattern and builds number symbols on every
@@ -205,11 +208,12 @@ public final class OriginVerdict {
 	 * Whether the outlived count, horizon and lifetimes are those of the origin's periodic
 	 * tasks alone, the origin having one-shot tasks too. An origin's periodic tasks and its
 	 * other tasks are judged apart (see {@code OriginStats#pendingByEpoch}); the verdict shows
-	 * the figures of the one that leaks, or of the one with more pending tasks.
+	 * the figures of the one that leaks, or of the one with more pending tasks, and its
+	 * evidence names the lane when the origin has both.
 	 * @return whether the figures are those of the periodic tasks of an origin of both kinds
 	 */
 	public boolean periodicTasks() {
-		return this.periodicTasks;
+		return "periodic".equals(this.lane);
 	}
 
 	/**

@@ -55,22 +55,35 @@ final class OriginWatch {
 			trend = Trend.GROWING;
 		}
 		else {
-			boolean judged = (onceVerdict != null || repeatingVerdict != null)
-					&& (onceVerdict == null || onceVerdict.judged())
-					&& (repeatingVerdict == null || repeatingVerdict.judged());
+			boolean judged;
+			if (onceVerdict != null && repeatingVerdict != null) {
+				judged = (onceVerdict.judged() || repeatingVerdict.judged()) && judgedOrEmpty(onceVerdict)
+						&& judgedOrEmpty(repeatingVerdict);
+			}
+			else {
+				judged = lead != null && lead.judged();
+			}
 			trend = judged ? Trend.STABLE : Trend.UNKNOWN;
 		}
 		if (lead == null) {
-			return new OriginVerdict(origin, trend, -1, pendingNow, 0, -1, -1, 0, 0, false, this.windowMillis,
+			return new OriginVerdict(origin, trend, -1, pendingNow, 0, -1, -1, 0, 0, null, this.windowMillis,
 					this.pending.times(), this.pending.counts());
 		}
 		return new OriginVerdict(origin, trend, lead.leakingSinceMillis(), pendingNow, lead.outlived(),
 				lead.horizonMillis(), lead.longestLifetimeMillis(), lead.outlivedRiseInWindow(), lead.growthPerMinute(),
-				lead.repeating() && onceVerdict != null, this.windowMillis, this.pending.times(), this.pending.counts());
+				(onceVerdict != null && repeatingVerdict != null) ? (lead.repeating() ? "periodic" : "one-shot") : null,
+				this.windowMillis, this.pending.times(), this.pending.counts());
 	}
 
 	private static long pending(@Nullable LaneVerdict verdict) {
 		return (verdict != null) ? verdict.pending() : 0;
+	}
+
+	// Of an origin with both lanes, a lane with nothing pending cannot be growing: it does not
+	// hold the origin's trend back while it learns (one early one-shot task on a line of
+	// periodic ones may never teach it).
+	private static boolean judgedOrEmpty(LaneVerdict verdict) {
+		return verdict.judged() || verdict.pending() == 0;
 	}
 
 	private static boolean isLeaking(@Nullable LaneVerdict verdict) {

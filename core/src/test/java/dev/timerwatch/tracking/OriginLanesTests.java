@@ -79,6 +79,13 @@ class OriginLanesTests {
 	}
 
 	@Test
+	void aNewOriginIsNotDroppedAsIdleBeforeItsFirstTaskLands() {
+		OriginStats origin = this.scheduler.originAt(ORIGIN);
+		assertThat(origin.retireIfIdle(this.registry.epoch() + 1, 3)).isFalse();
+		assertThat(origin.isRetired()).isFalse();
+	}
+
+	@Test
 	void noTaskOfEitherLaneIsEverAdmittedToAnOriginBeingDropped() throws Exception {
 		// One thread schedules and ends tasks of both kinds with idle gaps, while another moves
 		// epochs on and drops idle origins: a task admitted to a dropped origin is lost.
