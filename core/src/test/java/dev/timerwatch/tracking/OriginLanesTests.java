@@ -5,6 +5,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
+import dev.timerwatch.fixtures.ManualTask;
 import dev.timerwatch.tracking.OriginStats.EpochCount;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
@@ -62,7 +63,7 @@ class OriginLanesTests {
 
 	@Test
 	void anOriginIdleInBothLanesIsDroppedAndOneWithALiveTaskInEitherIsKept() {
-		Task periodic = task(TaskKind.FIXED_RATE);
+		ManualTask periodic = task(TaskKind.FIXED_RATE);
 		task(TaskKind.ONCE).end();
 		for (int i = 0; i < 5; i++) {
 			advance();
@@ -100,7 +101,7 @@ class OriginLanesTests {
 		maintenance.start();
 		try {
 			for (int i = 0; i < repetitions && lost.get() == null; i++) {
-				Task task = task((i % 3 == 0) ? TaskKind.FIXED_RATE : TaskKind.ONCE);
+				ManualTask task = task((i % 3 == 0) ? TaskKind.FIXED_RATE : TaskKind.ONCE);
 				if (!this.registry.origins().contains(task.origin())) {
 					lost.set("task " + i + " (" + task.kind() + ") was admitted to a dropped origin");
 				}
@@ -117,8 +118,8 @@ class OriginLanesTests {
 		assertThat(lost.get()).isNull();
 	}
 
-	private Task task(TaskKind kind) {
-		return new Task(this.scheduler.admit(ORIGIN, kind), kind);
+	private ManualTask task(TaskKind kind) {
+		return new ManualTask(this.scheduler.admit(ORIGIN, kind), kind);
 	}
 
 	private void advance() {
@@ -128,23 +129,6 @@ class OriginLanesTests {
 
 	private static long pending(List<EpochCount> epochs) {
 		return epochs.stream().mapToLong(EpochCount::pending).sum();
-	}
-
-	private static final class Task extends TrackedTask {
-
-		Task(PendingBucket bucket, TaskKind kind) {
-			super(bucket, kind);
-		}
-
-		void end() {
-			cancelled(false);
-		}
-
-		@Override
-		protected Outcome settle(@Nullable Throwable failure) {
-			return Outcome.COMPLETED;
-		}
-
 	}
 
 }

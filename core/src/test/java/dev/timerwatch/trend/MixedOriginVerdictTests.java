@@ -3,14 +3,12 @@ package dev.timerwatch.trend;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
+import dev.timerwatch.fixtures.ManualTask;
 import dev.timerwatch.tracking.CallSiteLocator;
-import dev.timerwatch.tracking.PendingBucket;
 import dev.timerwatch.tracking.SchedulerTracker;
 import dev.timerwatch.tracking.TaskKind;
 import dev.timerwatch.tracking.TaskOrigin;
 import dev.timerwatch.tracking.TimerRegistry;
-import dev.timerwatch.tracking.TrackedTask;
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -72,8 +70,8 @@ class MixedOriginVerdictTests {
 			.endsWith("(none of this origin's periodic tasks has ended yet)");
 	}
 
-	private Task task(TaskKind kind) {
-		return new Task(this.scheduler.admit(ORIGIN, kind), kind);
+	private ManualTask task(TaskKind kind) {
+		return new ManualTask(this.scheduler.admit(ORIGIN, kind), kind);
 	}
 
 	private void sampleFor(Duration duration) {
@@ -81,23 +79,6 @@ class MixedOriginVerdictTests {
 			this.clock.addAndGet(INTERVAL.toMillis());
 			this.detector.sample();
 		}
-	}
-
-	private static final class Task extends TrackedTask {
-
-		Task(PendingBucket bucket, TaskKind kind) {
-			super(bucket, kind);
-		}
-
-		void end() {
-			cancelled(false);
-		}
-
-		@Override
-		protected Outcome settle(@Nullable Throwable failure) {
-			return Outcome.COMPLETED;
-		}
-
 	}
 
 }
