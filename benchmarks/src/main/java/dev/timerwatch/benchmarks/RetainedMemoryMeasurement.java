@@ -16,7 +16,9 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
  * Micrometer's timed executor and timerwatch's tracking executor, under the JDK's default
  * policy and with remove-on-cancel on. Each task captures a
  * distinct object, as a real timeout does (its request), and that object is part of the
- * count for every executor alike.
+ * count for every executor alike. Tasks are scheduled both as a {@code Callable} (a lambda
+ * that returns a value, such as {@code () -> future.cancel(true)}, is one) and as a
+ * {@code Runnable}, which the JDK wraps in an adapter object of its own.
  *
  * <p>Run: {@code java -Xmx4g -cp benchmarks/target/benchmarks.jar
  * dev.timerwatch.benchmarks.RetainedMemoryMeasurement}
@@ -32,23 +34,27 @@ public final class RetainedMemoryMeasurement {
 
 	public static void main(String[] args) throws Exception {
 		String[] executors = { "raw", "micrometer", "timerwatch" };
-		for (boolean removeOnCancel : new boolean[] { false, true }) {
-			double raw = 0;
-			for (int round = 1; round <= ROUNDS; round++) {
-				for (String executor : executors) {
-					double bytes = bytesPerPendingTask(executor, removeOnCancel);
-					if (executor.equals("raw")) {
-						raw = bytes;
+		for (boolean runnable : new boolean[] { false, true }) {
+			for (boolean removeOnCancel : new boolean[] { false, true }) {
+				double raw = 0;
+				for (int round = 1; round <= ROUNDS; round++) {
+					for (String executor : executors) {
+						double bytes = bytesPerPendingTask(executor, removeOnCancel, runnable);
+						if (executor.equals("raw")) {
+							raw = bytes;
+						}
+						System.out.printf(Locale.ROOT,
+								"%-8s %-17s round %d %-10s %7.1f bytes per pending task  (%.2fx raw)%n",
+								runnable ? "Runnable" : "Callable", removeOnCancel ? "remove-on-cancel" : "default policy",
+								round, executor, bytes, bytes / raw);
 					}
-					System.out.printf(Locale.ROOT, "%-17s round %d %-10s %7.1f bytes per pending task  (%.2fx raw)%n",
-							removeOnCancel ? "remove-on-cancel" : "default policy", round, executor, bytes,
-							bytes / raw);
 				}
 			}
 		}
 	}
 
-	private static double bytesPerPendingTask(String kind, boolean removeOnCancel) throws InterruptedException {
+	private static double bytesPerPendingTask(String kind, boolean removeOnCancel, boolean runnable)
+			throws InterruptedException {
 		ScheduledThreadPoolExecutor target = SchedulingOverheadBenchmark.newExecutor(kind);
 		target.setRemoveOnCancelPolicy(removeOnCancel);
 		ScheduledExecutorService scheduler = kind.equals("micrometer")
@@ -58,12 +64,21 @@ public final class RetainedMemoryMeasurement {
 		long before = usedHeapAfterGc();
 		for (int i = 0; i < TASKS; i++) {
 			Object request = new Object();
-			scheduler.schedule(() -> request.hashCode(), 1, TimeUnit.HOURS);
+			if (runnable) {
+				scheduler.schedule(() -> touch(request), 1, TimeUnit.HOURS);
+			}
+			else {
+				scheduler.schedule(() -> request.hashCode(), 1, TimeUnit.HOURS);
+			}
 		}
 		long after = usedHeapAfterGc();
 		double perTask = (after - before) / (double) TASKS;
 		target.shutdownNow();
 		return perTask;
+	}
+
+	private static void touch(Object request) {
+		request.hashCode();
 	}
 
 	private static long usedHeapAfterGc() throws InterruptedException {

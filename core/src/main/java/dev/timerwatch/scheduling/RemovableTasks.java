@@ -1,29 +1,62 @@
 package dev.timerwatch.scheduling;
 
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Future;
 import java.util.concurrent.RunnableScheduledFuture;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * The tasks a {@link TrackingScheduledThreadPoolExecutor} accepted while its remove-on-cancel
  * policy was on. Those tasks are left undecorated in the queue, so that cancelling one
  * removes it in logarithmic time as the JDK intends (a decorated task can only be found by a
- * linear scan); their commands are wrapped instead, and this map leads from the executor's
+ * linear scan); their commands are wrapped instead, and this table leads from the executor's
  * task back to its command when the task is cancelled, removed or done. It holds only tasks
  * still in the executor's hands.
+ *
+ * <p>The JDK's task exposes nothing of ours, so the only way back to the command is the
+ * task's identity. The table is intrusive: each slot holds the command itself, which already
+ * knows its task ({@link TrackedCommand#future()}), so a pending task costs a slot and no
+ * entry object. It is split into segments, each an open-addressing table with linear probing
+ * under its own lock, so that threads scheduling and cancelling at once rarely meet; a
+ * segment grows at half full and shrinks at an eighth full, so it stays bounded by the tasks
+ * pending in it.
  */
 final class RemovableTasks {
 
-	private final ConcurrentHashMap<RunnableScheduledFuture<?>, TrackedCommand<?>> commands = new ConcurrentHashMap<>();
+	// 64 segments: threads scheduling at once rarely share one, and a segment's array stays
+	// small (128 KB at a million pending tasks), where one table would be a humongous object
+	// to G1, which gives such an object whole regions: a power-of-two array is just over a
+	// power of two in bytes, so up to half of its last region is wasted. They are made on
+	// first use, so an executor that never turns remove-on-cancel on costs nothing.
+	private static final int SEGMENT_BITS = 6;
 
-	// Set once, never cleared: ConcurrentHashMap.isEmpty() sums counter cells racily and can
-	// read empty while an entry exists, so it cannot guard the lookups.
-	private volatile boolean used;
+	private volatile Segment @Nullable [] segments;
 
-	void register(RunnableScheduledFuture<?> task, TrackedCommand<?> command) {
-		if (!this.used) {
-			this.used = true;
+	/**
+	 * Register the command of a task the executor just created, before the task is queued.
+	 * @param command the command, already attached to its task
+	 */
+	void register(TrackedCommand<?> command) {
+		Segment[] segments = this.segments;
+		if (segments == null) {
+			segments = createSegments();
 		}
-		this.commands.put(task, command);
+		int hash = hash(command.future());
+		segments[hash >>> (32 - SEGMENT_BITS)].add(command, hash);
+	}
+
+	private synchronized Segment[] createSegments() {
+		Segment[] segments = this.segments;
+		if (segments == null) {
+			segments = new Segment[1 << SEGMENT_BITS];
+			for (int i = 0; i < segments.length; i++) {
+				segments[i] = new Segment();
+			}
+			this.segments = segments;
+		}
+		return segments;
 	}
 
 	/**
@@ -31,10 +64,7 @@ final class RemovableTasks {
 	 * @return whether the task was one of these
 	 */
 	boolean discard(Object task, boolean rejected) {
-		if (!this.used) {
-			return false;
-		}
-		TrackedCommand<?> command = this.commands.remove(task);
+		TrackedCommand<?> command = take(task);
 		if (command == null) {
 			return false;
 		}
@@ -52,10 +82,10 @@ final class RemovableTasks {
 	 * failed or was cancelled while it ran (which the JDK reports to no one).
 	 */
 	void afterRun(Runnable task) {
-		if (!this.used || !(task instanceof RunnableScheduledFuture<?> future) || !future.isDone()) {
+		if (this.segments == null || !(task instanceof RunnableScheduledFuture<?> future) || !future.isDone()) {
 			return;
 		}
-		TrackedCommand<?> command = this.commands.remove(future);
+		TrackedCommand<?> command = take(future);
 		if (command != null && future.isCancelled()) {
 			command.onCancel();
 		}
@@ -66,11 +96,189 @@ final class RemovableTasks {
 	 * cancel queued tasks after taking them out of the queue).
 	 */
 	void sweepDone() {
-		this.commands.forEach((task, command) -> {
-			if (task.isDone() && this.commands.remove(task, command) && task.isCancelled()) {
+		Segment[] segments = this.segments;
+		if (segments == null) {
+			return;
+		}
+		List<TrackedCommand<?>> done = new ArrayList<>();
+		for (Segment segment : segments) {
+			segment.takeDone(done);
+		}
+		for (TrackedCommand<?> command : done) {
+			if (taskOf(command).isCancelled()) {
 				command.onCancel();
 			}
-		});
+		}
+	}
+
+	/**
+	 * How many tasks the table holds, for tests.
+	 */
+	int size() {
+		int size = 0;
+		for (Segment segment : segmentsOrNone()) {
+			size += segment.size();
+		}
+		return size;
+	}
+
+	/**
+	 * The slots the table has allocated, for tests of its bounds.
+	 */
+	int capacity() {
+		int capacity = 0;
+		for (Segment segment : segmentsOrNone()) {
+			capacity += segment.capacity();
+		}
+		return capacity;
+	}
+
+	// Null when nothing was ever registered: a volatile read is all that the hooks of every
+	// run and removal then cost.
+	private @Nullable TrackedCommand<?> take(Object task) {
+		Segment[] segments = this.segments;
+		if (segments == null) {
+			return null;
+		}
+		int hash = hash(task);
+		return segments[hash >>> (32 - SEGMENT_BITS)].remove(task, hash);
+	}
+
+	private Segment[] segmentsOrNone() {
+		Segment[] segments = this.segments;
+		return (segments != null) ? segments : new Segment[0];
+	}
+
+	// Spreads identity hashes, which may be sequential, over both the segment bits (the top)
+	// and the slot bits (the bottom).
+	static int hash(@Nullable Object task) {
+		int h = System.identityHashCode(task) * 0x9E3779B9;
+		return h ^ (h >>> 16);
+	}
+
+	static Future<?> taskOf(TrackedCommand<?> command) {
+		Future<?> task = command.future();
+		if (task == null) {
+			throw new IllegalStateException("A removable command is registered before it is attached to its task");
+		}
+		return task;
+	}
+
+	/**
+	 * One open-addressing table with linear probing, guarded by its own monitor. Removal
+	 * shifts the entries that follow back into the gap, so there are no tombstones and a
+	 * lookup ends at the first empty slot.
+	 */
+	static final class Segment {
+
+		private static final int MIN_CAPACITY = 8;
+
+		private static final TrackedCommand<?>[] EMPTY = new TrackedCommand<?>[0];
+
+		private TrackedCommand<?>[] slots = EMPTY;
+
+		private int size;
+
+		synchronized void add(TrackedCommand<?> command, int hash) {
+			if ((this.size + 1) * 2 > this.slots.length) {
+				resize(Math.max(MIN_CAPACITY, this.slots.length * 2));
+			}
+			insert(this.slots, command, hash);
+			this.size++;
+		}
+
+		synchronized @Nullable TrackedCommand<?> remove(Object task, int hash) {
+			TrackedCommand<?>[] slots = this.slots;
+			if (this.size == 0) {
+				return null;
+			}
+			int mask = slots.length - 1;
+			for (int i = hash & mask;; i = (i + 1) & mask) {
+				TrackedCommand<?> command = slots[i];
+				if (command == null) {
+					return null;
+				}
+				if (command.future() == task) {
+					closeGap(slots, i);
+					this.size--;
+					if (this.size * 8 < slots.length && slots.length > MIN_CAPACITY) {
+						resize(slots.length / 2);
+					}
+					return command;
+				}
+			}
+		}
+
+		synchronized void takeDone(List<TrackedCommand<?>> done) {
+			if (this.size == 0) {
+				return;
+			}
+			TrackedCommand<?>[] kept = new TrackedCommand<?>[this.slots.length];
+			int size = 0;
+			for (TrackedCommand<?> command : this.slots) {
+				if (command == null) {
+					continue;
+				}
+				if (taskOf(command).isDone()) {
+					done.add(command);
+				}
+				else {
+					insert(kept, command, hash(command.future()));
+					size++;
+				}
+			}
+			this.slots = kept;
+			this.size = size;
+		}
+
+		synchronized int size() {
+			return this.size;
+		}
+
+		synchronized int capacity() {
+			return this.slots.length;
+		}
+
+		private void resize(int capacity) {
+			TrackedCommand<?>[] resized = new TrackedCommand<?>[capacity];
+			for (TrackedCommand<?> command : this.slots) {
+				if (command != null) {
+					insert(resized, command, hash(command.future()));
+				}
+			}
+			this.slots = resized;
+		}
+
+		private static void insert(TrackedCommand<?>[] slots, TrackedCommand<?> command, int hash) {
+			int mask = slots.length - 1;
+			int i = hash & mask;
+			while (slots[i] != null) {
+				i = (i + 1) & mask;
+			}
+			slots[i] = command;
+		}
+
+		// Knuth's algorithm R: move back every later entry of the run that the gap would cut
+		// off from its home slot.
+		private static void closeGap(TrackedCommand<?>[] slots, int gap) {
+			int mask = slots.length - 1;
+			int free = gap;
+			for (int i = (gap + 1) & mask;; i = (i + 1) & mask) {
+				TrackedCommand<?> command = slots[i];
+				if (command == null) {
+					slots[free] = null;
+					return;
+				}
+				int home = hash(command.future()) & mask;
+				// The entry may move into the free slot unless its home lies cyclically in (free, i].
+				boolean homeBetween = (free <= i) ? (free < home && home <= i) : (free < home || home <= i);
+				if (!homeBetween) {
+					slots[free] = command;
+					free = i;
+				}
+			}
+		}
+
 	}
 
 }
