@@ -20,8 +20,8 @@ import org.jspecify.annotations.Nullable;
  * knows its task ({@link TrackedCommand#future()}), so a pending task costs a slot and no
  * entry object. It is split into segments, each an open-addressing table with linear probing
  * under its own lock, so that threads scheduling and cancelling at once rarely meet; a
- * segment grows at half full and shrinks at an eighth full, so it stays bounded by the tasks
- * pending in it.
+ * segment grows at half full, shrinks at an eighth full, and gives back its array when a
+ * removal or a sweep leaves it empty, so it stays bounded by the tasks pending in it.
  */
 final class RemovableTasks {
 
@@ -201,7 +201,10 @@ final class RemovableTasks {
 				if (command.future() == task) {
 					closeGap(slots, i);
 					this.size--;
-					if (this.size * 8 < slots.length && slots.length > MIN_CAPACITY) {
+					if (this.size == 0) {
+						this.slots = EMPTY;
+					}
+					else if (this.size * 8 < slots.length && slots.length > MIN_CAPACITY) {
 						resize(slots.length / 2);
 					}
 					return command;
@@ -213,22 +216,20 @@ final class RemovableTasks {
 			if (this.size == 0) {
 				return;
 			}
-			TrackedCommand<?>[] kept = new TrackedCommand<?>[this.slots.length];
-			int size = 0;
+			List<TrackedCommand<?>> live = new ArrayList<>();
 			for (TrackedCommand<?> command : this.slots) {
-				if (command == null) {
-					continue;
-				}
-				if (taskOf(command).isDone()) {
-					done.add(command);
-				}
-				else {
-					insert(kept, command, hash(command.future()));
-					size++;
+				if (command != null) {
+					(taskOf(command).isDone() ? done : live).add(command);
 				}
 			}
+			// Sized for what is left, as a removal would have left it: at most a quarter full.
+			TrackedCommand<?>[] kept = live.isEmpty() ? EMPTY
+					: new TrackedCommand<?>[Math.max(MIN_CAPACITY, Integer.highestOneBit(live.size() * 4 - 1) << 1)];
+			for (TrackedCommand<?> command : live) {
+				insert(kept, command, hash(command.future()));
+			}
 			this.slots = kept;
-			this.size = size;
+			this.size = live.size();
 		}
 
 		synchronized int size() {

@@ -133,9 +133,7 @@ public class TrackingScheduledThreadPoolExecutor extends ScheduledThreadPoolExec
 		Objects.requireNonNull(command, "command");
 		TrackedCommand<Void> removable = removable(command, TaskKind.ONCE, -1);
 		if (removable != null) {
-			// Handed over as the callable it also is, the command is the JDK task's own callable:
-			// the JDK wraps a runnable in an adapter object first, which this saves.
-			return this.admission.submit(removable, () -> super.schedule((Callable<Void>) removable, delay, unit));
+			return this.admission.submit(removable, () -> super.schedule((Runnable) removable, delay, unit));
 		}
 		return super.schedule(command, delay, unit);
 	}

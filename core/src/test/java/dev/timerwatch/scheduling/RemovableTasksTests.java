@@ -1,5 +1,6 @@
 package dev.timerwatch.scheduling;
 
+import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -73,8 +74,8 @@ class RemovableTasksTests {
 		assertThat(table.capacity()).isBetween(200_000, 800_000);
 		tasks.forEach((task) -> table.discard(task, false));
 		assertThat(table.size()).isZero();
-		// Each segment shrinks to its minimum of 8 slots; a segment that was never used has none.
-		assertThat(table.capacity()).isLessThanOrEqualTo(emptyCapacity + 8 * 64);
+		assertThat(emptyCapacity).isZero();
+		assertThat(table.capacity()).isZero();
 	}
 
 	@Test
@@ -139,13 +140,122 @@ class RemovableTasksTests {
 		}
 		start.countDown();
 		int discarded = 0;
-		for (Future<Integer> count : found) {
-			discarded += count.get(60, TimeUnit.SECONDS);
+		try {
+			for (Future<Integer> count : found) {
+				discarded += count.get(60, TimeUnit.SECONDS);
+			}
 		}
-		pool.shutdown();
+		finally {
+			pool.shutdownNow();
+		}
 		assertThat(discarded).isEqualTo(threads * perThread);
 		assertThat(table.size()).isZero();
 		assertThat(pending()).isZero();
+	}
+
+
+	@Test
+	void aSweepThatEmptiesTheTableGivesItsSlotsBack() {
+		RemovableTasks table = new RemovableTasks();
+		List<CompletableFuture<Void>> tasks = new ArrayList<>();
+		for (int i = 0; i < 100_000; i++) {
+			CompletableFuture<Void> task = new CompletableFuture<>();
+			table.register(command(task));
+			tasks.add(task);
+		}
+		for (int i = 0; i < tasks.size(); i++) {
+			tasks.get(i).cancel(false);
+		}
+		table.sweepDone();
+		assertThat(table.size()).isZero();
+		assertThat(pending()).isZero();
+		assertThat(table.capacity()).isZero();
+	}
+
+	@Test
+	void aSweepThatLeavesFewTasksShrinksTheTableToThem() {
+		RemovableTasks table = new RemovableTasks();
+		List<CompletableFuture<Void>> tasks = new ArrayList<>();
+		for (int i = 0; i < 100_000; i++) {
+			CompletableFuture<Void> task = new CompletableFuture<>();
+			table.register(command(task));
+			tasks.add(task);
+		}
+		for (int i = 0; i < tasks.size(); i++) {
+			if (i % 100 != 0) {
+				tasks.get(i).cancel(false);
+			}
+		}
+		table.sweepDone();
+		assertThat(table.size()).isEqualTo(1_000);
+		// At most a quarter full after a sweep, at least 8 slots a segment in use.
+		assertThat(table.capacity()).isBetween(4_000, 16_000);
+		for (int i = 0; i < tasks.size(); i += 100) {
+			assertThat(table.discard(tasks.get(i), false)).isTrue();
+		}
+		assertThat(table.capacity()).isZero();
+	}
+
+	@Test
+	void aTerminatedExecutorHoldsNoSlotsForTheTasksItDropped() throws Exception {
+		TrackingScheduledThreadPoolExecutor executor = new TrackingScheduledThreadPoolExecutor(1, this.registry,
+				"dropping");
+		executor.setRemoveOnCancelPolicy(true);
+		executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+		for (int i = 0; i < 100_000; i++) {
+			Object request = new Object();
+			executor.schedule(() -> request.hashCode(), 1, TimeUnit.HOURS);
+		}
+		executor.shutdown();
+		assertThat(executor.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+		Field field = TrackingScheduledThreadPoolExecutor.class.getDeclaredField("removableTasks");
+		field.setAccessible(true);
+		RemovableTasks table = (RemovableTasks) field.get(executor);
+		assertThat(table.size()).isZero();
+		assertThat(table.capacity()).isZero();
+	}
+
+	@Test
+	void removesEveryEntryFromEveryLayoutOfAnEightSlotSegmentAndFindsTheRest() {
+		// Tasks grouped by their home slot in a segment of 8 slots.
+		List<List<Future<?>>> byHome = new ArrayList<>();
+		for (int home = 0; home < 8; home++) {
+			byHome.add(new ArrayList<>());
+		}
+		while (byHome.stream().anyMatch((tasks) -> tasks.size() < 4)) {
+			CompletableFuture<Void> task = new CompletableFuture<>();
+			List<Future<?>> sameHome = byHome.get(RemovableTasks.hash(task) & 7);
+			if (sameHome.size() < 4) {
+				sameHome.add(task);
+			}
+		}
+		int layouts = 0;
+		for (int entries = 1; entries <= 4; entries++) {
+			for (int homes = 0; homes < 1 << (3 * entries); homes++) {
+				for (int victim = 0; victim < entries; victim++) {
+					RemovableTasks.Segment segment = new RemovableTasks.Segment();
+					List<Future<?>> tasks = new ArrayList<>();
+					int[] used = new int[8];
+					for (int j = 0; j < entries; j++) {
+						int home = (homes >>> (3 * j)) & 7;
+						Future<?> task = byHome.get(home).get(used[home]++);
+						tasks.add(task);
+						segment.add(command(task), RemovableTasks.hash(task));
+					}
+					assertThat(segment.capacity()).isEqualTo(8);
+					Future<?> removed = tasks.remove(victim);
+					assertThat(segment.remove(removed, RemovableTasks.hash(removed))).isNotNull();
+					assertThat(segment.remove(removed, RemovableTasks.hash(removed))).isNull();
+					for (Future<?> task : tasks) {
+						assertThat(segment.remove(task, RemovableTasks.hash(task)))
+							.as("%d entries, homes %o, removed #%d", entries, homes, victim).isNotNull();
+					}
+					assertThat(segment.size()).isZero();
+					layouts++;
+				}
+			}
+		}
+		assertThat(layouts).isEqualTo(8 + 2 * 64 + 3 * 512 + 4 * 4096);
 	}
 
 	private TrackedCommand<Void> command(Future<?> task) {

@@ -370,4 +370,76 @@ class ScheduledExecutorConformanceTests {
 		}
 	}
 
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("executors")
+	void aTaskThatIsBothRunnableAndCallableIsRunWhenScheduledAsARunnable(String name,
+			Supplier<ScheduledThreadPoolExecutor> factory) throws Exception {
+		ScheduledThreadPoolExecutor executor = use(factory);
+		RunnableAndCallable once = new RunnableAndCallable();
+		assertThat(executor.schedule((Runnable) once, 0, TimeUnit.MILLISECONDS).get(5, TimeUnit.SECONDS)).isNull();
+		RunnableAndCallable submitted = new RunnableAndCallable();
+		assertThat(executor.submit((Runnable) submitted).get(5, TimeUnit.SECONDS)).isNull();
+		RunnableAndCallable periodic = new RunnableAndCallable();
+		ScheduledFuture<?> repeating = executor.scheduleAtFixedRate(periodic, 0, 10, TimeUnit.MILLISECONDS);
+		await().atMost(5, TimeUnit.SECONDS).until(() -> periodic.runs.get() >= 2);
+		repeating.cancel(false);
+		for (RunnableAndCallable task : List.of(once, submitted, periodic)) {
+			assertThat(task.calls).hasValue(0);
+			assertThat(task.runs.get()).isPositive();
+		}
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("executors")
+	void theFutureOfAScheduledRunnablePrintsAsTheRawExecutorsDoes(String name,
+			Supplier<ScheduledThreadPoolExecutor> factory) {
+		ScheduledThreadPoolExecutor executor = use(factory);
+		ScheduledThreadPoolExecutor raw = new ScheduledThreadPoolExecutor(1);
+		raw.setRemoveOnCancelPolicy(executor.getRemoveOnCancelPolicy());
+		try {
+			Runnable task = new Runnable() {
+
+				@Override
+				public void run() {
+				}
+
+				@Override
+				public String toString() {
+					return "the user's task";
+				}
+
+			};
+			String expected = printed(raw.schedule(task, 1, TimeUnit.HOURS));
+			assertThat(expected).contains("the user's task");
+			assertThat(printed(executor.schedule(task, 1, TimeUnit.HOURS))).isEqualTo(expected);
+		}
+		finally {
+			raw.shutdownNow();
+		}
+	}
+
+	private static String printed(Future<?> future) {
+		return future.toString().replaceAll("@[0-9a-f]+", "@");
+	}
+
+	static final class RunnableAndCallable implements Runnable, Callable<String> {
+
+		final AtomicInteger runs = new AtomicInteger();
+
+		final AtomicInteger calls = new AtomicInteger();
+
+		@Override
+		public void run() {
+			this.runs.incrementAndGet();
+		}
+
+		@Override
+		public String call() {
+			this.calls.incrementAndGet();
+			return "not for a runnable";
+		}
+
+	}
+
 }

@@ -105,4 +105,17 @@ class TrackingScheduledExecutorServiceTests {
 			.satisfies((origin) -> assertThat(origin.completed()).isEqualTo(3));
 	}
 
+
+	@Test
+	void runsATaskThatIsBothRunnableAndCallableAsTheRunnableItWasScheduledAs() throws Exception {
+		ScheduledExecutorConformanceTests.RunnableAndCallable once = new ScheduledExecutorConformanceTests.RunnableAndCallable();
+		assertThat(this.executor.schedule((Runnable) once, 0, TimeUnit.MILLISECONDS).get(5, TimeUnit.SECONDS)).isNull();
+		ScheduledExecutorConformanceTests.RunnableAndCallable submitted = new ScheduledExecutorConformanceTests.RunnableAndCallable();
+		assertThat(this.executor.submit((Runnable) submitted).get(5, TimeUnit.SECONDS)).isNull();
+		assertThat(once.runs).hasValue(1);
+		assertThat(submitted.runs).hasValue(1);
+		assertThat(once.calls).hasValue(0);
+		assertThat(submitted.calls).hasValue(0);
+	}
+
 }

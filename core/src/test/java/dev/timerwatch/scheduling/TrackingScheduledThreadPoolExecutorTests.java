@@ -2,10 +2,13 @@ package dev.timerwatch.scheduling;
 
 import java.lang.ref.WeakReference;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.RunnableScheduledFuture;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -387,6 +390,85 @@ class TrackingScheduledThreadPoolExecutorTests {
 
 		@Override
 		public void run() {
+		}
+
+	}
+
+
+	@Test
+	void aSubclassSeesEveryTaskInTheDecorateTaskOverloadTheRawExecutorCallsUnderEitherPolicy() throws Exception {
+		for (boolean removeOnCancel : new boolean[] { false, true }) {
+			CountingRaw raw = new CountingRaw();
+			CountingTracked tracked = new CountingTracked(this.registry);
+			try {
+				for (ScheduledThreadPoolExecutor executor : List.of(raw, tracked)) {
+					executor.setRemoveOnCancelPolicy(removeOnCancel);
+					executor.schedule(() -> {
+					}, 1, TimeUnit.HOURS);
+					executor.schedule(() -> 1, 1, TimeUnit.HOURS);
+					executor.execute(() -> {
+					});
+					executor.submit(() -> {
+					}).get(5, TimeUnit.SECONDS);
+					executor.scheduleAtFixedRate(() -> {
+					}, 1, 1, TimeUnit.HOURS);
+				}
+				assertThat(raw.runnables).hasValue(4);
+				assertThat(raw.callables).hasValue(1);
+				assertThat(tracked.runnables).as("remove on cancel: %s", removeOnCancel).hasValue(4);
+				assertThat(tracked.callables).as("remove on cancel: %s", removeOnCancel).hasValue(1);
+			}
+			finally {
+				raw.shutdownNow();
+				tracked.shutdownNow();
+			}
+		}
+	}
+
+	private static final class CountingRaw extends ScheduledThreadPoolExecutor {
+
+		final AtomicInteger runnables = new AtomicInteger();
+
+		final AtomicInteger callables = new AtomicInteger();
+
+		CountingRaw() {
+			super(1);
+		}
+
+		@Override
+		protected <V> RunnableScheduledFuture<V> decorateTask(Runnable runnable, RunnableScheduledFuture<V> task) {
+			this.runnables.incrementAndGet();
+			return super.decorateTask(runnable, task);
+		}
+
+		@Override
+		protected <V> RunnableScheduledFuture<V> decorateTask(Callable<V> callable, RunnableScheduledFuture<V> task) {
+			this.callables.incrementAndGet();
+			return super.decorateTask(callable, task);
+		}
+
+	}
+
+	private static final class CountingTracked extends TrackingScheduledThreadPoolExecutor {
+
+		final AtomicInteger runnables = new AtomicInteger();
+
+		final AtomicInteger callables = new AtomicInteger();
+
+		CountingTracked(TimerRegistry registry) {
+			super(1, registry, "counting");
+		}
+
+		@Override
+		protected <V> RunnableScheduledFuture<V> decorateTask(Runnable runnable, RunnableScheduledFuture<V> task) {
+			this.runnables.incrementAndGet();
+			return super.decorateTask(runnable, task);
+		}
+
+		@Override
+		protected <V> RunnableScheduledFuture<V> decorateTask(Callable<V> callable, RunnableScheduledFuture<V> task) {
+			this.callables.incrementAndGet();
+			return super.decorateTask(callable, task);
 		}
 
 	}
