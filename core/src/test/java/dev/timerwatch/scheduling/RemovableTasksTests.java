@@ -65,12 +65,7 @@ class RemovableTasksTests {
 	void shrinksBackOnceItsTasksAreGone() {
 		RemovableTasks table = new RemovableTasks();
 		int emptyCapacity = table.capacity();
-		List<Future<?>> tasks = new ArrayList<>();
-		for (int i = 0; i < 100_000; i++) {
-			CompletableFuture<Void> task = new CompletableFuture<>();
-			table.register(command(task));
-			tasks.add(task);
-		}
+		List<CompletableFuture<Void>> tasks = registered(table, 100_000);
 		assertThat(table.capacity()).isBetween(200_000, 800_000);
 		tasks.forEach((task) -> table.discard(task, false));
 		assertThat(table.size()).isZero();
@@ -81,12 +76,7 @@ class RemovableTasksTests {
 	@Test
 	void sweepingTakesOutTheDoneTasksAndCountsTheCancelledOnesAsCancelled() {
 		RemovableTasks table = new RemovableTasks();
-		List<CompletableFuture<Void>> tasks = new ArrayList<>();
-		for (int i = 0; i < 3_000; i++) {
-			CompletableFuture<Void> task = new CompletableFuture<>();
-			table.register(command(task));
-			tasks.add(task);
-		}
+		List<CompletableFuture<Void>> tasks = registered(table, 3_000);
 		for (int i = 0; i < tasks.size(); i++) {
 			if (i % 3 == 0) {
 				tasks.get(i).cancel(false);
@@ -157,12 +147,7 @@ class RemovableTasksTests {
 	@Test
 	void aSweepThatEmptiesTheTableGivesItsSlotsBack() {
 		RemovableTasks table = new RemovableTasks();
-		List<CompletableFuture<Void>> tasks = new ArrayList<>();
-		for (int i = 0; i < 100_000; i++) {
-			CompletableFuture<Void> task = new CompletableFuture<>();
-			table.register(command(task));
-			tasks.add(task);
-		}
+		List<CompletableFuture<Void>> tasks = registered(table, 100_000);
 		for (int i = 0; i < tasks.size(); i++) {
 			tasks.get(i).cancel(false);
 		}
@@ -175,12 +160,7 @@ class RemovableTasksTests {
 	@Test
 	void aSweepThatLeavesFewTasksShrinksTheTableToThem() {
 		RemovableTasks table = new RemovableTasks();
-		List<CompletableFuture<Void>> tasks = new ArrayList<>();
-		for (int i = 0; i < 100_000; i++) {
-			CompletableFuture<Void> task = new CompletableFuture<>();
-			table.register(command(task));
-			tasks.add(task);
-		}
+		List<CompletableFuture<Void>> tasks = registered(table, 100_000);
 		for (int i = 0; i < tasks.size(); i++) {
 			if (i % 100 != 0) {
 				tasks.get(i).cancel(false);
@@ -256,6 +236,17 @@ class RemovableTasksTests {
 			}
 		}
 		assertThat(layouts).isEqualTo(8 + 2 * 64 + 3 * 512 + 4 * 4096);
+	}
+
+
+	private List<CompletableFuture<Void>> registered(RemovableTasks table, int count) {
+		List<CompletableFuture<Void>> tasks = new ArrayList<>();
+		for (int i = 0; i < count; i++) {
+			CompletableFuture<Void> task = new CompletableFuture<>();
+			table.register(command(task));
+			tasks.add(task);
+		}
+		return tasks;
 	}
 
 	private TrackedCommand<Void> command(Future<?> task) {
