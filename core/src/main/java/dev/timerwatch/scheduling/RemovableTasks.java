@@ -32,6 +32,8 @@ final class RemovableTasks {
 	// first use, so an executor that never turns remove-on-cancel on costs nothing.
 	private static final int SEGMENT_BITS = 6;
 
+	private static final Segment[] NO_SEGMENTS = {};
+
 	private volatile Segment @Nullable [] segments;
 
 	/**
@@ -44,7 +46,7 @@ final class RemovableTasks {
 			segments = createSegments();
 		}
 		int hash = hash(command.future());
-		segments[hash >>> (32 - SEGMENT_BITS)].add(command, hash);
+		segmentFor(segments, hash).add(command, hash);
 	}
 
 	private synchronized Segment[] createSegments() {
@@ -141,12 +143,17 @@ final class RemovableTasks {
 			return null;
 		}
 		int hash = hash(task);
-		return segments[hash >>> (32 - SEGMENT_BITS)].remove(task, hash);
+		return segmentFor(segments, hash).remove(task, hash);
 	}
 
 	private Segment[] segmentsOrNone() {
 		Segment[] segments = this.segments;
-		return (segments != null) ? segments : new Segment[0];
+		return (segments != null) ? segments : NO_SEGMENTS;
+	}
+
+	// The segment is chosen by the top bits of the hash, the slot within it by the bottom ones.
+	private static Segment segmentFor(Segment[] segments, int hash) {
+		return segments[hash >>> (32 - SEGMENT_BITS)];
 	}
 
 	// Spreads identity hashes, which may be sequential, over both the segment bits (the top)
