@@ -25,8 +25,11 @@ import static dev.timerwatch.simulation.Sources.MINUTE;
  * five-day lives of the service (each starting cold); {@code seeds=20} runs per leak cell;
  * {@code part=all|healthy|leaks}; {@code only=a;b} runs only the healthy workloads whose
  * name contains one of the texts; {@code firstLife=n} seeds the lives from the n-th on, to
- * extend an earlier run with new days. With {@code -Dtimerwatch.simulation.debug=true} every alarm
- * is printed with its evidence.
+ * extend an earlier run with new days; {@code leaks=text} runs only the leaks whose name
+ * contains the text, {@code levels=5;1,000} only the levels named; {@code delays=none|fire|timeout}
+ * admits one-shot tasks without a delay (as today), with their lifetime as their delay, or
+ * as timeouts of a fixed delay (see {@link Simulation.Delays}). With
+ * {@code -Dtimerwatch.simulation.debug=true} every alarm is printed with its evidence.
  */
 public final class LeakDetectorSimulation {
 
@@ -52,6 +55,9 @@ public final class LeakDetectorSimulation {
 		String part = "all";
 		String only = "";
 		int firstLife = 0;
+		String leaks = "";
+		String levels = "";
+		Simulation.Delays delays = Simulation.Delays.NONE;
 		for (String arg : args) {
 			String[] pair = arg.split("=", 2);
 			switch (pair[0]) {
@@ -60,21 +66,24 @@ public final class LeakDetectorSimulation {
 				case "part" -> part = pair[1];
 				case "only" -> only = pair[1];
 				case "firstLife" -> firstLife = Integer.parseInt(pair[1]);
+				case "leaks" -> leaks = pair[1];
+				case "levels" -> levels = pair[1];
+				case "delays" -> delays = Simulation.Delays.valueOf(pair[1].toUpperCase(Locale.ROOT));
 				default -> throw new IllegalArgumentException("unknown argument " + arg);
 			}
 		}
 		long started = System.nanoTime();
 		if (!part.equals("leaks")) {
-			printHealthy(days, only, firstLife);
+			printHealthy(days, only, firstLife, delays);
 		}
 		if (!part.equals("healthy")) {
-			printLeaks(seeds);
+			printLeaks(seeds, leaks, levels, delays);
 		}
 		System.out.printf(Locale.ROOT, "%n(%d simulated days per healthy workload and setting, %d seeds per leak cell, "
-				+ "%.0f s)%n", days, seeds, (System.nanoTime() - started) / 1e9);
+				+ "delays %s, %.0f s)%n", days, seeds, delays, (System.nanoTime() - started) / 1e9);
 	}
 
-	private static void printHealthy(int days, String only, int firstLife) {
+	private static void printHealthy(int days, String only, int firstLife, Simulation.Delays delays) {
 		System.out.printf("| healthy workload (pending level) | alarms per day, 10 s / 5 min | share LEAKING "
 				+ "| alarms per day, 2 s / 30 s | share LEAKING |%n| --- | --- | --- | --- | --- |%n");
 		List<Workload> workloads = new java.util.ArrayList<>(Workloads.healthy());
@@ -89,7 +98,7 @@ public final class LeakDetectorSimulation {
 				long remaining = days * DAY;
 				for (int life = 0; remaining > 0; life++) {
 					long length = Math.min(LIFE, remaining);
-					alarms.add(healthyLife(workload, setting, 1000 + firstLife + life, length));
+					alarms.add(healthyLife(workload, setting, 1000 + firstLife + life, length, delays));
 					remaining -= length;
 				}
 				if (alarms.first != null) {
@@ -105,9 +114,13 @@ public final class LeakDetectorSimulation {
 	}
 
 	static Alarms healthyLife(Workload workload, Setting setting, long seed, long length) {
+		return healthyLife(workload, setting, seed, length, Simulation.Delays.NONE);
+	}
+
+	static Alarms healthyLife(Workload workload, Setting setting, long seed, long length, Simulation.Delays delays) {
 		Alarms alarms = new Alarms();
-		Simulation simulation = new Simulation(setting.interval(), setting.window(), seed).add(ORIGIN,
-				workload.sourceFor(setting.window()));
+		Simulation simulation = new Simulation(setting.interval(), setting.window(), seed).delays(delays)
+			.add(ORIGIN, workload.sourceFor(setting.window()));
 		simulation.run(length, (report) -> {
 			for (OriginVerdict verdict : report.verdicts()) {
 				if (verdict.isLeaking()) {
@@ -130,7 +143,7 @@ public final class LeakDetectorSimulation {
 		return alarms;
 	}
 
-	private static void printLeaks(int seeds) {
+	private static void printLeaks(int seeds, String leakNames, String onlyLevels, Simulation.Delays delays) {
 		System.out.printf("| leak | level | per minute | 10 s / 5 min: median | p95 | missed | horizon "
 				+ "| 2 s / 30 s: median | p95 | missed | horizon |%n"
 				+ "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |%n");
@@ -139,7 +152,13 @@ public final class LeakDetectorSimulation {
 		String[] levelNames = { "5", "1,000", "50,000", "periodic 60" };
 		int earlyAlarms = 0;
 		for (Leak leak : Workloads.leaks()) {
+			if (!leak.name().contains(leakNames)) {
+				continue;
+			}
 			for (int level = 0; level < levels.size(); level++) {
+				if (!onlyLevels.isEmpty() && Arrays.stream(onlyLevels.split(";")).noneMatch(levelNames[level]::equals)) {
+					continue;
+				}
 				for (double perMinute : new double[] { 1, 10, 100 }) {
 					StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "| %s | %s | %.0f |", leak.name(),
 							levelNames[level], perMinute));
@@ -147,7 +166,7 @@ public final class LeakDetectorSimulation {
 						long[] latencies = new long[seeds];
 						long[] horizons = new long[seeds];
 						for (int seed = 0; seed < seeds; seed++) {
-							Detection detection = detect(levels.get(level), leak, perMinute, setting, seed);
+							Detection detection = detect(levels.get(level), leak, perMinute, setting, seed, delays);
 							latencies[seed] = detection.latencyMillis;
 							horizons[seed] = detection.horizonMillis;
 							earlyAlarms += detection.earlyAlarms;
@@ -166,8 +185,13 @@ public final class LeakDetectorSimulation {
 	}
 
 	static Detection detect(Workload level, Leak leak, double perMinute, Setting setting, long seed) {
+		return detect(level, leak, perMinute, setting, seed, Simulation.Delays.NONE);
+	}
+
+	static Detection detect(Workload level, Leak leak, double perMinute, Setting setting, long seed,
+			Simulation.Delays delays) {
 		long start = LEAK_START + new Random(seed).nextInt(10) * MINUTE;
-		Simulation simulation = new Simulation(setting.interval(), setting.window(), seed)
+		Simulation simulation = new Simulation(setting.interval(), setting.window(), seed).delays(delays)
 			.add(ORIGIN, level.sourceFor(setting.window()))
 			.add(ORIGIN, leak.at(start, perMinute));
 		Detection detection = new Detection();

@@ -100,7 +100,7 @@ class LeakDetectorTests {
 
 	@Test
 	void oneShotTasksWithADelayOutlivingTheHealthyOnesAreFoundWithinTwoWindows() {
-		Leak hourLong = new Leak("one-shot, 1 h", TaskKind.ONCE, Lifetime.fixed(HOUR));
+		Leak hourLong = new Leak("one-shot, 1 h", TaskKind.ONCE, Lifetime.delay(HOUR));
 		for (long seed = 0; seed < 3; seed++) {
 			Detection atDefaults = LeakDetectorSimulation.detect(FAST_CHURN, hourLong, 10, DEFAULTS, seed);
 			assertThat(atDefaults.earlyAlarms).isZero();

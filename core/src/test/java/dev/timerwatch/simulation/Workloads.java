@@ -107,7 +107,7 @@ final class Workloads {
 
 	static List<Leak> leaks() {
 		return List.of(new Leak("periodic, never cancelled", TaskKind.FIXED_RATE, Lifetime.never()),
-				new Leak("one-shot, 1 h delay", TaskKind.ONCE, Lifetime.fixed(HOUR)));
+				new Leak("one-shot, 1 h delay", TaskKind.ONCE, Lifetime.delay(HOUR)));
 	}
 
 }
