@@ -177,7 +177,8 @@ final class Simulation {
 	}
 
 	private PendingBucket admit(TaskOrigin origin, TaskKind kind, long delayMillis) {
-		return this.scheduler.admit(origin, kind);
+		return (delayMillis < 0) ? this.scheduler.admit(origin, kind)
+				: this.scheduler.admit(origin, kind, -1, delayMillis * 1_000_000);
 	}
 
 	private void schedule(SimulatedTask task, long endStep) {
