@@ -164,7 +164,9 @@ public final class OriginStats {
 	// A one-shot task whose delay is longer than the longest so far.
 	private Lane laneOfLongerDelay(long delayNanos) {
 		long longest = this.longestDelayNanos;
-		if (longest > 0 && delayNanos / LONG_DELAY_FACTOR > longest && delaysSettled()) {
+		// Settled or not is asked before any raise, which starts the longest's clock again.
+		boolean settled = longest > 0 && delaysSettled();
+		if (settled && delayNanos / LONG_DELAY_FACTOR > longest) {
 			this.longDelayAdmitted.increment();
 			return Lane.LONG_DELAY;
 		}

@@ -8,6 +8,7 @@ import java.util.Random;
 
 import dev.timerwatch.simulation.Workloads.Leak;
 import dev.timerwatch.simulation.Workloads.Workload;
+import dev.timerwatch.tracking.OriginStats;
 import dev.timerwatch.tracking.TaskOrigin;
 import dev.timerwatch.trend.OriginVerdict;
 
@@ -104,6 +105,10 @@ public final class LeakDetectorSimulation {
 				if (alarms.first != null) {
 					System.err.println(workload.name() + ", " + setting + ": first alarm " + alarms.first);
 				}
+				if (alarms.longDelayTasks > 0) {
+					System.err.println(workload.name() + ", " + setting + ": " + alarms.longDelayTasks
+							+ " healthy tasks sent to the long-delay lane in " + days + " days");
+				}
 				row.append(String.format(Locale.ROOT, " %s (%d in %d days) | %.3f%% |", perDay(alarms.count, days),
 						alarms.count, days, 100.0 * alarms.leakingMillis / (days * DAY)));
 			}
@@ -121,8 +126,16 @@ public final class LeakDetectorSimulation {
 		Alarms alarms = new Alarms();
 		Simulation simulation = new Simulation(setting.interval(), setting.window(), seed).delays(delays)
 			.add(ORIGIN, workload.sourceFor(setting.window()));
+		OriginStats[] last = new OriginStats[1];
+		long[] lastLongDelays = new long[1];
 		simulation.run(length, (report) -> {
 			for (OriginVerdict verdict : report.verdicts()) {
+				if (verdict.origin() != last[0]) {
+					// A new origin (the last one went idle and was dropped): count the last's.
+					alarms.longDelayTasks += lastLongDelays[0];
+					last[0] = verdict.origin();
+				}
+				lastLongDelays[0] = verdict.origin().longDelayAdmitted();
 				if (verdict.isLeaking()) {
 					alarms.leakingMillis += setting.interval().toMillis();
 					if (verdict.leakingSinceMillis() == report.sampledAtMillis()) {
@@ -140,6 +153,7 @@ public final class LeakDetectorSimulation {
 			}
 			return false;
 		});
+		alarms.longDelayTasks += lastLongDelays[0];
 		return alarms;
 	}
 
@@ -208,6 +222,7 @@ public final class LeakDetectorSimulation {
 			}
 			detection.latencyMillis = elapsed - start;
 			detection.horizonMillis = report.leaking().get(0).horizonMillis();
+			detection.longDelayLane = report.leaking().get(0).longDelayTasks();
 			return true;
 		});
 		return detection;
@@ -250,10 +265,13 @@ public final class LeakDetectorSimulation {
 
 		long leakingMillis;
 
+		long longDelayTasks;
+
 		String first;
 
 		void add(Alarms other) {
 			this.count += other.count;
+			this.longDelayTasks += other.longDelayTasks;
 			this.leakingMillis += other.leakingMillis;
 			if (this.first == null) {
 				this.first = other.first;
@@ -267,6 +285,8 @@ public final class LeakDetectorSimulation {
 		long latencyMillis = -1;
 
 		long horizonMillis = -1;
+
+		boolean longDelayLane;
 
 		int earlyAlarms;
 
