@@ -52,6 +52,18 @@ final class LaneWatch {
 	}
 
 	LaneVerdict judge(List<EpochCount> epochs, long now) {
+		return judge(epochs, now, -1);
+	}
+
+	/**
+	 * Judge the lane at a sample.
+	 * @param epochs its live epochs, oldest first
+	 * @param now the sample's time
+	 * @param oneShotHorizonMillis for the long-delay lane, the horizon of the origin's
+	 * one-shot lane, -1 while it is learning or has none
+	 * @return the verdict
+	 */
+	LaneVerdict judge(List<EpochCount> epochs, long now, long oneShotHorizonMillis) {
 		if (this.firstSeenMillis < 0) {
 			this.firstSeenMillis = now;
 		}
@@ -69,11 +81,14 @@ final class LaneWatch {
 		boolean fresh;
 		if (this.lane == Lane.LONG_DELAY) {
 			// Its tasks were given delays far beyond every other task of the origin's: judged
-			// as a lane none of whose tasks has ended, against a window, or past the longest
-			// lifetime its own tasks have been seen to have, and never learning. A few healthy
-			// tasks of unusual delay, ending early, would otherwise keep it learning, and blind
-			// it to a leak, for good.
-			horizon = Math.max(this.windowMillis, anyEnded ? Math.round(HORIZON_FACTOR * longest) : 0);
+			// as a lane none of whose tasks has ended, against a window, or the one-shot lane's
+			// horizon if shorter (such a task has then outlived every one-shot lifetime), or
+			// past the longest lifetime its own tasks have been seen to have; and never
+			// learning. A few healthy tasks of unusual delay, ending early, would otherwise keep
+			// it learning, and blind it to a leak, for good.
+			long base = (oneShotHorizonMillis >= 0) ? Math.min(this.windowMillis, oneShotHorizonMillis)
+					: this.windowMillis;
+			horizon = Math.max(base, anyEnded ? Math.round(HORIZON_FACTOR * longest) : 0);
 			learning = false;
 			fresh = true;
 		}

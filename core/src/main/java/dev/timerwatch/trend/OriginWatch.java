@@ -42,6 +42,7 @@ final class OriginWatch {
 
 	OriginVerdict judge(OriginStats origin, long now) {
 		List<LaneVerdict> verdicts = new ArrayList<>(LANES.length);
+		long oneShotHorizon = -1;
 		for (Lane lane : LANES) {
 			List<EpochCount> epochs = origin.pendingByEpoch(lane);
 			LaneWatch watch = this.lanes[lane.ordinal()];
@@ -50,7 +51,12 @@ final class OriginWatch {
 				this.lanes[lane.ordinal()] = watch;
 			}
 			if (watch != null) {
-				verdicts.add(watch.judge(epochs, now));
+				// The one-shot lane is judged first: its horizon bounds the long-delay lane's.
+				LaneVerdict verdict = watch.judge(epochs, now, oneShotHorizon);
+				if (lane == Lane.ONE_SHOT) {
+					oneShotHorizon = verdict.horizonMillis();
+				}
+				verdicts.add(verdict);
 			}
 		}
 		long pendingNow = 0;
