@@ -131,8 +131,9 @@ public final class OriginStats {
 	 * when it is over {@value #LONG_DELAY_FACTOR} times the longest delay of the one-shot
 	 * lane, once that longest delay has stood for {@value #DELAY_SETTLED_EPOCHS} epochs; a
 	 * delay sent there never raises the longest. Per task, that costs a volatile read and a
-	 * compare (nothing for an unknown delay); only a delay longer than the longest seen takes a slower path, which raises it
-	 * under a lock, as rarely as a record is broken.
+	 * compare (nothing for an unknown delay); only a delay longer than the longest seen takes
+	 * a slower path: the long-delay lane, or a raise under the origin's lock, which is as rare
+	 * as a record broken (about ln n times in n delays drawn alike).
 	 * @param kind how it is scheduled
 	 * @param delayNanos the delay of a one-shot task, or -1 if unknown or periodic
 	 * @return the bucket, or {@code null} if this origin has been evicted, in which case the

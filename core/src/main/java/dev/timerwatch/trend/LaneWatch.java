@@ -6,8 +6,9 @@ import dev.timerwatch.tracking.OriginStats.EpochCount;
 import dev.timerwatch.tracking.OriginStats.Lane;
 
 /**
- * Everything the detector keeps of one lane of one origin ({@link Lane}) between samples, and its verdict at each. Used by the sampling thread only. See
- * {@link LeakDetector} for the method.
+ * Everything the detector keeps of one lane of one origin ({@link Lane}) between samples,
+ * and its verdict at each. Used by the sampling thread only. See {@link LeakDetector} for the
+ * method.
  */
 final class LaneWatch {
 
