@@ -83,15 +83,16 @@ final class LaneWatch {
 		if (this.lane == Lane.LONG_DELAY) {
 			// Its tasks were given delays far beyond every other task of the origin's: judged
 			// as a lane none of whose tasks has ended, against a window, or the one-shot lane's
-			// horizon if shorter (such a task has then outlived every one-shot lifetime), or
-			// past the longest lifetime its own tasks have been seen to have; and never
-			// learning. A few healthy tasks of unusual delay, ending early, would otherwise keep
-			// it learning, and blind it to a leak, for good.
-			long base = (oneShotHorizonMillis >= 0) ? Math.min(this.windowMillis, oneShotHorizonMillis)
-					: this.windowMillis;
+			// horizon if trusted and shorter (such a task has then outlived every one-shot
+			// lifetime, and is judged on that lane's blocks), or past the longest lifetime its
+			// own tasks have been seen to have; and never learning. A few healthy tasks of
+			// unusual delay, ending early, would otherwise keep it learning, and blind it to a
+			// leak, for good.
+			boolean oneShotTrusted = oneShotHorizonMillis >= 0 && oneShotHorizonMillis < this.windowMillis;
+			long base = oneShotTrusted ? oneShotHorizonMillis : this.windowMillis;
 			horizon = Math.max(base, anyEnded ? Math.round(HORIZON_FACTOR * longest) : 0);
 			learning = false;
-			fresh = true;
+			fresh = !oneShotTrusted;
 		}
 		else {
 			horizon = anyEnded ? Math.max(this.windowMillis / 2, Math.round(HORIZON_FACTOR * longest))
