@@ -190,12 +190,10 @@ public final class OriginStats {
 		}
 	}
 
+	// Compares, not a switch: an enum switch reads a lookup array on every admission.
 	private @Nullable PendingBucket current(Lane lane) {
-		return switch (lane) {
-			case ONE_SHOT -> this.current;
-			case PERIODIC -> this.currentRepeating;
-			case LONG_DELAY -> this.currentLongDelay;
-		};
+		return (lane == Lane.ONE_SHOT) ? this.current
+				: (lane == Lane.PERIODIC) ? this.currentRepeating : this.currentLongDelay;
 	}
 
 	private void noteKind(TaskKind kind) {
