@@ -27,7 +27,7 @@ public final class OriginStats {
 	 * How many times the longest delay of its one-shot lane a one-shot task's delay must be
 	 * to go to the long-delay lane. A prototype's setting, read once.
 	 */
-	static final int LONG_DELAY_FACTOR = Integer.getInteger("timerwatch.experimental.long-delay-factor", 2);
+	static final int LONG_DELAY_FACTOR = Integer.getInteger("timerwatch.experimental.long-delay-factor", 3);
 
 	/**
 	 * For how many registry epochs the longest delay must have stood before a longer one is
