@@ -143,7 +143,8 @@ class LeakDetectorTests {
 	@Test
 	void aLeakOfLongDelaysAmongLongLivedOneShotTasksIsFoundWithinTwoWindowsOnceDelaysAreKnown() {
 		// The healthy tasks' longest lifetime is many minutes (the longest of tens of thousands
-		// of exponential ones), so the leak is found past it only (over three windows) unless
+		// of exponential ones), so the leak is found past it only (14 to 15 min, about three
+		// windows, in these seeds) unless
 		// the delays are known.
 		Workload longLived = Workloads.oneShot("20/s, exponential 50 s", 20, Lifetime.exponential(50 * SECOND));
 		Leak hourLong = new Leak("one-shot, 1 h", TaskKind.ONCE, Lifetime.delay(HOUR));
