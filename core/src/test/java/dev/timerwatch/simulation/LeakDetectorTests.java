@@ -144,8 +144,7 @@ class LeakDetectorTests {
 	void aLeakOfLongDelaysAmongLongLivedOneShotTasksIsFoundWithinTwoWindowsOnceDelaysAreKnown() {
 		// The healthy tasks' longest lifetime is many minutes (the longest of tens of thousands
 		// of exponential ones), so the leak is found past it only (14 to 15 min, about three
-		// windows, in these seeds) unless
-		// the delays are known.
+		// windows, in these seeds) unless the delays are known.
 		Workload longLived = Workloads.oneShot("20/s, exponential 50 s", 20, Lifetime.exponential(50 * SECOND));
 		Leak hourLong = new Leak("one-shot, 1 h", TaskKind.ONCE, Lifetime.delay(HOUR));
 		for (long seed = 0; seed < 3; seed++) {
