@@ -61,7 +61,7 @@ final class LaneWatch {
 	 * @param epochs its live epochs, oldest first
 	 * @param now the sample's time
 	 * @param oneShotHorizonMillis for the long-delay lane, the horizon of the origin's
-	 * one-shot lane once its lifetime is trusted, else -1
+	 * one-shot lane, -1 while it is learning or has none
 	 * @return the verdict
 	 */
 	LaneVerdict judge(List<EpochCount> epochs, long now, long oneShotHorizonMillis) {
@@ -82,14 +82,14 @@ final class LaneWatch {
 		boolean fresh;
 		if (this.lane == Lane.LONG_DELAY) {
 			// Its tasks were given delays far beyond every other task of the origin's: judged
-			// against a window, or the one-shot lane's horizon if shorter, and on that lane's
-			// blocks, once that lane's lifetime is trusted (a task older than its horizon has
-			// outlived every one-shot lifetime); until then as a lane none of whose tasks has
-			// ended; past the longest lifetime its own tasks have been seen to have, if longer;
-			// and never learning. A few healthy tasks of unusual delay, ending early, would
-			// otherwise keep it learning, and blind it to a leak, for good.
-			boolean oneShotTrusted = oneShotHorizonMillis >= 0;
-			long base = oneShotTrusted ? Math.min(this.windowMillis, oneShotHorizonMillis) : this.windowMillis;
+			// as a lane none of whose tasks has ended, against a window, or the one-shot lane's
+			// horizon if trusted and shorter (such a task has then outlived every one-shot
+			// lifetime, and is judged on that lane's blocks), or past the longest lifetime its
+			// own tasks have been seen to have; and never learning. A few healthy tasks of
+			// unusual delay, ending early, would otherwise keep it learning, and blind it to a
+			// leak, for good.
+			boolean oneShotTrusted = oneShotHorizonMillis >= 0 && oneShotHorizonMillis < this.windowMillis;
+			long base = oneShotTrusted ? oneShotHorizonMillis : this.windowMillis;
 			horizon = Math.max(base, anyEnded ? Math.round(HORIZON_FACTOR * longest) : 0);
 			learning = false;
 			fresh = !oneShotTrusted;

@@ -53,8 +53,7 @@ final class OriginWatch {
 			if (watch != null) {
 				// The one-shot lane is judged first: its horizon bounds the long-delay lane's.
 				LaneVerdict verdict = watch.judge(epochs, now, oneShotHorizon);
-				if (lane == Lane.ONE_SHOT && verdict.longestLifetimeMillis() >= 0) {
-					// Trusted (else -1), and learned from tasks that ended.
+				if (lane == Lane.ONE_SHOT) {
 					oneShotHorizon = verdict.horizonMillis();
 				}
 				verdicts.add(verdict);
