@@ -128,7 +128,7 @@ public final class OriginStats {
 	/**
 	 * Count a new task in the current epoch's bucket of its lane, knowing the delay a
 	 * one-shot task was given. Its delay goes to the long-delay lane ({@link Lane#LONG_DELAY})
-	 * when it is over {@value #LONG_DELAY_FACTOR} times the longest delay of the one-shot
+	 * when it is over {@link #LONG_DELAY_FACTOR} (3 unless set) times the longest delay of the one-shot
 	 * lane, once that longest delay has stood for {@value #DELAY_SETTLED_EPOCHS} epochs; a
 	 * delay sent there never raises the longest. Per task, that costs a volatile read and a
 	 * compare (nothing for an unknown delay); only a delay longer than the longest seen takes
@@ -636,7 +636,7 @@ public final class OriginStats {
 
 	/**
 	 * The delay over which a one-shot task of this origin goes to its long-delay lane:
-	 * {@value #LONG_DELAY_FACTOR} times the longest delay of its one-shot lane.
+	 * {@link #LONG_DELAY_FACTOR} (3 unless set) times the longest delay of its one-shot lane.
 	 * @return nanoseconds, or -1 until that longest delay has stood long enough to judge by
 	 */
 	public long longDelayOverNanos() {
