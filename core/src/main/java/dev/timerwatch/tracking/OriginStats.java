@@ -127,11 +127,12 @@ public final class OriginStats {
 
 	/**
 	 * Count a new task in the current epoch's bucket of its lane, knowing the delay a
-	 * one-shot task was given. Its delay goes to the long-delay lane ({@link Lane#LONG_DELAY})
-	 * when it is over {@link #LONG_DELAY_FACTOR} (3 unless set) times the longest delay of the one-shot
-	 * lane, once that longest delay has stood for {@value #DELAY_SETTLED_EPOCHS} epochs; a
-	 * delay sent there never raises the longest. Per task, that costs a volatile read and a
-	 * compare (nothing for an unknown delay); only a delay longer than the longest seen takes
+	 * one-shot task was given. The task goes to the long-delay lane ({@link Lane#LONG_DELAY})
+	 * when its delay is over {@link #LONG_DELAY_FACTOR} (3 unless set) times the longest delay
+	 * of the one-shot lane, once that longest delay has stood for
+	 * {@value #DELAY_SETTLED_EPOCHS} epochs; a delay sent there never raises the longest. Per
+	 * task, that costs a volatile read and a compare (one compare for an unknown delay); only
+	 * a delay longer than the longest seen takes
 	 * a slower path: the long-delay lane, or a raise under the origin's lock, which is as rare
 	 * as a record broken (about ln n times in n delays drawn alike).
 	 * @param kind how it is scheduled
