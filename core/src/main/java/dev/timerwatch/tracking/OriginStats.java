@@ -23,6 +23,18 @@ public final class OriginStats {
 
 	private static final Object[] NO_ATTACHMENTS = {};
 
+	/**
+	 * How many times the longest delay of its one-shot lane a one-shot task's delay must be
+	 * to go to the long-delay lane. A prototype's setting, read once.
+	 */
+	static final int LONG_DELAY_FACTOR = Integer.getInteger("timerwatch.experimental.long-delay-factor", 3);
+
+	/**
+	 * For how many registry epochs the longest delay must have stood before a longer one is
+	 * judged against it: ten, a window at the epoch the auto-configuration picks.
+	 */
+	static final int DELAY_SETTLED_EPOCHS = 10;
+
 	private final SchedulerTracker scheduler;
 
 	private final TimerRegistry registry;
@@ -69,6 +81,22 @@ public final class OriginStats {
 
 	private volatile @Nullable PendingBucket currentRepeating;
 
+	// One-shot tasks whose delay is far beyond every other's (an hour's timeout among
+	// 30-second ones), in a lane of their own, so that they are judged against no healthy
+	// lifetime: see admit(TaskKind, long).
+	private volatile @Nullable PendingBucket currentLongDelay;
+
+	// The longest delay of a one-shot task of the one-shot lane so far, in nanoseconds, -1
+	// before the first; the epoch it was set in; and whether it has stood long enough, once,
+	// for longer delays to be judged against it.
+	private volatile long longestDelayNanos = -1;
+
+	private volatile int longestDelayEpoch;
+
+	private volatile boolean delaysSettled;
+
+	private final LongAdder longDelayAdmitted = new LongAdder();
+
 	// The epoch the origin was created in: until its first task lands, it has no bucket to say
 	// it is new, and must not be retired as idle meanwhile.
 	private final int createdEpoch;
@@ -94,13 +122,34 @@ public final class OriginStats {
 	 * caller looks the origin up again
 	 */
 	@Nullable PendingBucket admit(TaskKind kind) {
+		return admit(kind, -1);
+	}
+
+	/**
+	 * Count a new task in the current epoch's bucket of its lane, knowing the delay a
+	 * one-shot task was given. The task goes to the long-delay lane ({@link Lane#LONG_DELAY})
+	 * when its delay is over {@link #LONG_DELAY_FACTOR} (3 unless set) times the longest delay
+	 * of the one-shot lane, once that longest delay has stood for
+	 * {@value #DELAY_SETTLED_EPOCHS} epochs; a delay sent there never raises the longest. Per
+	 * task, that costs a volatile read and a compare (one compare for an unknown delay); only
+	 * a delay longer than the longest seen takes
+	 * a slower path: the long-delay lane, or a raise under the origin's lock, which is as rare
+	 * as a record broken (about ln n times in n delays drawn alike).
+	 * @param kind how it is scheduled
+	 * @param delayNanos the delay of a one-shot task, or -1 if unknown or periodic
+	 * @return the bucket, or {@code null} if this origin has been evicted, in which case the
+	 * caller looks the origin up again
+	 */
+	@Nullable PendingBucket admit(TaskKind kind, long delayNanos) {
 		noteKind(kind);
-		boolean repeating = kind.isPeriodic();
+		Lane lane = kind.isPeriodic() ? Lane.PERIODIC
+				: (delayNanos < 0 || delayNanos <= this.longestDelayNanos) ? Lane.ONE_SHOT
+						: laneOfLongerDelay(delayNanos);
 		for (;;) {
-			PendingBucket bucket = repeating ? this.currentRepeating : this.current;
+			PendingBucket bucket = current(lane);
 			int epoch = this.registry.epoch();
 			if (bucket == null || bucket.epoch() != epoch) {
-				bucket = rotate(epoch, repeating);
+				bucket = rotate(epoch, lane);
 				if (bucket == null) {
 					return null;
 				}
@@ -112,6 +161,40 @@ public final class OriginStats {
 				return null;
 			}
 		}
+	}
+
+	// A one-shot task whose delay is longer than the longest so far.
+	private Lane laneOfLongerDelay(long delayNanos) {
+		long longest = this.longestDelayNanos;
+		// Settled or not is asked before any raise, which starts the longest's clock again.
+		boolean settled = longest > 0 && delaysSettled();
+		if (settled && delayNanos / LONG_DELAY_FACTOR > longest) {
+			this.longDelayAdmitted.increment();
+			return Lane.LONG_DELAY;
+		}
+		raiseLongestDelay(delayNanos);
+		return Lane.ONE_SHOT;
+	}
+
+	private boolean delaysSettled() {
+		if (!this.delaysSettled && this.registry.epoch() - this.longestDelayEpoch >= DELAY_SETTLED_EPOCHS) {
+			// Once settled, always: a longest delay that rises later does not unsettle it.
+			this.delaysSettled = true;
+		}
+		return this.delaysSettled;
+	}
+
+	private synchronized void raiseLongestDelay(long delayNanos) {
+		if (delayNanos > this.longestDelayNanos) {
+			this.longestDelayEpoch = this.registry.epoch();
+			this.longestDelayNanos = delayNanos;
+		}
+	}
+
+	// Compares, not a switch: an enum switch reads a lookup array on every admission.
+	private @Nullable PendingBucket current(Lane lane) {
+		return (lane == Lane.ONE_SHOT) ? this.current
+				: (lane == Lane.PERIODIC) ? this.currentRepeating : this.currentLongDelay;
 	}
 
 	private void noteKind(TaskKind kind) {
@@ -147,7 +230,7 @@ public final class OriginStats {
 		PendingBucket home = this.current;
 		if (home == null || createdMillis >= home.startMillis()) {
 			if (home == null || createdMillis - home.startMillis() >= this.registry.epochMillis()) {
-				home = new PendingBucket(this, this.registry.epoch(), createdMillis, false);
+				home = new PendingBucket(this, this.registry.epoch(), createdMillis, Lane.ONE_SHOT);
 				this.buckets.addLast(home);
 				this.current = home;
 			}
@@ -161,23 +244,22 @@ public final class OriginStats {
 				home = bucket;
 			}
 			if (home == null) {
-				home = new PendingBucket(this, this.buckets.getFirst().epoch(), createdMillis, false);
+				home = new PendingBucket(this, this.buckets.getFirst().epoch(), createdMillis, Lane.ONE_SHOT);
 				this.buckets.addFirst(home);
 			}
 		}
 		return home.tryAdmit() ? home : null;
 	}
 
-	private synchronized @Nullable PendingBucket rotate(int epoch, boolean repeating) {
-		PendingBucket bucket = repeating ? this.currentRepeating : this.current;
+	private synchronized @Nullable PendingBucket rotate(int epoch, Lane lane) {
+		PendingBucket bucket = current(lane);
 		if ((bucket == null || bucket.epoch() != epoch) && !this.retired) {
-			bucket = new PendingBucket(this, epoch, this.registry.currentTimeMillis(), repeating);
+			bucket = new PendingBucket(this, epoch, this.registry.currentTimeMillis(), lane);
 			this.buckets.addLast(bucket);
-			if (repeating) {
-				this.currentRepeating = bucket;
-			}
-			else {
-				this.current = bucket;
+			switch (lane) {
+				case ONE_SHOT -> this.current = bucket;
+				case PERIODIC -> this.currentRepeating = bucket;
+				case LONG_DELAY -> this.currentLongDelay = bucket;
 			}
 		}
 		return bucket;
@@ -191,7 +273,8 @@ public final class OriginStats {
 		Iterator<PendingBucket> iterator = this.buckets.iterator();
 		while (iterator.hasNext()) {
 			PendingBucket bucket = iterator.next();
-			if (bucket != this.current && bucket != this.currentRepeating && bucket.epoch() <= epoch - 2
+			if (bucket != this.current && bucket != this.currentRepeating && bucket != this.currentLongDelay
+					&& bucket.epoch() <= epoch - 2
 					&& bucket.retireIfEnded()) {
 				this.retiredAdmitted.add(bucket.admitted.sum());
 				this.retiredCompleted.add(bucket.completed.sum());
@@ -210,14 +293,17 @@ public final class OriginStats {
 	 * @return whether it is retired, in which case its tracker drops it
 	 */
 	synchronized boolean retireIfIdle(int epoch, int idleEpochs) {
-		PendingBucket once = this.current;
-		PendingBucket repeating = this.currentRepeating;
-		if (this.createdEpoch > epoch - idleEpochs || admitsAfter(once, epoch - idleEpochs)
-				|| admitsAfter(repeating, epoch - idleEpochs)) {
+		PendingBucket[] lanes = { this.current, this.currentRepeating, this.currentLongDelay };
+		if (this.createdEpoch > epoch - idleEpochs) {
 			return false;
 		}
+		for (PendingBucket lane : lanes) {
+			if (admitsAfter(lane, epoch - idleEpochs)) {
+				return false;
+			}
+		}
 		// Every bucket, the current ones too, before retiring any: a live periodic task keeps
-		// its origin, and retiring the other lane's bucket meanwhile would turn its new tasks
+		// its origin, and retiring another lane's bucket meanwhile would turn its new tasks
 		// away until it reopened.
 		for (PendingBucket bucket : this.buckets) {
 			if (bucket.live() != 0) {
@@ -225,14 +311,17 @@ public final class OriginStats {
 			}
 		}
 		this.retired = true;
-		boolean onceEnded = once == null || once.retireIfEnded();
-		if (!onceEnded || (repeating != null && !repeating.retireIfEnded())) {
-			if (onceEnded && once != null) {
-				// Retired for nothing: a task arrived in the other lane meanwhile.
-				once.reopen();
+		for (int i = 0; i < lanes.length; i++) {
+			if (lanes[i] != null && !lanes[i].retireIfEnded()) {
+				// Retired for nothing: a task arrived in another lane meanwhile.
+				for (int j = 0; j < i; j++) {
+					if (lanes[j] != null) {
+						lanes[j].reopen();
+					}
+				}
+				this.retired = false;
+				return false;
 			}
-			this.retired = false;
-			return false;
 		}
 		return true;
 	}
@@ -525,15 +614,63 @@ public final class OriginStats {
 	 * @return a snapshot per epoch, oldest first; empty if the lane has had no task
 	 */
 	public List<EpochCount> pendingByEpoch(boolean repeating) {
+		return pendingByEpoch(repeating ? Lane.PERIODIC : Lane.ONE_SHOT);
+	}
+
+	/**
+	 * The live creation epochs of one lane of the origin, oldest first, as
+	 * {@link #pendingByEpoch(boolean)}.
+	 * @param lane the lane
+	 * @return a snapshot per epoch, oldest first; empty if the lane has had no task
+	 */
+	public List<EpochCount> pendingByEpoch(Lane lane) {
 		List<EpochCount> result = new ArrayList<>();
 		for (PendingBucket bucket : this.buckets) {
-			if (bucket.repeating() == repeating) {
+			if (bucket.lane() == lane) {
 				// A running task has not ended: for the ages of live tasks it counts as pending.
 				result.add(new EpochCount(bucket.startMillis(), bucket.admitted.sum(),
 						bucket.pending() + bucket.running.sum()));
 			}
 		}
 		return result;
+	}
+
+	/**
+	 * The delay over which a one-shot task of this origin goes to its long-delay lane:
+	 * {@link #LONG_DELAY_FACTOR} (3 unless set) times the longest delay of its one-shot lane.
+	 * @return nanoseconds, or -1 until that longest delay has stood long enough to judge by
+	 */
+	public long longDelayOverNanos() {
+		long longest = this.longestDelayNanos;
+		return (this.delaysSettled && longest > 0) ? LONG_DELAY_FACTOR * longest : -1;
+	}
+
+	/**
+	 * How many one-shot tasks of this origin went to its long-delay lane.
+	 * @return the count
+	 */
+	public long longDelayAdmitted() {
+		return this.longDelayAdmitted.sum();
+	}
+
+	/**
+	 * The lanes of an origin's tasks, each judged apart by the leak detector.
+	 */
+	public enum Lane {
+
+		/** Tasks that run once (and live threads), apart from those of {@link #LONG_DELAY}. */
+		ONE_SHOT,
+
+		/** Tasks that repeat until cancelled. */
+		PERIODIC,
+
+		/**
+		 * One-shot tasks given a delay many times the longest of the others (an hour's
+		 * timeout among 30-second ones): such a task outlives every healthy lifetime of the
+		 * one-shot lane, which a leak of them would take that long to show in.
+		 */
+		LONG_DELAY
+
 	}
 
 	/**

@@ -7,8 +7,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The tasks of one lane of one origin (its periodic tasks, or the others) created during one
- * registry epoch, counted by phase.
+ * The tasks of one lane of one origin ({@link OriginStats.Lane}) created during one registry
+ * epoch, counted by phase.
  *
  * <p>A task keeps a reference to its bucket instead of its own creation time and origin:
  * one pointer per task instead of three fields. Only {@link TrackedTask} moves these counters,
@@ -31,7 +31,7 @@ public final class PendingBucket {
 
 	private final long startMillis;
 
-	private final boolean repeating;
+	private final OriginStats.Lane lane;
 
 	final LongAdder admitted = new LongAdder();
 
@@ -53,11 +53,11 @@ public final class PendingBucket {
 
 	private final AtomicInteger sampled = new AtomicInteger();
 
-	PendingBucket(OriginStats origin, int epoch, long startMillis, boolean repeating) {
+	PendingBucket(OriginStats origin, int epoch, long startMillis, OriginStats.Lane lane) {
 		this.origin = origin;
 		this.epoch = epoch;
 		this.startMillis = startMillis;
-		this.repeating = repeating;
+		this.lane = lane;
 	}
 
 	OriginStats origin() {
@@ -73,11 +73,11 @@ public final class PendingBucket {
 	}
 
 	/**
-	 * Whether the bucket counts periodic tasks, or the others.
-	 * @return whether its tasks repeat until cancelled
+	 * The lane whose tasks the bucket counts.
+	 * @return the lane
 	 */
-	boolean repeating() {
-		return this.repeating;
+	OriginStats.Lane lane() {
+		return this.lane;
 	}
 
 	/**

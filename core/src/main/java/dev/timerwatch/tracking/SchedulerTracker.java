@@ -75,8 +75,8 @@ public final class SchedulerTracker {
 	 */
 	public PendingBucket admit(Object task, TaskKind kind, long periodNanos) {
 		OriginStats stats = originFor(task);
-		PendingBucket bucket = admitTo(stats, kind, periodNanos);
-		return (bucket != null) ? bucket : admitAgain(stats.origin(), kind, periodNanos);
+		PendingBucket bucket = admitTo(stats, kind, periodNanos, -1);
+		return (bucket != null) ? bucket : admitAgain(stats.origin(), kind, periodNanos, -1);
 	}
 
 	/**
@@ -87,8 +87,38 @@ public final class SchedulerTracker {
 	 * @return the task's pending bucket
 	 */
 	public PendingBucket admit(TaskOrigin origin, TaskKind kind, long periodNanos) {
-		PendingBucket bucket = admitTo(originAt(origin), kind, periodNanos);
-		return (bucket != null) ? bucket : admitAgain(origin, kind, periodNanos);
+		PendingBucket bucket = admitTo(originAt(origin), kind, periodNanos, -1);
+		return (bucket != null) ? bucket : admitAgain(origin, kind, periodNanos, -1);
+	}
+
+	/**
+	 * Count a new one-shot task from an origin already known, with the delay it was given,
+	 * which may send it to the origin's long-delay lane (see {@link OriginStats.Lane#LONG_DELAY}).
+	 * @param origin the origin
+	 * @param kind how it is scheduled
+	 * @param periodNanos its period or fixed delay, or -1 if it is not periodic
+	 * @param delayNanos the delay of a one-shot task, or -1 if unknown (threads,
+	 * {@code execute}, {@code submit}) or periodic
+	 * @return the task's pending bucket
+	 */
+	public PendingBucket admit(TaskOrigin origin, TaskKind kind, long periodNanos, long delayNanos) {
+		PendingBucket bucket = admitTo(originAt(origin), kind, periodNanos, delayNanos);
+		return (bucket != null) ? bucket : admitAgain(origin, kind, periodNanos, delayNanos);
+	}
+
+	/**
+	 * Count a new one-shot task from the origin of the given task object, with the delay it
+	 * was given, as {@link #admit(TaskOrigin, TaskKind, long, long)}.
+	 * @param task the runnable or callable being scheduled
+	 * @param kind how it is scheduled
+	 * @param periodNanos its period or fixed delay, or -1 if it is not periodic
+	 * @param delayNanos the delay of a one-shot task, or -1 if unknown or periodic
+	 * @return the task's pending bucket
+	 */
+	public PendingBucket admit(Object task, TaskKind kind, long periodNanos, long delayNanos) {
+		OriginStats stats = originFor(task);
+		PendingBucket bucket = admitTo(stats, kind, periodNanos, delayNanos);
+		return (bucket != null) ? bucket : admitAgain(stats.origin(), kind, periodNanos, delayNanos);
 	}
 
 	/**
@@ -115,20 +145,21 @@ public final class SchedulerTracker {
 
 	// The origin was evicted between the lookup and the admission: it is gone from the table,
 	// so the next lookup creates it afresh.
-	private PendingBucket admitAgain(TaskOrigin origin, TaskKind kind, long periodNanos) {
+	private PendingBucket admitAgain(TaskOrigin origin, TaskKind kind, long periodNanos, long delayNanos) {
 		for (;;) {
-			PendingBucket bucket = admitTo(originAt(origin), kind, periodNanos);
+			PendingBucket bucket = admitTo(originAt(origin), kind, periodNanos, delayNanos);
 			if (bucket != null) {
 				return bucket;
 			}
 		}
 	}
 
-	private static @Nullable PendingBucket admitTo(OriginStats origin, TaskKind kind, long periodNanos) {
+	private static @Nullable PendingBucket admitTo(OriginStats origin, TaskKind kind, long periodNanos,
+			long delayNanos) {
 		if (periodNanos > 0) {
 			origin.notePeriod(periodNanos);
 		}
-		return origin.admit(kind);
+		return origin.admit(kind, delayNanos);
 	}
 
 	OriginStats originFor(Object task) {

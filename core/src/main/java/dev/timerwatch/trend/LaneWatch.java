@@ -3,11 +3,12 @@ package dev.timerwatch.trend;
 import java.util.List;
 
 import dev.timerwatch.tracking.OriginStats.EpochCount;
+import dev.timerwatch.tracking.OriginStats.Lane;
 
 /**
- * Everything the detector keeps of one lane of one origin (its periodic tasks, or its other
- * tasks) between samples, and its verdict at each. Used by the sampling thread only. See
- * {@link LeakDetector} for the method.
+ * Everything the detector keeps of one lane of one origin ({@link Lane}) between samples,
+ * and its verdict at each. Used by the sampling thread only. See {@link LeakDetector} for the
+ * method.
  */
 final class LaneWatch {
 
@@ -23,7 +24,7 @@ final class LaneWatch {
 	/** How many times its tasks pending short of the horizon must have ended, likewise. */
 	static final int TRUST_AFTER_ENDED = 10;
 
-	private final boolean repeating;
+	private final Lane lane;
 
 	private final long windowMillis;
 
@@ -42,8 +43,8 @@ final class LaneWatch {
 
 	private boolean trusted;
 
-	LaneWatch(boolean repeating, long windowMillis, long intervalMillis, double minGrowthPerMinute) {
-		this.repeating = repeating;
+	LaneWatch(Lane lane, long windowMillis, long intervalMillis, double minGrowthPerMinute) {
+		this.lane = lane;
 		this.windowMillis = windowMillis;
 		this.minGrowthPerMinute = minGrowthPerMinute;
 		this.minima = new BlockMinima(windowMillis, intervalMillis);
@@ -52,6 +53,18 @@ final class LaneWatch {
 	}
 
 	LaneVerdict judge(List<EpochCount> epochs, long now) {
+		return judge(epochs, now, -1);
+	}
+
+	/**
+	 * Judge the lane at a sample.
+	 * @param epochs its live epochs, oldest first
+	 * @param now the sample's time
+	 * @param oneShotHorizonMillis for the long-delay lane, the horizon of the origin's
+	 * one-shot lane, -1 while it is learning or has none
+	 * @return the verdict
+	 */
+	LaneVerdict judge(List<EpochCount> epochs, long now, long oneShotHorizonMillis) {
 		if (this.firstSeenMillis < 0) {
 			this.firstSeenMillis = now;
 		}
@@ -64,17 +77,34 @@ final class LaneWatch {
 		boolean anyEnded = this.ages.hasSeenAnEnd();
 		// With nothing ended, the line may keep every task, or may be warming up with tasks
 		// that live long: one window, and a rise lasting over a quarter of one, tell them apart.
-		long horizon = anyEnded ? Math.max(this.windowMillis / 2, Math.round(HORIZON_FACTOR * longest))
-				: this.windowMillis;
-		long outlivedNow = this.ages.olderThan(horizon, now);
-		boolean learning = anyEnded && !trusts(longest, pendingNow - outlivedNow, now);
-		if (learning) {
-			outlivedNow = 0;
+		long horizon;
+		boolean learning;
+		boolean fresh;
+		if (this.lane == Lane.LONG_DELAY) {
+			// Its tasks were given delays far beyond every other task of the origin's: judged
+			// as a lane none of whose tasks has ended, against a window, or the one-shot lane's
+			// horizon if trusted and shorter (such a task has then outlived every one-shot
+			// lifetime, and is judged on that lane's blocks), or past the longest lifetime its
+			// own tasks have been seen to have; and never learning. A few healthy tasks of
+			// unusual delay, ending early, would otherwise keep it learning, and blind it to a
+			// leak, for good.
+			boolean oneShotTrusted = oneShotHorizonMillis >= 0 && oneShotHorizonMillis < this.windowMillis;
+			long base = oneShotTrusted ? oneShotHorizonMillis : this.windowMillis;
+			horizon = Math.max(base, anyEnded ? Math.round(HORIZON_FACTOR * longest) : 0);
+			learning = false;
+			fresh = !oneShotTrusted;
 		}
+		else {
+			horizon = anyEnded ? Math.max(this.windowMillis / 2, Math.round(HORIZON_FACTOR * longest))
+					: this.windowMillis;
+			learning = anyEnded && !trusts(longest, pendingNow - this.ages.olderThan(horizon, now), now);
+			fresh = !anyEnded;
+		}
+		long outlivedNow = learning ? 0 : this.ages.olderThan(horizon, now);
 		this.minima.add(now, outlivedNow);
 		this.outlived.add(now, outlivedNow);
-		this.episode.update(now, outlivedNow, this.minima.risePerMinute(now, this.minGrowthPerMinute, !anyEnded));
-		return new LaneVerdict(this.repeating, pendingNow, outlivedNow, learning ? -1 : horizon, longest,
+		this.episode.update(now, outlivedNow, this.minima.risePerMinute(now, this.minGrowthPerMinute, fresh));
+		return new LaneVerdict(this.lane, pendingNow, outlivedNow, learning ? -1 : horizon, longest,
 				outlivedNow - this.outlived.counts()[0], this.episode.since(), this.episode.risePerMinute(),
 				!learning && this.minima.judges());
 	}
@@ -98,7 +128,7 @@ final class LaneWatch {
 	/**
 	 * One lane's figures at one sample.
 	 *
-	 * @param repeating whether the lane holds the origin's periodic tasks
+	 * @param lane the lane
 	 * @param pending its pending tasks
 	 * @param outlived those older than the horizon, 0 while learning
 	 * @param horizonMillis the horizon, -1 while learning
@@ -108,7 +138,7 @@ final class LaneWatch {
 	 * @param growthPerMinute how fast the outlived count rises while leaking
 	 * @param judged whether the lane is past learning and has seen enough blocks to judge
 	 */
-	record LaneVerdict(boolean repeating, long pending, long outlived, long horizonMillis, long longestLifetimeMillis,
+	record LaneVerdict(Lane lane, long pending, long outlived, long horizonMillis, long longestLifetimeMillis,
 			long outlivedRiseInWindow, long leakingSinceMillis, double growthPerMinute, boolean judged) {
 
 		boolean isLeaking() {

@@ -31,8 +31,15 @@ public final class OriginVerdict {
 
 	private final double growthPerMinute;
 
-	// "periodic" or "one-shot" when the origin has tasks of both lanes, else null.
+	/** The lane of one-shot tasks given a delay far beyond the others'. */
+	static final String LONG_DELAY = "long-delay";
+
+	// "periodic" or "one-shot" when the origin has tasks of more than one lane, LONG_DELAY
+	// for the long-delay lane, else null.
 	private final @Nullable String lane;
+
+	// The delay over which a one-shot task goes to the long-delay lane, -1 if none yet.
+	private final long longDelayOverMillis;
 
 	private final long windowMillis;
 
@@ -42,7 +49,8 @@ public final class OriginVerdict {
 
 	OriginVerdict(OriginStats origin, Trend trend, long leakingSinceMillis, long pending, long outlived,
 			long horizonMillis, long longestLifetimeMillis, long outlivedRiseInWindow, double growthPerMinute,
-			@Nullable String lane, long windowMillis, long[] historyTimes, long[] historyCounts) {
+			@Nullable String lane, long longDelayOverMillis, long windowMillis, long[] historyTimes,
+			long[] historyCounts) {
 		this.origin = origin;
 		this.trend = trend;
 		this.leakingSinceMillis = leakingSinceMillis;
@@ -53,6 +61,7 @@ public final class OriginVerdict {
 		this.outlivedRiseInWindow = outlivedRiseInWindow;
 		this.growthPerMinute = growthPerMinute;
 		this.lane = lane;
+		this.longDelayOverMillis = longDelayOverMillis;
 		this.windowMillis = windowMillis;
 		this.historyTimes = historyTimes;
 		this.historyCounts = historyCounts;
@@ -139,14 +148,14 @@ public final class OriginVerdict {
 	 */
 	public String evidence() {
 		if (this.horizonMillis < 0) {
-			return "learning how long this origin's " + ((this.lane != null) ? this.lane + " " : "")
-					+ "tasks live: the longest seen is " + duration(this.longestLifetimeMillis)
-					+ ", trusted once watched for " + LaneWatch.TRUST_AFTER_LIFETIMES + " times that";
+			return "learning how long this origin's " + tasks(true) + " live: the longest seen is "
+					+ duration(this.longestLifetimeMillis) + ", trusted once watched for "
+					+ LaneWatch.TRUST_AFTER_LIFETIMES + " times that";
 		}
 		// An origin of kind THREAD counts live executors, Timers and threads, not tasks.
 		boolean threads = this.origin.kinds().contains(TaskKind.THREAD);
-		String task = (this.lane != null) ? this.lane + " task" : "task";
-		String tasks = task + "s";
+		String task = tasks(false);
+		String tasks = tasks(true);
 		String things = threads ? "executors, Timers or threads" : tasks;
 		String lifetime = (this.longestLifetimeMillis >= 0)
 				? (threads ? "the longest any of them lived is "
@@ -158,6 +167,17 @@ public final class OriginVerdict {
 		return grouped(this.outlived) + " " + things + " older than " + duration(this.horizonMillis) + ", "
 				+ ((this.outlivedRiseInWindow >= 0) ? "+" : "") + grouped(this.outlivedRiseInWindow) + " in the last "
 				+ duration(this.windowMillis) + " (" + lifetime + ")";
+	}
+
+	// What the lane's tasks are called, for example "periodic tasks", or "one-shot task
+	// with a delay over 10 min".
+	private String tasks(boolean plural) {
+		if (LONG_DELAY.equals(this.lane)) {
+			String over = (this.longDelayOverMillis >= 0) ? " " + duration(this.longDelayOverMillis) : " the others'";
+			return plural ? "one-shot tasks with delays over" + over : "one-shot task with a delay over" + over;
+		}
+		String task = (this.lane != null) ? this.lane + " task" : "task";
+		return plural ? task + "s" : task;
 	}
 
 	static String duration(long millis) {
@@ -214,6 +234,24 @@ public final class OriginVerdict {
 	 */
 	public boolean periodicTasks() {
 		return "periodic".equals(this.lane);
+	}
+
+	/**
+	 * Whether the outlived count, horizon and lifetimes are those of the origin's one-shot
+	 * tasks given a delay far beyond the others' (its long-delay lane, see
+	 * {@code OriginStats.Lane#LONG_DELAY}).
+	 * @return whether the figures are those of the long-delay lane
+	 */
+	public boolean longDelayTasks() {
+		return LONG_DELAY.equals(this.lane);
+	}
+
+	/**
+	 * The delay over which a one-shot task of the origin goes to its long-delay lane.
+	 * @return milliseconds, or -1 while its delays are not known or not settled
+	 */
+	public long longDelayOverMillis() {
+		return this.longDelayOverMillis;
 	}
 
 	/**

@@ -8,6 +8,7 @@ import java.util.Random;
 
 import dev.timerwatch.simulation.Workloads.Leak;
 import dev.timerwatch.simulation.Workloads.Workload;
+import dev.timerwatch.tracking.OriginStats;
 import dev.timerwatch.tracking.TaskOrigin;
 import dev.timerwatch.trend.OriginVerdict;
 
@@ -25,8 +26,11 @@ import static dev.timerwatch.simulation.Sources.MINUTE;
  * five-day lives of the service (each starting cold); {@code seeds=20} runs per leak cell;
  * {@code part=all|healthy|leaks}; {@code only=a;b} runs only the healthy workloads whose
  * name contains one of the texts; {@code firstLife=n} seeds the lives from the n-th on, to
- * extend an earlier run with new days. With {@code -Dtimerwatch.simulation.debug=true} every alarm
- * is printed with its evidence.
+ * extend an earlier run with new days; {@code leaks=text} runs only the leaks whose name
+ * contains the text, {@code levels=5;1,000} only the levels named; {@code delays=none|fire|timeout}
+ * admits one-shot tasks without a delay (as today), with their lifetime as their delay, or
+ * as timeouts of a fixed delay (see {@link Simulation.Delays}). With
+ * {@code -Dtimerwatch.simulation.debug=true} every alarm is printed with its evidence.
  */
 public final class LeakDetectorSimulation {
 
@@ -52,6 +56,9 @@ public final class LeakDetectorSimulation {
 		String part = "all";
 		String only = "";
 		int firstLife = 0;
+		String leaks = "";
+		String levels = "";
+		Simulation.Delays delays = Simulation.Delays.NONE;
 		for (String arg : args) {
 			String[] pair = arg.split("=", 2);
 			switch (pair[0]) {
@@ -60,21 +67,24 @@ public final class LeakDetectorSimulation {
 				case "part" -> part = pair[1];
 				case "only" -> only = pair[1];
 				case "firstLife" -> firstLife = Integer.parseInt(pair[1]);
+				case "leaks" -> leaks = pair[1];
+				case "levels" -> levels = pair[1];
+				case "delays" -> delays = Simulation.Delays.valueOf(pair[1].toUpperCase(Locale.ROOT));
 				default -> throw new IllegalArgumentException("unknown argument " + arg);
 			}
 		}
 		long started = System.nanoTime();
 		if (!part.equals("leaks")) {
-			printHealthy(days, only, firstLife);
+			printHealthy(days, only, firstLife, delays);
 		}
 		if (!part.equals("healthy")) {
-			printLeaks(seeds);
+			printLeaks(seeds, leaks, levels, delays);
 		}
 		System.out.printf(Locale.ROOT, "%n(%d simulated days per healthy workload and setting, %d seeds per leak cell, "
-				+ "%.0f s)%n", days, seeds, (System.nanoTime() - started) / 1e9);
+				+ "delays %s, %.0f s)%n", days, seeds, delays, (System.nanoTime() - started) / 1e9);
 	}
 
-	private static void printHealthy(int days, String only, int firstLife) {
+	private static void printHealthy(int days, String only, int firstLife, Simulation.Delays delays) {
 		System.out.printf("| healthy workload (pending level) | alarms per day, 10 s / 5 min | share LEAKING "
 				+ "| alarms per day, 2 s / 30 s | share LEAKING |%n| --- | --- | --- | --- | --- |%n");
 		List<Workload> workloads = new java.util.ArrayList<>(Workloads.healthy());
@@ -89,11 +99,15 @@ public final class LeakDetectorSimulation {
 				long remaining = days * DAY;
 				for (int life = 0; remaining > 0; life++) {
 					long length = Math.min(LIFE, remaining);
-					alarms.add(healthyLife(workload, setting, 1000 + firstLife + life, length));
+					alarms.add(healthyLife(workload, setting, 1000 + firstLife + life, length, delays));
 					remaining -= length;
 				}
 				if (alarms.first != null) {
 					System.err.println(workload.name() + ", " + setting + ": first alarm " + alarms.first);
+				}
+				if (alarms.longDelayTasks > 0) {
+					System.err.println(workload.name() + ", " + setting + ": " + alarms.longDelayTasks
+							+ " healthy tasks sent to the long-delay lane in " + days + " days");
 				}
 				row.append(String.format(Locale.ROOT, " %s (%d in %d days) | %.3f%% |", perDay(alarms.count, days),
 						alarms.count, days, 100.0 * alarms.leakingMillis / (days * DAY)));
@@ -105,11 +119,23 @@ public final class LeakDetectorSimulation {
 	}
 
 	static Alarms healthyLife(Workload workload, Setting setting, long seed, long length) {
+		return healthyLife(workload, setting, seed, length, Simulation.Delays.NONE);
+	}
+
+	static Alarms healthyLife(Workload workload, Setting setting, long seed, long length, Simulation.Delays delays) {
 		Alarms alarms = new Alarms();
-		Simulation simulation = new Simulation(setting.interval(), setting.window(), seed).add(ORIGIN,
-				workload.sourceFor(setting.window()));
+		Simulation simulation = new Simulation(setting.interval(), setting.window(), seed).delays(delays)
+			.add(ORIGIN, workload.sourceFor(setting.window()));
+		OriginStats[] last = new OriginStats[1];
+		long[] lastLongDelays = new long[1];
 		simulation.run(length, (report) -> {
 			for (OriginVerdict verdict : report.verdicts()) {
+				if (verdict.origin() != last[0]) {
+					// A new origin (the last one went idle and was dropped): count the last's.
+					alarms.longDelayTasks += lastLongDelays[0];
+					last[0] = verdict.origin();
+				}
+				lastLongDelays[0] = verdict.origin().longDelayAdmitted();
 				if (verdict.isLeaking()) {
 					alarms.leakingMillis += setting.interval().toMillis();
 					if (verdict.leakingSinceMillis() == report.sampledAtMillis()) {
@@ -127,10 +153,11 @@ public final class LeakDetectorSimulation {
 			}
 			return false;
 		});
+		alarms.longDelayTasks += lastLongDelays[0];
 		return alarms;
 	}
 
-	private static void printLeaks(int seeds) {
+	private static void printLeaks(int seeds, String leakNames, String onlyLevels, Simulation.Delays delays) {
 		System.out.printf("| leak | level | per minute | 10 s / 5 min: median | p95 | missed | horizon "
 				+ "| 2 s / 30 s: median | p95 | missed | horizon |%n"
 				+ "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |%n");
@@ -139,7 +166,13 @@ public final class LeakDetectorSimulation {
 		String[] levelNames = { "5", "1,000", "50,000", "periodic 60" };
 		int earlyAlarms = 0;
 		for (Leak leak : Workloads.leaks()) {
+			if (!leak.name().contains(leakNames)) {
+				continue;
+			}
 			for (int level = 0; level < levels.size(); level++) {
+				if (!onlyLevels.isEmpty() && Arrays.stream(onlyLevels.split(";")).noneMatch(levelNames[level]::equals)) {
+					continue;
+				}
 				for (double perMinute : new double[] { 1, 10, 100 }) {
 					StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "| %s | %s | %.0f |", leak.name(),
 							levelNames[level], perMinute));
@@ -147,7 +180,7 @@ public final class LeakDetectorSimulation {
 						long[] latencies = new long[seeds];
 						long[] horizons = new long[seeds];
 						for (int seed = 0; seed < seeds; seed++) {
-							Detection detection = detect(levels.get(level), leak, perMinute, setting, seed);
+							Detection detection = detect(levels.get(level), leak, perMinute, setting, seed, delays);
 							latencies[seed] = detection.latencyMillis;
 							horizons[seed] = detection.horizonMillis;
 							earlyAlarms += detection.earlyAlarms;
@@ -166,8 +199,13 @@ public final class LeakDetectorSimulation {
 	}
 
 	static Detection detect(Workload level, Leak leak, double perMinute, Setting setting, long seed) {
+		return detect(level, leak, perMinute, setting, seed, Simulation.Delays.NONE);
+	}
+
+	static Detection detect(Workload level, Leak leak, double perMinute, Setting setting, long seed,
+			Simulation.Delays delays) {
 		long start = LEAK_START + new Random(seed).nextInt(10) * MINUTE;
-		Simulation simulation = new Simulation(setting.interval(), setting.window(), seed)
+		Simulation simulation = new Simulation(setting.interval(), setting.window(), seed).delays(delays)
 			.add(ORIGIN, level.sourceFor(setting.window()))
 			.add(ORIGIN, leak.at(start, perMinute));
 		Detection detection = new Detection();
@@ -184,6 +222,7 @@ public final class LeakDetectorSimulation {
 			}
 			detection.latencyMillis = elapsed - start;
 			detection.horizonMillis = report.leaking().get(0).horizonMillis();
+			detection.longDelayLane = report.leaking().get(0).longDelayTasks();
 			return true;
 		});
 		return detection;
@@ -226,10 +265,13 @@ public final class LeakDetectorSimulation {
 
 		long leakingMillis;
 
+		long longDelayTasks;
+
 		String first;
 
 		void add(Alarms other) {
 			this.count += other.count;
+			this.longDelayTasks += other.longDelayTasks;
 			this.leakingMillis += other.leakingMillis;
 			if (this.first == null) {
 				this.first = other.first;
@@ -243,6 +285,8 @@ public final class LeakDetectorSimulation {
 		long latencyMillis = -1;
 
 		long horizonMillis = -1;
+
+		boolean longDelayLane;
 
 		int earlyAlarms;
 

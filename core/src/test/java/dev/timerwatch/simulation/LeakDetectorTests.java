@@ -100,7 +100,7 @@ class LeakDetectorTests {
 
 	@Test
 	void oneShotTasksWithADelayOutlivingTheHealthyOnesAreFoundWithinTwoWindows() {
-		Leak hourLong = new Leak("one-shot, 1 h", TaskKind.ONCE, Lifetime.fixed(HOUR));
+		Leak hourLong = new Leak("one-shot, 1 h", TaskKind.ONCE, Lifetime.delay(HOUR));
 		for (long seed = 0; seed < 3; seed++) {
 			Detection atDefaults = LeakDetectorSimulation.detect(FAST_CHURN, hourLong, 10, DEFAULTS, seed);
 			assertThat(atDefaults.earlyAlarms).isZero();
@@ -108,6 +108,51 @@ class LeakDetectorTests {
 			Detection atShortWindows = LeakDetectorSimulation.detect(FAST_CHURN, hourLong, 100, SHORT, seed);
 			assertThat(atShortWindows.earlyAlarms).isZero();
 			assertThat(atShortWindows.latencyMillis).as("seed %d", seed).isBetween(0L, 2 * 30 * SECOND);
+		}
+	}
+
+	@Test
+	void aLineWhoseDelaysAreItsExponentialLifetimesRaisesNoAlarm() {
+		// Each task fires when its delay runs out: the delays have the lifetimes' long tail,
+		// the harshest case for telling a long delay from a healthy one.
+		for (Setting setting : List.of(DEFAULTS, SHORT)) {
+			Alarms alarms = LeakDetectorSimulation.healthyLife(CHURN, setting, 42, DAY, Simulation.Delays.FIRE);
+			assertThat(alarms.count).as("alarms at %s: %s", setting, alarms.first).isZero();
+		}
+	}
+
+	@Test
+	void anHoursTimeoutsAmongThirtySecondOnesAreFoundWithinTwoWindows() {
+		// 30-second timeouts, each cancelled after an exponential 5 s, and one line that
+		// leaks timeouts of an hour.
+		Workload timeouts = Workloads.oneShot("20/s, 30 s timeouts cancelled after exponential 5 s", 20,
+				Lifetime.exponential(5 * SECOND));
+		Leak hourLong = new Leak("one-shot, 1 h", TaskKind.ONCE, Lifetime.delay(HOUR));
+		for (long seed = 0; seed < 3; seed++) {
+			Detection atDefaults = LeakDetectorSimulation.detect(timeouts, hourLong, 10, DEFAULTS, seed,
+					Simulation.Delays.TIMEOUT);
+			assertThat(atDefaults.earlyAlarms).isZero();
+			assertThat(atDefaults.latencyMillis).as("seed %d", seed).isBetween(0L, 2 * 5 * MINUTE);
+			Detection atShortWindows = LeakDetectorSimulation.detect(timeouts, hourLong, 100, SHORT, seed,
+					Simulation.Delays.TIMEOUT);
+			assertThat(atShortWindows.earlyAlarms).isZero();
+			assertThat(atShortWindows.latencyMillis).as("seed %d", seed).isBetween(0L, 2 * 30 * SECOND);
+		}
+	}
+
+	@Test
+	void aLeakOfLongDelaysAmongLongLivedOneShotTasksIsFoundWithinTwoWindowsOnceDelaysAreKnown() {
+		// The healthy tasks' longest lifetime is many minutes (the longest of tens of thousands
+		// of exponential ones), so the leak is found past it only (14 to 15 min, about three
+		// windows, in these seeds) unless the delays are known.
+		Workload longLived = Workloads.oneShot("20/s, exponential 50 s", 20, Lifetime.exponential(50 * SECOND));
+		Leak hourLong = new Leak("one-shot, 1 h", TaskKind.ONCE, Lifetime.delay(HOUR));
+		for (long seed = 0; seed < 3; seed++) {
+			Detection detection = LeakDetectorSimulation.detect(longLived, hourLong, 10, DEFAULTS, seed,
+					Simulation.Delays.FIRE);
+			assertThat(detection.earlyAlarms).isZero();
+			assertThat(detection.latencyMillis).as("seed %d", seed).isBetween(0L, 2 * 5 * MINUTE);
+			assertThat(detection.longDelayLane).as("seed %d", seed).isTrue();
 		}
 	}
 

@@ -9,7 +9,9 @@ import java.util.random.RandomGenerator;
 import java.util.function.Predicate;
 
 import dev.timerwatch.tracking.CallSiteLocator;
+import dev.timerwatch.tracking.PendingBucket;
 import dev.timerwatch.tracking.SchedulerTracker;
+import dev.timerwatch.tracking.TaskKind;
 import dev.timerwatch.tracking.TaskOrigin;
 import dev.timerwatch.tracking.TimerRegistry;
 import dev.timerwatch.trend.LeakDetector;
@@ -59,6 +61,8 @@ final class Simulation {
 
 	private long now = BASE_MILLIS;
 
+	private Delays delays = Delays.NONE;
+
 	private long step;
 
 	Simulation(Duration interval, Duration window, long seed) {
@@ -71,6 +75,16 @@ final class Simulation {
 		for (int i = 0; i < WHEEL; i++) {
 			this.wheel[i] = new ArrayList<>();
 		}
+	}
+
+	/**
+	 * Admit one-shot tasks with the delays of a model, instead of without.
+	 * @param delays the model
+	 * @return this simulation
+	 */
+	Simulation delays(Delays delays) {
+		this.delays = delays;
+		return this;
 	}
 
 	/**
@@ -135,12 +149,24 @@ final class Simulation {
 	private void emit(TaskOrigin origin, Source source, long from) {
 		long end = from + this.stepMillis;
 		int[] sameStep = new int[1];
-		source.emit(from, this.stepMillis, this.random, (kind, created, lifetime) -> {
+		source.emit(from, this.stepMillis, this.random, (kind, created, drawn, timeout) -> {
+			long lifetime = drawn;
+			long delay = -1;
+			if (!kind.isPeriodic() && this.delays != Delays.NONE) {
+				if (this.delays == Delays.TIMEOUT && timeout > 0) {
+					// A timeout: cancelled when its lifetime ends, or fired at its delay.
+					delay = timeout;
+					lifetime = Math.min(lifetime, timeout);
+				}
+				else {
+					delay = lifetime;
+				}
+			}
 			long ends = (lifetime == Source.NEVER) ? Source.NEVER : created + lifetime;
 			if (ends < end && sameStep[0]++ >= SAME_STEP_TASKS) {
 				return;
 			}
-			SimulatedTask task = new SimulatedTask(this.scheduler.admit(origin, kind), kind);
+			SimulatedTask task = new SimulatedTask(admit(origin, kind, delay), kind);
 			if (ends < end) {
 				task.end();
 			}
@@ -148,6 +174,11 @@ final class Simulation {
 				schedule(task, ends / this.stepMillis);
 			}
 		});
+	}
+
+	private PendingBucket admit(TaskOrigin origin, TaskKind kind, long delayMillis) {
+		return (delayMillis < 0) ? this.scheduler.admit(origin, kind)
+				: this.scheduler.admit(origin, kind, -1, delayMillis * 1_000_000);
 	}
 
 	private void schedule(SimulatedTask task, long endStep) {
@@ -158,6 +189,26 @@ final class Simulation {
 		else {
 			this.far.add(task);
 		}
+	}
+
+	/**
+	 * The delays one-shot tasks are admitted with.
+	 */
+	enum Delays {
+
+		/** None: admitted as every scheduling path admits them today. */
+		NONE,
+
+		/** Each fires when its lifetime ends: its delay is its lifetime. */
+		FIRE,
+
+		/**
+		 * The healthy tasks of a source with a timeout ({@link Sources.Lifetime#timeoutMillis()})
+		 * are timeouts of that fixed delay, cancelled when their lifetime ends (or fired at
+		 * the delay, if they live that long); other one-shot tasks fire, as with {@link #FIRE}.
+		 */
+		TIMEOUT
+
 	}
 
 }

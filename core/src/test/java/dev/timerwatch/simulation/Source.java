@@ -32,8 +32,12 @@ interface Source {
 		 * @param kind how it is scheduled
 		 * @param createdMillis when, in simulated time since the start
 		 * @param lifetimeMillis how long until it ends, or {@link #NEVER}
+		 * @param timeoutMillis the delay of a one-shot task that is a timeout, cancelled
+		 * when its lifetime ends, if the simulation models timeouts
+		 * ({@link Simulation.Delays#TIMEOUT}); -1 for a task that fires when its lifetime
+		 * ends, its delay
 		 */
-		void task(TaskKind kind, long createdMillis, long lifetimeMillis);
+		void task(TaskKind kind, long createdMillis, long lifetimeMillis, long timeoutMillis);
 
 	}
 

@@ -22,22 +22,54 @@ final class Sources {
 	}
 
 	/**
-	 * How long a task lives, drawn per task.
+	 * How long a task lives, drawn per task, and the delay it is given when it is a timeout.
 	 */
 	interface Lifetime {
 
 		long draw(RandomGenerator random);
 
+		/**
+		 * The fixed delay of these tasks when each is a timeout, cancelled at the end of its
+		 * lifetime (or fired at the delay, if it lives that long): five times the mean
+		 * lifetime, and at least 30 s.
+		 * @return milliseconds, or -1 if each task fires at the end of its lifetime
+		 */
+		default long timeoutMillis() {
+			return -1;
+		}
+
 		static Lifetime fixed(long millis) {
-			return (random) -> millis;
+			return timeout((random) -> millis, millis);
 		}
 
 		static Lifetime exponential(long meanMillis) {
-			return (random) -> Math.round(-meanMillis * Math.log(1 - random.nextDouble()));
+			return timeout((random) -> Math.round(-meanMillis * Math.log(1 - random.nextDouble())), meanMillis);
+		}
+
+		/** A task that fires when its delay runs out, whatever the delay model. */
+		static Lifetime delay(long millis) {
+			return (random) -> millis;
 		}
 
 		static Lifetime never() {
 			return (random) -> Source.NEVER;
+		}
+
+		private static Lifetime timeout(Lifetime lifetime, long meanMillis) {
+			long timeout = Math.max(30 * SECOND, 5 * meanMillis);
+			return new Lifetime() {
+
+				@Override
+				public long draw(RandomGenerator random) {
+					return lifetime.draw(random);
+				}
+
+				@Override
+				public long timeoutMillis() {
+					return timeout;
+				}
+
+			};
 		}
 
 	}
@@ -54,7 +86,8 @@ final class Sources {
 			double mean = perSecond.applyAsDouble(from) * length / 1000.0;
 			long count = poissonCount(mean, random);
 			for (long i = 0; i < count; i++) {
-				sink.task(kind, from + (long) (random.nextDouble() * length), lifetime.draw(random));
+				sink.task(kind, from + (long) (random.nextDouble() * length), lifetime.draw(random),
+						lifetime.timeoutMillis());
 			}
 		};
 	}
@@ -71,7 +104,7 @@ final class Sources {
 			long next = ((from + periodMillis - 1) / periodMillis) * periodMillis;
 			for (long at = next; at < from + length; at += periodMillis) {
 				for (int i = 0; i < size; i++) {
-					sink.task(TaskKind.ONCE, at, (long) (random.nextDouble() * periodMillis));
+					sink.task(TaskKind.ONCE, at, (long) (random.nextDouble() * periodMillis), -1);
 				}
 			}
 		};
@@ -85,7 +118,7 @@ final class Sources {
 			for (int i = 0; i < count; i++) {
 				long at = i * overMillis / count;
 				if (at >= from && at < from + length) {
-					sink.task(TaskKind.FIXED_RATE, at, Source.NEVER);
+					sink.task(TaskKind.FIXED_RATE, at, Source.NEVER, -1);
 				}
 			}
 		};

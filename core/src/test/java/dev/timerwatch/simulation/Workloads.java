@@ -87,7 +87,18 @@ final class Workloads {
 	static List<Workload> limits() {
 		return List.of(oneShot("1/s x 10 min fixed (~600)", 1, Lifetime.fixed(10 * MINUTE)),
 				new Workload("100 periodic tasks started over the first 2 min",
-						(window) -> Sources.stablePeriodic(100, 2 * MINUTE)));
+						(window) -> Sources.stablePeriodic(100, 2 * MINUTE)),
+				// Under delays=timeout, 30-second timeouts, and from 1 h on 15-minute ones too, from
+				// one line: the 15-minute ones go to the long-delay lane.
+				new Workload("one line, 20/s 30 s timeouts, from 1 h also 1/s 15 min timeouts, cancelled after exponential 5 s and 3 min (~280)",
+						(window) -> Sources.both(Sources.poisson(TaskKind.ONCE, 20, Lifetime.exponential(5 * SECOND)),
+								Sources.startingAt(HOUR,
+										Sources.poisson(TaskKind.ONCE, 1, Lifetime.exponential(3 * MINUTE))))),
+				// Likewise, but the later tasks all live 10 minutes (timeouts of 50 min): a lane of
+				// its own whose every task outlives its horizon while it warms up.
+				new Workload("one line, 20/s 30 s timeouts, from 1 h also 1/s 50 min timeouts, cancelled after 5 s exponential and 10 min fixed (~700)",
+						(window) -> Sources.both(Sources.poisson(TaskKind.ONCE, 20, Lifetime.exponential(5 * SECOND)),
+								Sources.startingAt(HOUR, Sources.poisson(TaskKind.ONCE, 1, Lifetime.fixed(10 * MINUTE))))));
 	}
 
 	/**
@@ -107,7 +118,7 @@ final class Workloads {
 
 	static List<Leak> leaks() {
 		return List.of(new Leak("periodic, never cancelled", TaskKind.FIXED_RATE, Lifetime.never()),
-				new Leak("one-shot, 1 h delay", TaskKind.ONCE, Lifetime.fixed(HOUR)));
+				new Leak("one-shot, 1 h delay", TaskKind.ONCE, Lifetime.delay(HOUR)));
 	}
 
 }

@@ -118,6 +118,59 @@ class OriginLanesTests {
 		assertThat(lost.get()).isNull();
 	}
 
+	@Test
+	void aOneShotTaskOfADelayFarBeyondTheSettledLongestGoesToTheLongDelayLane() {
+		ManualTask keep = delayed(30);
+		OriginStats origin = this.registry.origins().get(0);
+		// Not settled yet: a longer delay raises the longest, whatever it is.
+		delayed(200);
+		assertThat(origin.longDelayOverNanos()).isEqualTo(-1);
+		assertThat(pending(origin.pendingByEpoch(OriginStats.Lane.LONG_DELAY))).isZero();
+		for (int i = 0; i < OriginStats.DELAY_SETTLED_EPOCHS; i++) {
+			advance();
+		}
+		long raised = 200 * OriginStats.LONG_DELAY_FACTOR;
+		delayed(raised);
+		delayed(raised * OriginStats.LONG_DELAY_FACTOR + 1);
+		delayed(raised * OriginStats.LONG_DELAY_FACTOR * 10);
+		task(TaskKind.ONCE);
+		new ManualTask(this.scheduler.admit(ORIGIN, TaskKind.FIXED_RATE, 3_600_000_000_000L, 3_600_000_000_000L),
+				TaskKind.FIXED_RATE);
+		assertThat(pending(origin.pendingByEpoch(OriginStats.Lane.LONG_DELAY))).as("over twice the raised longest")
+			.isEqualTo(2);
+		assertThat(origin.longDelayAdmitted()).isEqualTo(2);
+		assertThat(pending(origin.pendingByEpoch(false))).as("30 s, 200 s, the raise, and no delay known").isEqualTo(4);
+		assertThat(pending(origin.pendingByEpoch(true))).isOne();
+		assertThat(origin.pending()).isEqualTo(7);
+		// The raise raised the longest, the long ones did not, and it stays settled.
+		assertThat(origin.longDelayOverNanos()).isEqualTo(OriginStats.LONG_DELAY_FACTOR * raised * 1_000_000_000L);
+		keep.end();
+	}
+
+	@Test
+	void anOriginWithALiveTaskInTheLongDelayLaneIsKeptAndDroppedOnceIdleInAllLanes() {
+		ManualTask settled = delayed(10);
+		for (int i = 0; i < OriginStats.DELAY_SETTLED_EPOCHS; i++) {
+			advance();
+		}
+		ManualTask longDelay = delayed(3_600);
+		settled.end();
+		assertThat(pending(this.registry.origins().get(0).pendingByEpoch(OriginStats.Lane.LONG_DELAY))).isOne();
+		for (int i = 0; i < 5; i++) {
+			advance();
+		}
+		assertThat(this.registry.origins()).as("kept for its live long-delay task").hasSize(1);
+		longDelay.end();
+		for (int i = 0; i < 5; i++) {
+			advance();
+		}
+		assertThat(this.registry.origins()).isEmpty();
+	}
+
+	private ManualTask delayed(long seconds) {
+		return new ManualTask(this.scheduler.admit(ORIGIN, TaskKind.ONCE, -1, seconds * 1_000_000_000L), TaskKind.ONCE);
+	}
+
 	private ManualTask task(TaskKind kind) {
 		return new ManualTask(this.scheduler.admit(ORIGIN, kind), kind);
 	}

@@ -70,6 +70,32 @@ class MixedOriginVerdictTests {
 			.endsWith("(none of this origin's periodic tasks has ended yet)");
 	}
 
+	@Test
+	void theEvidenceOfTheLongDelayLaneSaysWhatDelaysItHolds() {
+		ManualTask first = new ManualTask(this.scheduler.admit(ORIGIN, TaskKind.ONCE, -1, 30_000_000_000L), TaskKind.ONCE);
+		sampleFor(Duration.ofMinutes(1));
+		first.end();
+		for (int i = 0; i < 5; i++) {
+			hourLong();
+		}
+		sampleFor(Duration.ofSeconds(10));
+		// A later epoch of the lane: the first is closed, so its tasks' ages are known.
+		hourLong();
+		sampleFor(Duration.ofSeconds(50));
+		OriginVerdict verdict = this.detector.report().verdicts().get(0);
+		assertThat(verdict.longDelayTasks()).isTrue();
+		// The long-delay factor times the longest other delay, 30 s.
+		assertThat(verdict.longDelayOverMillis()).isGreaterThanOrEqualTo(60_000L);
+		assertThat(verdict.longDelayOverMillis() % 30_000L).isZero();
+		String over = OriginVerdict.duration(verdict.longDelayOverMillis());
+		assertThat(verdict.evidence()).isEqualTo("5 one-shot tasks with delays over " + over + " older than 30 s, +5 in "
+				+ "the last 30 s (none of this origin's one-shot tasks with delays over " + over + " has ended yet)");
+	}
+
+	private void hourLong() {
+		new ManualTask(this.scheduler.admit(ORIGIN, TaskKind.ONCE, -1, 3_600_000_000_000L), TaskKind.ONCE);
+	}
+
 	private ManualTask task(TaskKind kind) {
 		return new ManualTask(this.scheduler.admit(ORIGIN, kind), kind);
 	}
