@@ -76,7 +76,7 @@ public class EndpointBenchmark {
 						"Service" + origin + ".java", 42);
 				for (int i = 0; i < perEpoch; i++) {
 					Runnable task = EndpointBenchmark::noop;
-					this.pendingTasks.add(admission.admit(task, TaskKind.FIXED_RATE, -1, site));
+					this.pendingTasks.add(admission.admit(task, TaskKind.FIXED_RATE, -1, -1, site));
 				}
 			}
 			this.detector.sample();

@@ -60,7 +60,7 @@ public class RunObservationBenchmark {
 
 	private static Runnable command(SchedulerTracker scheduler, Runnable work) {
 		TaskOrigin origin = TaskOrigin.scheduledMethod("com.example.ReportJob", "generate");
-		return new TaskAdmission(scheduler, false).admit(work, TaskKind.FIXED_RATE, 1_000_000_000L, origin);
+		return new TaskAdmission(scheduler, false).admit(work, TaskKind.FIXED_RATE, 1_000_000_000L, -1, origin);
 	}
 
 	@Benchmark

@@ -4,6 +4,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import dev.timerwatch.tracking.PendingBucket;
@@ -54,11 +55,12 @@ public final class TaskAdmission {
 	 * @param task the user's task
 	 * @param kind how it is scheduled
 	 * @param periodNanos its period or fixed delay, or -1
+	 * @param delayNanos the delay of a one-shot task, or -1 if unknown or periodic
 	 * @return the bucket, or {@code null} if tracking failed
 	 */
-	@Nullable PendingBucket bucketFor(Object task, TaskKind kind, long periodNanos) {
+	@Nullable PendingBucket bucketFor(Object task, TaskKind kind, long periodNanos, long delayNanos) {
 		try {
-			return this.tracker.admit(task, kind, periodNanos);
+			return this.tracker.admit(task, kind, periodNanos, delayNanos);
 		}
 		catch (Throwable ex) {
 			TrackingFailures.report(ex);
@@ -71,15 +73,17 @@ public final class TaskAdmission {
 	 * @param runnable the user's task
 	 * @param kind how it is scheduled
 	 * @param periodNanos its period or fixed delay, or -1
+	 * @param delayNanos the delay of a one-shot task, or -1 if unknown or periodic: a delay
+	 * far beyond the origin's others sends the task to its long-delay lane
 	 * @param origin its origin if already known (a {@code @Scheduled} method), else
 	 * {@code null} to locate it
 	 * @return the tracked command, or {@code null} if tracking failed
 	 */
-	public @Nullable TrackedCommand<Void> admit(Runnable runnable, TaskKind kind, long periodNanos,
+	public @Nullable TrackedCommand<Void> admit(Runnable runnable, TaskKind kind, long periodNanos, long delayNanos,
 			@Nullable TaskOrigin origin) {
 		try {
-			PendingBucket bucket = (origin != null) ? this.tracker.admit(origin, kind, periodNanos)
-					: this.tracker.admit(runnable, kind, periodNanos);
+			PendingBucket bucket = (origin != null) ? this.tracker.admit(origin, kind, periodNanos, delayNanos)
+					: this.tracker.admit(runnable, kind, periodNanos, delayNanos);
 			// A command calls its task as a callable when it is one; scheduled as a runnable, a
 			// task that is both must be run, and its future must yield null, as the scheduler's would.
 			Object task = (runnable instanceof Callable<?>) ? new RunnableOnly(runnable) : runnable;
@@ -95,13 +99,14 @@ public final class TaskAdmission {
 	 * Admit and wrap a callable, which runs once.
 	 * @param <V> the result type
 	 * @param callable the user's task
+	 * @param delayNanos its delay, or -1 if unknown
 	 * @param origin its origin if already known, else {@code null}
 	 * @return the tracked command, or {@code null} if tracking failed
 	 */
-	public <V> @Nullable TrackedCommand<V> admit(Callable<V> callable, @Nullable TaskOrigin origin) {
+	public <V> @Nullable TrackedCommand<V> admit(Callable<V> callable, long delayNanos, @Nullable TaskOrigin origin) {
 		try {
-			PendingBucket bucket = (origin != null) ? this.tracker.admit(origin, TaskKind.ONCE)
-					: this.tracker.admit(callable, TaskKind.ONCE);
+			PendingBucket bucket = (origin != null) ? this.tracker.admit(origin, TaskKind.ONCE, -1, delayNanos)
+					: this.tracker.admit(callable, TaskKind.ONCE, -1, delayNanos);
 			return added(new TrackedCommand<>(callable, bucket, TaskKind.ONCE, this));
 		}
 		catch (Throwable ex) {
@@ -132,6 +137,17 @@ public final class TaskAdmission {
 			command.attach(future);
 		}
 		return result;
+	}
+
+	/**
+	 * The delay a one-shot task is given, in nanoseconds, as a tracker is told it.
+	 * @param delay the delay, in the unit; zero or less runs the task at once
+	 * @param unit the unit, or {@code null}, which the scheduler refuses (the delay is then
+	 * unknown, and a task admitted with it is taken out again when the scheduler throws)
+	 * @return the delay, at least zero, or -1 if unknown
+	 */
+	public static long delayNanos(long delay, @Nullable TimeUnit unit) {
+		return (unit != null) ? Math.max(0, unit.toNanos(delay)) : -1;
 	}
 
 	TaskObserver observer() {

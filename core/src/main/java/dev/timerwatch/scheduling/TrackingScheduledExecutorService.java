@@ -79,7 +79,9 @@ public class TrackingScheduledExecutorService implements ScheduledExecutorServic
 
 	@Override
 	public ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
-		TrackedCommand<Void> tracked = admit(command, TaskKind.ONCE, -1);
+		Objects.requireNonNull(command, "command");
+		TrackedCommand<Void> tracked = this.admission.admit(command, TaskKind.ONCE, -1,
+				TaskAdmission.delayNanos(delay, unit), null);
 		if (tracked == null) {
 			return this.delegate.schedule(command, delay, unit);
 		}
@@ -90,7 +92,7 @@ public class TrackingScheduledExecutorService implements ScheduledExecutorServic
 	@Override
 	public <V> ScheduledFuture<V> schedule(Callable<V> callable, long delay, TimeUnit unit) {
 		Objects.requireNonNull(callable, "callable");
-		TrackedCommand<V> tracked = this.admission.admit(callable, null);
+		TrackedCommand<V> tracked = this.admission.admit(callable, TaskAdmission.delayNanos(delay, unit), null);
 		if (tracked == null) {
 			return this.delegate.schedule(callable, delay, unit);
 		}
@@ -267,7 +269,7 @@ public class TrackingScheduledExecutorService implements ScheduledExecutorServic
 
 	private TrackedCommand<Void> admit(Runnable command, TaskKind kind, long periodNanos) {
 		Objects.requireNonNull(command, "command");
-		return this.admission.admit(command, kind, periodNanos, null);
+		return this.admission.admit(command, kind, periodNanos, -1, null);
 	}
 
 	private static long nanos(long duration, TimeUnit unit) {
@@ -279,7 +281,7 @@ public class TrackingScheduledExecutorService implements ScheduledExecutorServic
 		List<Callable<T>> result = new ArrayList<>(tasks.size());
 		for (Callable<T> task : tasks) {
 			Objects.requireNonNull(task, "task");
-			TrackedCommand<T> tracked = this.admission.admit(task, null);
+			TrackedCommand<T> tracked = this.admission.admit(task, -1, null);
 			result.add((tracked != null) ? tracked : task);
 		}
 		return result;

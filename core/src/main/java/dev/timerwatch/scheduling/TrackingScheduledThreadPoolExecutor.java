@@ -62,6 +62,11 @@ public class TrackingScheduledThreadPoolExecutor extends ScheduledThreadPoolExec
 	/** What {@link #delayDuringRework} answers when no rework is under way on this thread. */
 	static final long NOT_REWORKING = Long.MIN_VALUE;
 
+	// The delay of the one-shot task the current thread is scheduling, in nanoseconds, or -1:
+	// decorateTask, where a task is admitted under the default policy, is given the JDK's task
+	// only, whose delay would cost a clock read. Set and cleared around the JDK's schedule.
+	private static final ThreadLocal<long[]> SCHEDULING_DELAY = ThreadLocal.withInitial(() -> new long[] { -1 });
+
 	private final SchedulerTracker tracker;
 
 	private final TaskAdmission admission;
@@ -131,21 +136,49 @@ public class TrackingScheduledThreadPoolExecutor extends ScheduledThreadPoolExec
 	@Override
 	public ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
 		Objects.requireNonNull(command, "command");
-		TrackedCommand<Void> removable = removable(command, TaskKind.ONCE, -1);
+		long delayNanos = TaskAdmission.delayNanos(delay, unit);
+		TrackedCommand<Void> removable = getRemoveOnCancelPolicy()
+				? this.admission.admit(command, TaskKind.ONCE, -1, delayNanos, null) : null;
 		if (removable != null) {
 			return this.admission.submit(removable, () -> super.schedule((Runnable) removable, delay, unit));
 		}
-		return super.schedule(command, delay, unit);
+		long[] handOff = handOff();
+		if (handOff == null) {
+			return super.schedule(command, delay, unit);
+		}
+		// Restored, not cleared: a subclass's decorateTask may schedule on this thread first.
+		long outer = handOff[0];
+		handOff[0] = delayNanos;
+		try {
+			return super.schedule(command, delay, unit);
+		}
+		finally {
+			handOff[0] = outer;
+		}
 	}
 
 	@Override
 	public <V> ScheduledFuture<V> schedule(Callable<V> callable, long delay, TimeUnit unit) {
 		Objects.requireNonNull(callable, "callable");
-		TrackedCommand<V> removable = getRemoveOnCancelPolicy() ? this.admission.admit(callable, null) : null;
+		long delayNanos = TaskAdmission.delayNanos(delay, unit);
+		TrackedCommand<V> removable = getRemoveOnCancelPolicy() ? this.admission.admit(callable, delayNanos, null)
+				: null;
 		if (removable != null) {
 			return this.admission.submit(removable, () -> super.schedule((Callable<V>) removable, delay, unit));
 		}
-		return super.schedule(callable, delay, unit);
+		long[] handOff = handOff();
+		if (handOff == null) {
+			return super.schedule(callable, delay, unit);
+		}
+		// Restored, not cleared: a subclass's decorateTask may schedule on this thread first.
+		long outer = handOff[0];
+		handOff[0] = delayNanos;
+		try {
+			return super.schedule(callable, delay, unit);
+		}
+		finally {
+			handOff[0] = outer;
+		}
 	}
 
 	@Override
@@ -177,7 +210,7 @@ public class TrackingScheduledThreadPoolExecutor extends ScheduledThreadPoolExec
 	}
 
 	private @Nullable TrackedCommand<Void> removable(Runnable command, TaskKind kind, long periodNanos) {
-		return getRemoveOnCancelPolicy() ? this.admission.admit(command, kind, periodNanos, null) : null;
+		return getRemoveOnCancelPolicy() ? this.admission.admit(command, kind, periodNanos, -1, null) : null;
 	}
 
 	@Override
@@ -186,9 +219,9 @@ public class TrackingScheduledThreadPoolExecutor extends ScheduledThreadPoolExec
 			return registerRemovable(command, task);
 		}
 		if (runnable instanceof PeriodicCommand periodic) {
-			return track(periodic.command, periodic.kind, periodic.periodNanos, task);
+			return track(periodic.command, periodic.kind, periodic.periodNanos, -1, task);
 		}
-		return track(runnable, TaskKind.ONCE, -1, task);
+		return track(runnable, TaskKind.ONCE, -1, handedOffDelay(), task);
 	}
 
 	@Override
@@ -196,7 +229,23 @@ public class TrackingScheduledThreadPoolExecutor extends ScheduledThreadPoolExec
 		if (callable instanceof TrackedCommand<?> command) {
 			return registerRemovable(command, task);
 		}
-		return track(callable, TaskKind.ONCE, -1, task);
+		return track(callable, TaskKind.ONCE, -1, handedOffDelay(), task);
+	}
+
+	// The current thread's hand-off, or null on a thread that allows no thread-locals.
+	private static long @Nullable [] handOff() {
+		try {
+			return SCHEDULING_DELAY.get();
+		}
+		catch (Throwable ex) {
+			TrackingFailures.report(ex);
+			return null;
+		}
+	}
+
+	private static long handedOffDelay() {
+		long[] handOff = handOff();
+		return (handOff != null) ? handOff[0] : -1;
 	}
 
 	private <V> RunnableScheduledFuture<V> registerRemovable(TrackedCommand<?> command,
@@ -211,9 +260,9 @@ public class TrackingScheduledThreadPoolExecutor extends ScheduledThreadPoolExec
 		return task;
 	}
 
-	private <V> RunnableScheduledFuture<V> track(Object command, TaskKind kind, long periodNanos,
+	private <V> RunnableScheduledFuture<V> track(Object command, TaskKind kind, long periodNanos, long delayNanos,
 			RunnableScheduledFuture<V> task) {
-		PendingBucket bucket = this.admission.bucketFor(command, kind, periodNanos);
+		PendingBucket bucket = this.admission.bucketFor(command, kind, periodNanos, delayNanos);
 		return (bucket != null) ? new TrackedScheduledFuture<>(task, bucket, kind, this) : task;
 	}
 

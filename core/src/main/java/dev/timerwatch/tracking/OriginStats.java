@@ -25,9 +25,11 @@ public final class OriginStats {
 
 	/**
 	 * How many times the longest delay of its one-shot lane a one-shot task's delay must be
-	 * to go to the long-delay lane. A prototype's setting, read once.
+	 * to go to the long-delay lane. Three, measured against two and four by the leak simulation
+	 * (README.md, "One-shot delays"): two sends healthy tasks there early in a life, and four
+	 * stops telling an hour's delay apart after a day of exponential delays.
 	 */
-	static final int LONG_DELAY_FACTOR = Integer.getInteger("timerwatch.experimental.long-delay-factor", 3);
+	static final int LONG_DELAY_FACTOR = 3;
 
 	/**
 	 * For how many registry epochs the longest delay must have stood before a longer one is
@@ -128,7 +130,7 @@ public final class OriginStats {
 	/**
 	 * Count a new task in the current epoch's bucket of its lane, knowing the delay a
 	 * one-shot task was given. The task goes to the long-delay lane ({@link Lane#LONG_DELAY})
-	 * when its delay is over {@link #LONG_DELAY_FACTOR} (3 unless set) times the longest delay
+	 * when its delay is over {@value #LONG_DELAY_FACTOR} times the longest delay
 	 * of the one-shot lane, once that longest delay has stood for
 	 * {@value #DELAY_SETTLED_EPOCHS} epochs; a delay sent there never raises the longest. Per
 	 * task, that costs a volatile read and a compare (one compare for an unknown delay); only
@@ -637,7 +639,7 @@ public final class OriginStats {
 
 	/**
 	 * The delay over which a one-shot task of this origin goes to its long-delay lane:
-	 * {@link #LONG_DELAY_FACTOR} (3 unless set) times the longest delay of its one-shot lane.
+	 * {@value #LONG_DELAY_FACTOR} times the longest delay of its one-shot lane.
 	 * @return nanoseconds, or -1 until that longest delay has stood long enough to judge by
 	 */
 	public long longDelayOverNanos() {

@@ -97,8 +97,8 @@ public final class SchedulerTracker {
 	 * @param origin the origin
 	 * @param kind how it is scheduled
 	 * @param periodNanos its period or fixed delay, or -1 if it is not periodic
-	 * @param delayNanos the delay of a one-shot task, or -1 if unknown (threads,
-	 * {@code execute}, {@code submit}) or periodic
+	 * @param delayNanos the delay of a one-shot task (zero for one run at once), or -1 if
+	 * unknown (threads, some {@code execute} and {@code submit} paths) or periodic
 	 * @return the task's pending bucket
 	 */
 	public PendingBucket admit(TaskOrigin origin, TaskKind kind, long periodNanos, long delayNanos) {

@@ -251,7 +251,7 @@ class RemovableTasksTests {
 
 	private TrackedCommand<Void> command(Future<?> task) {
 		TrackedCommand<Void> command = this.admission.admit(() -> {
-		}, TaskKind.ONCE, -1, null);
+		}, TaskKind.ONCE, -1, -1, null);
 		assertThat(command).isNotNull();
 		command.attach(task);
 		return command;

@@ -2,6 +2,8 @@ package dev.timerwatch.autoconfigure.scheduling;
 
 import java.lang.reflect.Method;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -14,8 +16,10 @@ import dev.timerwatch.scheduling.TrackedFuture;
 import dev.timerwatch.tracking.SchedulerTracker;
 import dev.timerwatch.tracking.TaskKind;
 import dev.timerwatch.tracking.TaskOrigin;
+import dev.timerwatch.tracking.TrackingFailures;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.scheduling.TaskScheduler;
 import org.springframework.scheduling.Trigger;
 
 /**
@@ -44,13 +48,16 @@ final class TaskSchedulerTracking {
 	 * Track one call of a scheduling method.
 	 * @param kind how the method schedules its task
 	 * @param arguments the call's arguments, the task first; replaced in place
+	 * @param scheduler the scheduler called, whose clock tells a one-shot task's delay from
+	 * the instant it is scheduled for
 	 * @param call the call to the scheduler itself, with the given arguments
 	 * @return what the scheduler returned, its future wrapped
 	 * @throws Throwable whatever the scheduler threw
 	 */
-	@Nullable Object schedule(TaskKind kind, @Nullable Object[] arguments, Call call) throws Throwable {
+	@Nullable Object schedule(TaskKind kind, @Nullable Object[] arguments, @Nullable TaskScheduler scheduler, Call call)
+			throws Throwable {
 		Object task = arguments[0];
-		TrackedCommand<?> tracked = (task != null) ? admit(task, kind, periodNanos(kind, arguments)) : null;
+		TrackedCommand<?> tracked = (task != null) ? admit(task, kind, arguments, scheduler) : null;
 		if (tracked == null) {
 			return call.proceed(arguments);
 		}
@@ -76,7 +83,8 @@ final class TaskSchedulerTracking {
 		throw (E) ex;
 	}
 
-	private @Nullable TrackedCommand<?> admit(Object task, TaskKind kind, long periodNanos) {
+	private @Nullable TrackedCommand<?> admit(Object task, TaskKind kind, @Nullable Object[] arguments,
+			@Nullable TaskScheduler scheduler) {
 		TaskOrigin method;
 		try {
 			method = this.scheduledMethods.originOf(task);
@@ -84,10 +92,40 @@ final class TaskSchedulerTracking {
 		catch (Throwable ex) {
 			method = null;
 		}
-		if (task instanceof Runnable runnable) {
-			return this.admission.admit(runnable, kind, periodNanos, method);
+		long delayNanos;
+		try {
+			delayNanos = delayNanos(kind, arguments, scheduler);
 		}
-		return this.admission.admit((Callable<?>) task, method);
+		catch (Throwable ex) {
+			// A clock that throws, or an instant too far off to subtract: the delay is unknown.
+			TrackingFailures.report(ex);
+			delayNanos = -1;
+		}
+		if (task instanceof Runnable runnable) {
+			return this.admission.admit(runnable, kind, periodNanos(kind, arguments), delayNanos, method);
+		}
+		return this.admission.admit((Callable<?>) task, delayNanos, method);
+	}
+
+	// A one-shot task scheduled for an instant, schedule(task, Instant or Date): its delay by the
+	// scheduler's own clock, which is what it runs the task by. Other one-shot methods run the
+	// task at once (execute, submit), and have no delay to tell.
+	private static long delayNanos(TaskKind kind, @Nullable Object[] arguments, @Nullable TaskScheduler scheduler) {
+		if (kind != TaskKind.ONCE || arguments.length != 2 || scheduler == null) {
+			return -1;
+		}
+		long startMillis;
+		if (arguments[1] instanceof Instant instant) {
+			startMillis = instant.toEpochMilli();
+		}
+		else if (arguments[1] instanceof Date date) {
+			startMillis = date.getTime();
+		}
+		else {
+			return -1;
+		}
+		return TaskAdmission.delayNanos(Math.subtractExact(startMillis, scheduler.getClock().millis()),
+				TimeUnit.MILLISECONDS);
 	}
 
 	private static @Nullable Object trackedResult(@Nullable Object result, TrackedCommand<?> tracked) {

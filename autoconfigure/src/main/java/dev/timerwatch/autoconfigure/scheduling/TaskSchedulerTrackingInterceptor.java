@@ -11,6 +11,8 @@ import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.scheduling.TaskScheduler;
+
 /**
  * Tracks a {@code TaskScheduler} that is already a Spring AOP proxy (a user's own advice on
  * the bean): added to the proxy's advice chain, first. A scheduler that is no proxy gets
@@ -34,7 +36,8 @@ final class TaskSchedulerTrackingInterceptor implements MethodInterceptor {
 		if (kind == null) {
 			return invocation.proceed();
 		}
-		return this.tracking.schedule(kind, invocation.getArguments(), (arguments) -> invocation.proceed());
+		TaskScheduler scheduler = (invocation.getThis() instanceof TaskScheduler target) ? target : null;
+		return this.tracking.schedule(kind, invocation.getArguments(), scheduler, (arguments) -> invocation.proceed());
 	}
 
 }

@@ -235,7 +235,7 @@ final class TrackingTaskSchedulerProxy {
 		@Override
 		public @Nullable Object intercept(Object proxy, Method method, @Nullable Object[] arguments,
 				MethodProxy methodProxy) throws Throwable {
-			return this.tracking.schedule(this.kind, arguments,
+			return this.tracking.schedule(this.kind, arguments, this.target,
 					(tracked) -> methodProxy.invoke(this.target, tracked));
 		}
 
