@@ -84,10 +84,7 @@ public final class TaskAdmission {
 		try {
 			PendingBucket bucket = (origin != null) ? this.tracker.admit(origin, kind, periodNanos, delayNanos)
 					: this.tracker.admit(runnable, kind, periodNanos, delayNanos);
-			// A command calls its task as a callable when it is one; scheduled as a runnable, a
-			// task that is both must be run, and its future must yield null, as the scheduler's would.
-			Object task = (runnable instanceof Callable<?>) ? new RunnableOnly(runnable) : runnable;
-			return added(new TrackedCommand<>(task, bucket, kind, this));
+			return added(new TrackedCommand.OfRunnable(runnable, bucket, kind, this));
 		}
 		catch (Throwable ex) {
 			TrackingFailures.report(ex);
@@ -107,7 +104,7 @@ public final class TaskAdmission {
 		try {
 			PendingBucket bucket = (origin != null) ? this.tracker.admit(origin, TaskKind.ONCE, -1, delayNanos)
 					: this.tracker.admit(callable, TaskKind.ONCE, -1, delayNanos);
-			return added(new TrackedCommand<>(callable, bucket, TaskKind.ONCE, this));
+			return added(new TrackedCommand.OfCallable<>(callable, bucket, this));
 		}
 		catch (Throwable ex) {
 			TrackingFailures.report(ex);
@@ -167,23 +164,6 @@ public final class TaskAdmission {
 		Set<TrackedCommand<?>> live = ConcurrentHashMap.newKeySet();
 		this.livePeriodic = live;
 		return live;
-	}
-
-	/**
-	 * A task that is both a runnable and a callable, handed over as a runnable.
-	 */
-	private record RunnableOnly(Runnable runnable) implements Runnable {
-
-		@Override
-		public void run() {
-			this.runnable.run();
-		}
-
-		@Override
-		public String toString() {
-			return String.valueOf(this.runnable);
-		}
-
 	}
 
 	private <V> TrackedCommand<V> added(TrackedCommand<V> command) {

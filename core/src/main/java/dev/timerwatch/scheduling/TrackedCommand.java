@@ -21,19 +21,20 @@ import org.jspecify.annotations.Nullable;
  * fixed-rate task just before the run's bookkeeping ends, and {@code SimpleAsyncTaskScheduler}
  * runs each trigger run on a thread of its own; {@link TrackedTask} counts the runs in
  * progress, and the last to end settles the task.
- * Created only by {@link TaskAdmission}.
+ *
+ * <p>Created only by {@link TaskAdmission}, as one of two final classes chosen by how the task
+ * was scheduled, not by what it is: a task that is both a runnable and a callable, scheduled
+ * as a runnable, is run, and its result is {@code null}, as its scheduler's would be.
  */
-public final class TrackedCommand<V> extends TrackedTask implements Runnable, Callable<V> {
-
-	private final Object task;
+public abstract sealed class TrackedCommand<V> extends TrackedTask implements Runnable, Callable<V>
+		permits TrackedCommand.OfRunnable, TrackedCommand.OfCallable {
 
 	private final TaskAdmission admission;
 
 	private volatile @Nullable Future<?> future;
 
-	TrackedCommand(Object task, PendingBucket bucket, TaskKind kind, TaskAdmission admission) {
+	private TrackedCommand(PendingBucket bucket, TaskKind kind, TaskAdmission admission) {
 		super(bucket, kind);
-		this.task = task;
 		this.admission = admission;
 	}
 
@@ -80,14 +81,12 @@ public final class TrackedCommand<V> extends TrackedTask implements Runnable, Ca
 		return result;
 	}
 
-	@SuppressWarnings("unchecked")
-	private V invoke() throws Exception {
-		if (this.task instanceof Callable<?> callable) {
-			return (V) callable.call();
-		}
-		((Runnable) this.task).run();
-		return null;
-	}
+	/**
+	 * Run the user's task once.
+	 * @return its result
+	 * @throws Exception whatever it threw
+	 */
+	abstract V invoke() throws Exception;
 
 	@Override
 	protected Outcome settle(@Nullable Throwable failure) {
@@ -164,14 +163,58 @@ public final class TrackedCommand<V> extends TrackedTask implements Runnable, Ca
 		}
 	}
 
-	@Override
-	public String toString() {
-		return String.valueOf(this.task);
-	}
-
 	@SuppressWarnings("unchecked")
 	private static <E extends Throwable> E sneaky(Throwable ex) throws E {
 		throw (E) ex;
+	}
+
+	/**
+	 * A task scheduled as a runnable.
+	 */
+	static final class OfRunnable extends TrackedCommand<Void> {
+
+		private final Runnable runnable;
+
+		OfRunnable(Runnable runnable, PendingBucket bucket, TaskKind kind, TaskAdmission admission) {
+			super(bucket, kind, admission);
+			this.runnable = runnable;
+		}
+
+		@Override
+		@Nullable Void invoke() {
+			this.runnable.run();
+			return null;
+		}
+
+		@Override
+		public String toString() {
+			return String.valueOf(this.runnable);
+		}
+
+	}
+
+	/**
+	 * A task scheduled as a callable, which runs once.
+	 */
+	static final class OfCallable<V> extends TrackedCommand<V> {
+
+		private final Callable<V> callable;
+
+		OfCallable(Callable<V> callable, PendingBucket bucket, TaskAdmission admission) {
+			super(bucket, TaskKind.ONCE, admission);
+			this.callable = callable;
+		}
+
+		@Override
+		V invoke() throws Exception {
+			return this.callable.call();
+		}
+
+		@Override
+		public String toString() {
+			return String.valueOf(this.callable);
+		}
+
 	}
 
 }
