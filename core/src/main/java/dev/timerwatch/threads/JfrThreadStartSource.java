@@ -1,9 +1,8 @@
 package dev.timerwatch.threads;
 
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import jdk.jfr.FlightRecorder;
@@ -38,14 +37,21 @@ final class JfrThreadStartSource implements ThreadStartSource {
 
 	private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
 
+	// Names an event no JVM has, enabled in each of our recordings so that start() can tell its
+	// own among the recorder's: a recording someone else starts meanwhile must not pass for it.
+	private static final String MARKER_PREFIX = "dev.timerwatch.ThreadOrigins.";
+
+	private static final AtomicLong markers = new AtomicLong();
+
 	private @Nullable RecordingStream stream;
 
 	@Override
 	public void start(Listener listener) throws Exception {
-		Set<Long> others = recordingIds();
 		RecordingStream stream = new RecordingStream();
 		AtomicReference<@Nullable Throwable> failure = new AtomicReference<>();
 		try {
+			String marker = MARKER_PREFIX + markers.incrementAndGet();
+			stream.enable(marker);
 			stream.enable("jdk.ThreadStart").withStackTrace();
 			stream.enable("jdk.ThreadEnd");
 			stream.setMaxAge(Duration.ofMinutes(1));
@@ -65,7 +71,7 @@ final class JfrThreadStartSource implements ThreadStartSource {
 			}, "timerwatch-thread-origins");
 			reader.setDaemon(true);
 			reader.start();
-			awaitRunning(others, failure);
+			awaitRunning(marker + "#enabled", failure, START_TIMEOUT);
 		}
 		catch (Exception | Error ex) {
 			stream.close();
@@ -74,33 +80,33 @@ final class JfrThreadStartSource implements ThreadStartSource {
 		this.stream = stream;
 	}
 
-	// The recording is on before start() begins to read: threads started after that are seen.
-	private static void awaitRunning(Set<Long> others, AtomicReference<@Nullable Throwable> failure)
+	/**
+	 * Wait until the recording that carries the given setting runs: threads started after
+	 * that are seen. Another recording, which the application or a tool may start at the same
+	 * moment, does not count.
+	 * @param markerSetting the setting only the awaited recording has
+	 * @param failure where the reading thread puts what made the stream fail
+	 * @param timeout how long to wait
+	 */
+	static void awaitRunning(String markerSetting, AtomicReference<@Nullable Throwable> failure, Duration timeout)
 			throws Exception {
-		long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+		long deadline = System.nanoTime() + timeout.toNanos();
 		for (;;) {
 			Throwable thrown = failure.get();
 			if (thrown != null) {
 				throw new IllegalStateException("the recording stream failed to start", thrown);
 			}
 			for (Recording recording : FlightRecorder.getFlightRecorder().getRecordings()) {
-				if (!others.contains(recording.getId()) && recording.getState() == RecordingState.RUNNING) {
+				if (recording.getState() == RecordingState.RUNNING
+						&& recording.getSettings().containsKey(markerSetting)) {
 					return;
 				}
 			}
 			if (System.nanoTime() - deadline >= 0) {
-				throw new IllegalStateException("the recording did not start within " + START_TIMEOUT);
+				throw new IllegalStateException("the recording did not start within " + timeout);
 			}
 			Thread.sleep(5);
 		}
-	}
-
-	private static Set<Long> recordingIds() {
-		Set<Long> ids = new HashSet<>();
-		for (Recording recording : FlightRecorder.getFlightRecorder().getRecordings()) {
-			ids.add(recording.getId());
-		}
-		return ids;
 	}
 
 	private static void started(RecordedEvent event, Listener listener) {

@@ -7,13 +7,16 @@ import java.util.Timer;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import dev.timerwatch.tracking.CallSiteLocator;
+import jdk.jfr.Recording;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.awaitility.Awaitility.await;
 
 class ThreadOriginsTests {
@@ -114,6 +117,20 @@ class ThreadOriginsTests {
 		assertThat(JfrThreadStartSource.sourceFileOf(
 				"jdk.internal.net.http.HttpClientImpl$SelectorManager$$Lambda$2060+0x00007ff56075b520.1148556210"))
 			.isEqualTo("HttpClientImpl.java");
+	}
+
+	@Test
+	void aRecordingSomeoneElseStartsIsNotTakenForTheSourcesOwn() throws Exception {
+		try (Recording theirs = new Recording()) {
+			theirs.enable("jdk.ThreadStart");
+			theirs.start();
+			// Started after ours was created and before it ran, theirs once let start() return
+			// before our stream recorded, and threads started meanwhile went unseen.
+			assertThatIllegalStateException()
+				.isThrownBy(() -> JfrThreadStartSource.awaitRunning("dev.timerwatch.ThreadOrigins.none#enabled",
+						new AtomicReference<>(), Duration.ofMillis(200)))
+				.withMessageContaining("did not start");
+		}
 	}
 
 	private static Thread threadNamed(String name) {
