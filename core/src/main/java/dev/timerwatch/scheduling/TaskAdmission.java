@@ -129,6 +129,19 @@ public final class TaskAdmission {
 			command.onReject();
 			throw ex;
 		}
+		return accepted(command, result);
+	}
+
+	/**
+	 * The scheduler returned from the call {@link #submit} makes, for a caller that makes the
+	 * call itself (to pass checked exceptions on, or to spare the submission's allocation),
+	 * and has called {@link TrackedCommand#onReject()} if it threw.
+	 * @param <F> the scheduler's result
+	 * @param command the admitted command
+	 * @param result what the scheduler returned
+	 * @return the result
+	 */
+	public <F> F accepted(TrackedCommand<?> command, F result) {
 		// A ScheduledThreadPoolExecutor has attached its own task already, in decorateTask.
 		if (result instanceof Future<?> future && command.future() == null) {
 			command.attach(future);

@@ -46,41 +46,37 @@ final class TaskSchedulerTracking {
 
 	/**
 	 * Track one call of a scheduling method.
+	 * @param <C> the type of the call's context
 	 * @param kind how the method schedules its task
 	 * @param arguments the call's arguments, the task first; replaced in place
 	 * @param scheduler the scheduler called, whose clock tells a one-shot task's delay from
 	 * the instant it is scheduled for
 	 * @param call the call to the scheduler itself, with the given arguments
+	 * @param context what the call needs besides the arguments (the method's proxy, the
+	 * invocation), so that the call itself can be a constant and no call allocates one
 	 * @return what the scheduler returned, its future wrapped
 	 * @throws Throwable whatever the scheduler threw
 	 */
-	@Nullable Object schedule(TaskKind kind, @Nullable Object[] arguments, @Nullable TaskScheduler scheduler, Call call)
-			throws Throwable {
+	<C> @Nullable Object schedule(TaskKind kind, @Nullable Object[] arguments, @Nullable TaskScheduler scheduler,
+			Call<C> call, C context) throws Throwable {
 		Object task = arguments[0];
 		TrackedCommand<?> tracked = (task != null) ? admit(task, kind, arguments, scheduler) : null;
 		if (tracked == null) {
-			return call.proceed(arguments);
+			return call.proceed(context, arguments);
 		}
 		arguments[0] = tracked;
 		if (kind == TaskKind.TRIGGER && arguments[1] instanceof Trigger trigger) {
 			arguments[1] = new TrackedTrigger(trigger, tracked);
 		}
-		Object result = this.admission.submit(tracked, () -> proceed(call, arguments));
-		return trackedResult(result, tracked);
-	}
-
-	private static @Nullable Object proceed(Call call, @Nullable Object[] arguments) {
+		Object result;
 		try {
-			return call.proceed(arguments);
+			result = call.proceed(context, arguments);
 		}
 		catch (Throwable ex) {
-			throw TaskSchedulerTracking.<RuntimeException>sneaky(ex);
+			tracked.onReject();
+			throw ex;
 		}
-	}
-
-	@SuppressWarnings("unchecked")
-	private static <E extends Throwable> E sneaky(Throwable ex) throws E {
-		throw (E) ex;
+		return trackedResult(this.admission.accepted(tracked, result), tracked);
 	}
 
 	private @Nullable TrackedCommand<?> admit(Object task, TaskKind kind, @Nullable Object[] arguments,
@@ -185,11 +181,12 @@ final class TaskSchedulerTracking {
 
 	/**
 	 * The call to the scheduler a tracked call proceeds with.
+	 * @param <C> the type of the context it is given
 	 */
 	@FunctionalInterface
-	interface Call {
+	interface Call<C> {
 
-		@Nullable Object proceed(@Nullable Object[] arguments) throws Throwable;
+		@Nullable Object proceed(C context, @Nullable Object[] arguments) throws Throwable;
 
 	}
 

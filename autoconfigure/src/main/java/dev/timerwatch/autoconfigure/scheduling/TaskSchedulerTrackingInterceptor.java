@@ -20,6 +20,9 @@ import org.springframework.scheduling.TaskScheduler;
  */
 final class TaskSchedulerTrackingInterceptor implements MethodInterceptor {
 
+	private static final TaskSchedulerTracking.Call<MethodInvocation> PROCEED = (invocation, arguments) -> invocation
+		.proceed();
+
 	private final TaskSchedulerTracking tracking;
 
 	private final Map<Method, Optional<TaskKind>> kinds = new ConcurrentHashMap<>();
@@ -37,7 +40,8 @@ final class TaskSchedulerTrackingInterceptor implements MethodInterceptor {
 			return invocation.proceed();
 		}
 		TaskScheduler scheduler = (invocation.getThis() instanceof TaskScheduler target) ? target : null;
-		return this.tracking.schedule(kind, invocation.getArguments(), scheduler, (arguments) -> invocation.proceed());
+		// The invocation proceeds with the arguments it holds, which schedule replaces in place.
+		return this.tracking.schedule(kind, invocation.getArguments(), scheduler, PROCEED, invocation);
 	}
 
 }

@@ -218,7 +218,7 @@ final class TrackingTaskSchedulerProxy {
 	/**
 	 * The callback of one kind of scheduling method.
 	 */
-	private static final class TrackedCall implements MethodInterceptor {
+	private static final class TrackedCall implements MethodInterceptor, TaskSchedulerTracking.Call<MethodProxy> {
 
 		private final TaskScheduler target;
 
@@ -235,8 +235,12 @@ final class TrackingTaskSchedulerProxy {
 		@Override
 		public @Nullable Object intercept(Object proxy, Method method, @Nullable Object[] arguments,
 				MethodProxy methodProxy) throws Throwable {
-			return this.tracking.schedule(this.kind, arguments, this.target,
-					(tracked) -> methodProxy.invoke(this.target, tracked));
+			return this.tracking.schedule(this.kind, arguments, this.target, this, methodProxy);
+		}
+
+		@Override
+		public @Nullable Object proceed(MethodProxy methodProxy, @Nullable Object[] arguments) throws Throwable {
+			return methodProxy.invoke(this.target, arguments);
 		}
 
 	}
