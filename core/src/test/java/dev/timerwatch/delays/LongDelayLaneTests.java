@@ -2,7 +2,6 @@ package dev.timerwatch.delays;
 
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.RunnableScheduledFuture;
@@ -11,7 +10,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
-import dev.timerwatch.scheduling.TrackingScheduledExecutorService;
 import dev.timerwatch.scheduling.TrackingScheduledThreadPoolExecutor;
 import dev.timerwatch.tracking.CallSiteLocator;
 import dev.timerwatch.tracking.OriginStats;
@@ -48,16 +46,9 @@ class LongDelayLaneTests {
 	private ScheduledExecutorService executor;
 
 	static Stream<Arguments> paths() {
-		Function<TimerRegistry, ScheduledExecutorService> decorator = (registry) -> new TrackingScheduledExecutorService(
-				Executors.newScheduledThreadPool(1), registry, "decorator");
-		Function<TimerRegistry, ScheduledExecutorService> byDefault = (registry) -> new TrackingScheduledThreadPoolExecutor(
-				1, registry, "default");
-		Function<TimerRegistry, ScheduledExecutorService> removeOnCancel = (registry) -> {
-			TrackingScheduledThreadPoolExecutor executor = new TrackingScheduledThreadPoolExecutor(1, registry,
-					"remove-on-cancel");
-			executor.setRemoveOnCancelPolicy(true);
-			return executor;
-		};
+		Function<TimerRegistry, ScheduledExecutorService> decorator = TrackedExecutors.DECORATOR;
+		Function<TimerRegistry, ScheduledExecutorService> byDefault = TrackedExecutors.DEFAULT_POLICY;
+		Function<TimerRegistry, ScheduledExecutorService> removeOnCancel = TrackedExecutors.REMOVE_ON_CANCEL;
 		// Its decorateTask schedules on another tracking executor, on the same thread, before
 		// the JDK's task is tracked: the outer task must keep its own delay.
 		Function<TimerRegistry, ScheduledExecutorService> nested = SchedulingSubclass::new;

@@ -3,7 +3,6 @@ package dev.timerwatch.delays;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -11,8 +10,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
-import dev.timerwatch.scheduling.TrackingScheduledExecutorService;
-import dev.timerwatch.scheduling.TrackingScheduledThreadPoolExecutor;
 import dev.timerwatch.tracking.CallSiteLocator;
 import dev.timerwatch.tracking.TimerRegistry;
 import dev.timerwatch.trend.LeakDetector;
@@ -51,16 +48,9 @@ class LongDelayLeakDetectionTests {
 	private ScheduledExecutorService executor;
 
 	static Stream<Arguments> paths() {
-		Function<TimerRegistry, ScheduledExecutorService> decorator = (registry) -> new TrackingScheduledExecutorService(
-				Executors.newScheduledThreadPool(1), registry, "decorator");
-		Function<TimerRegistry, ScheduledExecutorService> byDefault = (registry) -> new TrackingScheduledThreadPoolExecutor(
-				1, registry, "default");
-		Function<TimerRegistry, ScheduledExecutorService> removeOnCancel = (registry) -> {
-			TrackingScheduledThreadPoolExecutor executor = new TrackingScheduledThreadPoolExecutor(1, registry,
-					"remove-on-cancel");
-			executor.setRemoveOnCancelPolicy(true);
-			return executor;
-		};
+		Function<TimerRegistry, ScheduledExecutorService> decorator = TrackedExecutors.DECORATOR;
+		Function<TimerRegistry, ScheduledExecutorService> byDefault = TrackedExecutors.DEFAULT_POLICY;
+		Function<TimerRegistry, ScheduledExecutorService> removeOnCancel = TrackedExecutors.REMOVE_ON_CANCEL;
 		return Stream.of(argumentSet("interface decorator", decorator),
 				argumentSet("executor, default policy", byDefault),
 				argumentSet("executor, remove-on-cancel", removeOnCancel));

@@ -1,0 +1,36 @@
+package dev.timerwatch.delays;
+
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Function;
+
+import dev.timerwatch.scheduling.TrackingScheduledExecutorService;
+import dev.timerwatch.scheduling.TrackingScheduledThreadPoolExecutor;
+import dev.timerwatch.tracking.TimerRegistry;
+
+/**
+ * The executor paths that tell a one-shot task's delay, each made on a given registry.
+ */
+final class TrackedExecutors {
+
+	/** The interface decorator around a JDK executor. */
+	static final Function<TimerRegistry, ScheduledExecutorService> DECORATOR = (
+			registry) -> new TrackingScheduledExecutorService(Executors.newScheduledThreadPool(1), registry,
+					"decorator");
+
+	/** The tracking executor under the JDK's default policy: tasks are admitted in decorateTask. */
+	static final Function<TimerRegistry, ScheduledExecutorService> DEFAULT_POLICY = (
+			registry) -> new TrackingScheduledThreadPoolExecutor(1, registry, "default");
+
+	/** The tracking executor under remove-on-cancel: tasks are admitted in schedule. */
+	static final Function<TimerRegistry, ScheduledExecutorService> REMOVE_ON_CANCEL = (registry) -> {
+		TrackingScheduledThreadPoolExecutor executor = new TrackingScheduledThreadPoolExecutor(1, registry,
+				"remove-on-cancel");
+		executor.setRemoveOnCancelPolicy(true);
+		return executor;
+	};
+
+	private TrackedExecutors() {
+	}
+
+}
