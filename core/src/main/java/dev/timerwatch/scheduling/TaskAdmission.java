@@ -120,33 +120,71 @@ public final class TaskAdmission {
 	 * @param submission hands the command to the scheduler
 	 * @return what the scheduler returned, {@code null} included
 	 */
+	@SuppressWarnings("unchecked")
 	public <F> F submit(TrackedCommand<?> command, Supplier<F> submission) {
-		F result;
 		try {
-			result = submission.get();
+			return (F) submit(command, SUPPLIED, submission, null);
+		}
+		catch (Throwable ex) {
+			// Unchanged, a checked exception a scheduler sneaked past the compiler included.
+			throw TaskAdmission.<RuntimeException>sneaky(ex);
+		}
+	}
+
+	/**
+	 * Hand an admitted command to its scheduler, as {@link #submit(TrackedCommand, Supplier)},
+	 * through a submission that is given what it needs instead of capturing it: a constant,
+	 * so that a call allocates none. Checked exceptions pass on unchanged.
+	 * @param <C> the type of the submission's context
+	 * @param <A> the type of its argument
+	 * @param command the admitted command
+	 * @param submission hands the command to the scheduler
+	 * @param context what the submission needs besides its argument
+	 * @param argument the submission's argument
+	 * @return what the scheduler returned, {@code null} included
+	 * @throws Throwable whatever the scheduler threw
+	 */
+	public <C, A> @Nullable Object submit(TrackedCommand<?> command, Submission<C, A> submission, C context,
+			@Nullable A argument) throws Throwable {
+		Object result;
+		try {
+			result = submission.submit(context, argument);
 		}
 		catch (Throwable ex) {
 			command.onReject();
 			throw ex;
 		}
-		return accepted(command, result);
-	}
-
-	/**
-	 * The scheduler returned from the call {@link #submit} makes, for a caller that makes the
-	 * call itself (to pass checked exceptions on, or to spare the submission's allocation),
-	 * and has called {@link TrackedCommand#onReject()} if it threw.
-	 * @param <F> the scheduler's result
-	 * @param command the admitted command
-	 * @param result what the scheduler returned
-	 * @return the result
-	 */
-	public <F> F accepted(TrackedCommand<?> command, F result) {
 		// A ScheduledThreadPoolExecutor has attached its own task already, in decorateTask.
 		if (result instanceof Future<?> future && command.future() == null) {
 			command.attach(future);
 		}
 		return result;
+	}
+
+	/**
+	 * A call that hands an admitted command to its scheduler.
+	 * @param <C> the type of its context
+	 * @param <A> the type of its argument
+	 */
+	@FunctionalInterface
+	public interface Submission<C, A> {
+
+		/**
+		 * Make the call.
+		 * @param context what the call needs besides its argument
+		 * @param argument its argument
+		 * @return what the scheduler returned
+		 * @throws Throwable whatever the scheduler threw
+		 */
+		@Nullable Object submit(C context, @Nullable A argument) throws Throwable;
+
+	}
+
+	private static final Submission<Supplier<?>, Void> SUPPLIED = (supplier, unused) -> supplier.get();
+
+	@SuppressWarnings("unchecked")
+	private static <E extends Throwable> E sneaky(Throwable ex) throws E {
+		throw (E) ex;
 	}
 
 	/**

@@ -64,7 +64,8 @@ public class TrackingScheduledThreadPoolExecutor extends ScheduledThreadPoolExec
 
 	// The delay of the one-shot task the current thread is scheduling, in nanoseconds, or -1:
 	// decorateTask, where a task is admitted under the default policy, is given the JDK's task
-	// only, whose delay would cost a clock read. Set and cleared around the JDK's schedule.
+	// only, whose delay would cost a clock read. Set around the JDK's schedule, and restored
+	// after it to what it was (a subclass's decorateTask may schedule in between).
 	private static final ThreadLocal<long[]> SCHEDULING_DELAY = ThreadLocal.withInitial(() -> new long[] { -1 });
 
 	private final SchedulerTracker tracker;

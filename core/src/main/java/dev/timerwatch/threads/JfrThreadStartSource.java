@@ -2,6 +2,7 @@ package dev.timerwatch.threads;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -50,7 +51,8 @@ final class JfrThreadStartSource implements ThreadStartSource {
 		RecordingStream stream = new RecordingStream();
 		AtomicReference<@Nullable Throwable> failure = new AtomicReference<>();
 		try {
-			String marker = MARKER_PREFIX + markers.incrementAndGet();
+			// Unique across class loaders too: two applications in one JVM record apart.
+			String marker = MARKER_PREFIX + UUID.randomUUID() + "." + markers.incrementAndGet();
 			stream.enable(marker);
 			stream.enable("jdk.ThreadStart").withStackTrace();
 			stream.enable("jdk.ThreadEnd");

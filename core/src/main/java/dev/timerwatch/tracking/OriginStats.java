@@ -33,7 +33,8 @@ public final class OriginStats {
 
 	/**
 	 * For how many registry epochs the longest delay must have stood before a longer one is
-	 * judged against it: ten, a window at the epoch the auto-configuration picks.
+	 * judged against it: ten, which is a window when the window is 100 s or less, and 100 s
+	 * otherwise (the auto-configuration's epoch is a tenth of the window, at most 10 s).
 	 */
 	static final int DELAY_SETTLED_EPOCHS = 10;
 

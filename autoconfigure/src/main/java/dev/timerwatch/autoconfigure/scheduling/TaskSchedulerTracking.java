@@ -48,6 +48,8 @@ final class TaskSchedulerTracking {
 	 * Track one call of a scheduling method.
 	 * @param <C> the type of the call's context
 	 * @param kind how the method schedules its task
+	 * @param callable whether the method takes its task as a {@code Callable}, which is then
+	 * called even if it is also a {@code Runnable}
 	 * @param arguments the call's arguments, the task first; replaced in place
 	 * @param scheduler the scheduler called, whose clock tells a one-shot task's delay from
 	 * the instant it is scheduled for
@@ -57,30 +59,23 @@ final class TaskSchedulerTracking {
 	 * @return what the scheduler returned, its future wrapped
 	 * @throws Throwable whatever the scheduler threw
 	 */
-	<C> @Nullable Object schedule(TaskKind kind, @Nullable Object[] arguments, @Nullable TaskScheduler scheduler,
-			Call<C> call, C context) throws Throwable {
+	<C> @Nullable Object schedule(TaskKind kind, boolean callable, @Nullable Object[] arguments,
+			@Nullable TaskScheduler scheduler, TaskAdmission.Submission<C, @Nullable Object[]> call, C context)
+			throws Throwable {
 		Object task = arguments[0];
-		TrackedCommand<?> tracked = (task != null) ? admit(task, kind, arguments, scheduler) : null;
+		TrackedCommand<?> tracked = (task != null) ? admit(task, kind, callable, arguments, scheduler) : null;
 		if (tracked == null) {
-			return call.proceed(context, arguments);
+			return call.submit(context, arguments);
 		}
 		arguments[0] = tracked;
 		if (kind == TaskKind.TRIGGER && arguments[1] instanceof Trigger trigger) {
 			arguments[1] = new TrackedTrigger(trigger, tracked);
 		}
-		Object result;
-		try {
-			result = call.proceed(context, arguments);
-		}
-		catch (Throwable ex) {
-			tracked.onReject();
-			throw ex;
-		}
-		return trackedResult(this.admission.accepted(tracked, result), tracked);
+		return trackedResult(this.admission.submit(tracked, call, context, arguments), tracked);
 	}
 
-	private @Nullable TrackedCommand<?> admit(Object task, TaskKind kind, @Nullable Object[] arguments,
-			@Nullable TaskScheduler scheduler) {
+	private @Nullable TrackedCommand<?> admit(Object task, TaskKind kind, boolean callable,
+			@Nullable Object[] arguments, @Nullable TaskScheduler scheduler) {
 		TaskOrigin method;
 		try {
 			method = this.scheduledMethods.originOf(task);
@@ -92,15 +87,19 @@ final class TaskSchedulerTracking {
 		try {
 			delayNanos = delayNanos(kind, arguments, scheduler);
 		}
+		catch (ArithmeticException ex) {
+			// An instant too far off to subtract (Instant.MAX for "never"): too far to tell.
+			delayNanos = -1;
+		}
 		catch (Throwable ex) {
-			// A clock that throws, or an instant too far off to subtract: the delay is unknown.
+			// A clock that throws: the delay is unknown.
 			TrackingFailures.report(ex);
 			delayNanos = -1;
 		}
-		if (task instanceof Runnable runnable) {
-			return this.admission.admit(runnable, kind, periodNanos(kind, arguments), delayNanos, method);
+		if (callable || !(task instanceof Runnable)) {
+			return this.admission.admit((Callable<?>) task, delayNanos, method);
 		}
-		return this.admission.admit((Callable<?>) task, delayNanos, method);
+		return this.admission.admit((Runnable) task, kind, periodNanos(kind, arguments), delayNanos, method);
 	}
 
 	// A one-shot task scheduled for an instant, schedule(task, Instant or Date): its delay by the
@@ -159,6 +158,15 @@ final class TaskSchedulerTracking {
 	}
 
 	/**
+	 * Whether a scheduling method takes its task as a {@code Callable}.
+	 * @param method a method {@link #kindOf} gives a kind
+	 * @return whether its first parameter is a {@code Callable}
+	 */
+	static boolean takesCallable(Method method) {
+		return method.getParameterTypes()[0] == Callable.class;
+	}
+
+	/**
 	 * How a method of a {@code TaskScheduler} (or of the task executor it also is) schedules
 	 * the task it takes first.
 	 * @param method a public method
@@ -177,17 +185,6 @@ final class TaskSchedulerTracking {
 			case "execute", "submit", "submitCompletable" -> TaskKind.ONCE;
 			default -> null;
 		};
-	}
-
-	/**
-	 * The call to the scheduler a tracked call proceeds with.
-	 * @param <C> the type of the context it is given
-	 */
-	@FunctionalInterface
-	interface Call<C> {
-
-		@Nullable Object proceed(C context, @Nullable Object[] arguments) throws Throwable;
-
 	}
 
 }

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
+import dev.timerwatch.scheduling.TaskAdmission;
 import dev.timerwatch.tracking.SchedulerTracker;
 import dev.timerwatch.tracking.TaskKind;
 import org.aopalliance.intercept.MethodInterceptor;
@@ -20,12 +21,12 @@ import org.springframework.scheduling.TaskScheduler;
  */
 final class TaskSchedulerTrackingInterceptor implements MethodInterceptor {
 
-	private static final TaskSchedulerTracking.Call<MethodInvocation> PROCEED = (invocation, arguments) -> invocation
-		.proceed();
+	private static final TaskAdmission.Submission<MethodInvocation, @Nullable Object[]> PROCEED = (invocation,
+			arguments) -> invocation.proceed();
 
 	private final TaskSchedulerTracking tracking;
 
-	private final Map<Method, Optional<TaskKind>> kinds = new ConcurrentHashMap<>();
+	private final Map<Method, Optional<Route>> routes = new ConcurrentHashMap<>();
 
 	TaskSchedulerTrackingInterceptor(SchedulerTracker tracker) {
 		this.tracking = new TaskSchedulerTracking(tracker);
@@ -33,15 +34,27 @@ final class TaskSchedulerTrackingInterceptor implements MethodInterceptor {
 
 	@Override
 	public @Nullable Object invoke(MethodInvocation invocation) throws Throwable {
-		TaskKind kind = this.kinds
-			.computeIfAbsent(invocation.getMethod(), (method) -> Optional.ofNullable(TaskSchedulerTracking.kindOf(method)))
-			.orElse(null);
-		if (kind == null) {
+		Route route = this.routes.computeIfAbsent(invocation.getMethod(), Route::of).orElse(null);
+		if (route == null) {
 			return invocation.proceed();
 		}
 		TaskScheduler scheduler = (invocation.getThis() instanceof TaskScheduler target) ? target : null;
 		// The invocation proceeds with the arguments it holds, which schedule replaces in place.
-		return this.tracking.schedule(kind, invocation.getArguments(), scheduler, PROCEED, invocation);
+		return this.tracking.schedule(route.kind(), route.callable(), invocation.getArguments(), scheduler, PROCEED,
+				invocation);
+	}
+
+	/**
+	 * How a method schedules its task, read once per method.
+	 */
+	private record Route(TaskKind kind, boolean callable) {
+
+		static Optional<Route> of(Method method) {
+			TaskKind kind = TaskSchedulerTracking.kindOf(method);
+			return (kind != null) ? Optional.of(new Route(kind, TaskSchedulerTracking.takesCallable(method)))
+					: Optional.empty();
+		}
+
 	}
 
 }

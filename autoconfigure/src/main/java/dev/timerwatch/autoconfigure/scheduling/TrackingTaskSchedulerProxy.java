@@ -4,6 +4,7 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 
+import dev.timerwatch.scheduling.TaskAdmission;
 import dev.timerwatch.tracking.SchedulerTracker;
 import dev.timerwatch.tracking.TaskKind;
 import org.jspecify.annotations.Nullable;
@@ -48,10 +49,13 @@ final class TrackingTaskSchedulerProxy {
 
 	private static final int REFLECTIVE = 4;
 
-	// Then one callback per kind of task, in TaskKind order.
+	// Then one callback per kind of task, in TaskKind order, and last one for the methods that
+	// take a Callable (all run it once).
 	private static final int FIRST_KIND = 5;
 
 	private static final TaskKind[] KINDS = TaskKind.values();
+
+	private static final int CALLABLE = FIRST_KIND + KINDS.length;
 
 	private static final SpringObjenesis objenesis = new SpringObjenesis();
 
@@ -108,12 +112,12 @@ final class TrackingTaskSchedulerProxy {
 	 * @return {@code true} if the bean tracks its tasks through this proxy
 	 */
 	static boolean isProxy(Object bean) {
-		return bean instanceof Factory factory && factory.getCallbacks().length == FIRST_KIND + KINDS.length
+		return bean instanceof Factory factory && factory.getCallbacks().length == CALLABLE + 1
 				&& factory.getCallback(FIRST_KIND) instanceof TrackedCall;
 	}
 
 	private static Class<?>[] callbackTypes() {
-		Class<?>[] types = new Class<?>[FIRST_KIND + KINDS.length];
+		Class<?>[] types = new Class<?>[CALLABLE + 1];
 		types[DISPATCH] = Dispatcher.class;
 		types[OWN] = NoOp.class;
 		types[IDENTITY] = MethodInterceptor.class;
@@ -122,19 +126,21 @@ final class TrackingTaskSchedulerProxy {
 		for (int i = 0; i < KINDS.length; i++) {
 			types[FIRST_KIND + i] = MethodInterceptor.class;
 		}
+		types[CALLABLE] = MethodInterceptor.class;
 		return types;
 	}
 
 	private static Callback[] callbacks(TaskScheduler target, Class<?> type, TaskSchedulerTracking tracking) {
-		Callback[] callbacks = new Callback[FIRST_KIND + KINDS.length];
+		Callback[] callbacks = new Callback[CALLABLE + 1];
 		callbacks[DISPATCH] = (Dispatcher) () -> target;
 		callbacks[OWN] = NoOp.INSTANCE;
 		callbacks[IDENTITY] = new Identity();
 		callbacks[TARGET_CLASS] = (FixedValue) () -> type;
 		callbacks[REFLECTIVE] = new Reflective(target);
 		for (int i = 0; i < KINDS.length; i++) {
-			callbacks[FIRST_KIND + i] = new TrackedCall(target, KINDS[i], tracking);
+			callbacks[FIRST_KIND + i] = new TrackedCall(target, KINDS[i], false, tracking);
 		}
+		callbacks[CALLABLE] = new TrackedCall(target, TaskKind.ONCE, true, tracking);
 		return callbacks;
 	}
 
@@ -162,7 +168,10 @@ final class TrackingTaskSchedulerProxy {
 				return IDENTITY;
 			}
 			TaskKind kind = TaskSchedulerTracking.kindOf(method);
-			return (kind != null) ? FIRST_KIND + kind.ordinal() : DISPATCH;
+			if (kind == null) {
+				return DISPATCH;
+			}
+			return TaskSchedulerTracking.takesCallable(method) ? CALLABLE : FIRST_KIND + kind.ordinal();
 		}
 
 		private static boolean isEquals(Method method) {
@@ -218,28 +227,32 @@ final class TrackingTaskSchedulerProxy {
 	/**
 	 * The callback of one kind of scheduling method.
 	 */
-	private static final class TrackedCall implements MethodInterceptor, TaskSchedulerTracking.Call<MethodProxy> {
+	private static final class TrackedCall
+			implements MethodInterceptor, TaskAdmission.Submission<MethodProxy, @Nullable Object[]> {
 
 		private final TaskScheduler target;
 
 		private final TaskKind kind;
 
+		private final boolean callable;
+
 		private final TaskSchedulerTracking tracking;
 
-		TrackedCall(TaskScheduler target, TaskKind kind, TaskSchedulerTracking tracking) {
+		TrackedCall(TaskScheduler target, TaskKind kind, boolean callable, TaskSchedulerTracking tracking) {
 			this.target = target;
 			this.kind = kind;
+			this.callable = callable;
 			this.tracking = tracking;
 		}
 
 		@Override
 		public @Nullable Object intercept(Object proxy, Method method, @Nullable Object[] arguments,
 				MethodProxy methodProxy) throws Throwable {
-			return this.tracking.schedule(this.kind, arguments, this.target, this, methodProxy);
+			return this.tracking.schedule(this.kind, this.callable, arguments, this.target, this, methodProxy);
 		}
 
 		@Override
-		public @Nullable Object proceed(MethodProxy methodProxy, @Nullable Object[] arguments) throws Throwable {
+		public @Nullable Object submit(MethodProxy methodProxy, @Nullable Object[] arguments) throws Throwable {
 			return methodProxy.invoke(this.target, arguments);
 		}
 

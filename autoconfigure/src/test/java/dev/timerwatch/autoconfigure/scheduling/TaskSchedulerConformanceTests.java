@@ -186,6 +186,32 @@ class TaskSchedulerConformanceTests {
 
 	@ParameterizedTest(name = "{0}")
 	@MethodSource("schedulers")
+	void aTaskThatIsBothRunnableAndCallableIsRunOrCalledAsItWasGivenAlike(String name,
+			Supplier<TaskScheduler> factory) throws Exception {
+		assertConforms(factory, (scheduler, transcript) -> {
+			if (!(scheduler instanceof org.springframework.core.task.AsyncTaskExecutor executor)) {
+				transcript.add("not an executor");
+				return;
+			}
+			RunnableAndCallable asCallable = new RunnableAndCallable();
+			transcript.add(executor.submit((Callable<String>) asCallable).get(10, TimeUnit.SECONDS));
+			transcript.add(executor.submitCompletable((Callable<String>) asCallable).get(10, TimeUnit.SECONDS));
+			RunnableAndCallable asRunnable = new RunnableAndCallable();
+			transcript.add(executor.submit((Runnable) asRunnable).get(10, TimeUnit.SECONDS));
+			ScheduledFuture<?> scheduled = scheduler.schedule(asRunnable, Instant.now());
+			if (scheduled != null) {
+				transcript.add(scheduled.get(10, TimeUnit.SECONDS));
+			}
+			// SimpleAsyncTaskScheduler completes a scheduled future once the run is handed to
+			// its own thread, which may not have run yet.
+			awaitTrue(() -> asRunnable.runs.get() >= 2);
+			transcript.add(asCallable.runs.get(), asCallable.calls.get(), asRunnable.calls.get(),
+					asRunnable.runs.get());
+		});
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("schedulers")
 	void aFailingTaskReadsAlike(String name, Supplier<TaskScheduler> factory) throws Exception {
 		assertConforms(factory, (scheduler, transcript) -> {
 			CountDownLatch failed = new CountDownLatch(1);
@@ -302,6 +328,25 @@ class TaskSchedulerConformanceTests {
 	 * What a caller observed, in order: values, and for a throw the exception's class, message
 	 * and cause's class.
 	 */
+	static final class RunnableAndCallable implements Runnable, Callable<String> {
+
+		final AtomicInteger runs = new AtomicInteger();
+
+		final AtomicInteger calls = new AtomicInteger();
+
+		@Override
+		public void run() {
+			this.runs.incrementAndGet();
+		}
+
+		@Override
+		public String call() {
+			this.calls.incrementAndGet();
+			return "called";
+		}
+
+	}
+
 	static final class Transcript {
 
 		final List<@Nullable Object> entries = new ArrayList<>();
