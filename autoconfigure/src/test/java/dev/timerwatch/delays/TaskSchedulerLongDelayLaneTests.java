@@ -16,20 +16,19 @@ import java.util.stream.Stream;
 
 import dev.timerwatch.autoconfigure.TimerwatchAutoConfiguration;
 import dev.timerwatch.autoconfigure.scheduling.SchedulerTracking;
+import dev.timerwatch.fixtures.TaskSchedulers;
 import dev.timerwatch.tracking.CallSiteLocator;
 import dev.timerwatch.tracking.OriginStats;
 import dev.timerwatch.tracking.OriginStats.EpochCount;
 import dev.timerwatch.tracking.OriginStats.Lane;
 import dev.timerwatch.tracking.TimerRegistry;
 import dev.timerwatch.tracking.TrackingFailures;
-import org.aopalliance.intercept.MethodInterceptor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import org.springframework.aop.framework.ProxyFactory;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.scheduling.TaskScheduler;
@@ -64,12 +63,7 @@ class TaskSchedulerLongDelayLaneTests {
 			scheduler.initialize();
 			return scheduler;
 		};
-		Supplier<TaskScheduler> advised = () -> {
-			ProxyFactory factory = new ProxyFactory(threadPool.get());
-			factory.setProxyTargetClass(true);
-			factory.addAdvice((MethodInterceptor) (invocation) -> invocation.proceed());
-			return (TaskScheduler) factory.getProxy();
-		};
+		Supplier<TaskScheduler> advised = () -> TaskSchedulers.advised(threadPool.get());
 		// A clock a day ahead: a delay read by the system's clock would be a day longer for
 		// every task, and an hour would no longer be three times the longest.
 		Supplier<TaskScheduler> dayAhead = () -> {

@@ -144,9 +144,6 @@ public class TrackingScheduledThreadPoolExecutor extends ScheduledThreadPoolExec
 			return this.admission.submit(removable, () -> super.schedule((Runnable) removable, delay, unit));
 		}
 		long[] handOff = handOff();
-		if (handOff == null) {
-			return super.schedule(command, delay, unit);
-		}
 		// Restored, not cleared: a subclass's decorateTask may schedule on this thread first.
 		long outer = handOff[0];
 		handOff[0] = delayNanos;
@@ -168,9 +165,6 @@ public class TrackingScheduledThreadPoolExecutor extends ScheduledThreadPoolExec
 			return this.admission.submit(removable, () -> super.schedule((Callable<V>) removable, delay, unit));
 		}
 		long[] handOff = handOff();
-		if (handOff == null) {
-			return super.schedule(callable, delay, unit);
-		}
 		// Restored, not cleared: a subclass's decorateTask may schedule on this thread first.
 		long outer = handOff[0];
 		handOff[0] = delayNanos;
@@ -233,20 +227,20 @@ public class TrackingScheduledThreadPoolExecutor extends ScheduledThreadPoolExec
 		return track(callable, TaskKind.ONCE, -1, handedOffDelay(), task);
 	}
 
-	// The current thread's hand-off, or null on a thread that allows no thread-locals.
-	private static long @Nullable [] handOff() {
+	// The current thread's hand-off. On a thread that allows no thread-locals, an array of its
+	// own that nothing reads: decorateTask then finds no delay.
+	private static long[] handOff() {
 		try {
 			return SCHEDULING_DELAY.get();
 		}
 		catch (Throwable ex) {
 			TrackingFailures.report(ex);
-			return null;
+			return new long[] { -1 };
 		}
 	}
 
 	private static long handedOffDelay() {
-		long[] handOff = handOff();
-		return (handOff != null) ? handOff[0] : -1;
+		return handOff()[0];
 	}
 
 	private <V> RunnableScheduledFuture<V> registerRemovable(TrackedCommand<?> command,

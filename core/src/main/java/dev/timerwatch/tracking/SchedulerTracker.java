@@ -74,9 +74,7 @@ public final class SchedulerTracker {
 	 * @return the task's pending bucket
 	 */
 	public PendingBucket admit(Object task, TaskKind kind, long periodNanos) {
-		OriginStats stats = originFor(task);
-		PendingBucket bucket = admitTo(stats, kind, periodNanos, -1);
-		return (bucket != null) ? bucket : admitAgain(stats.origin(), kind, periodNanos, -1);
+		return admit(task, kind, periodNanos, -1);
 	}
 
 	/**
@@ -87,8 +85,7 @@ public final class SchedulerTracker {
 	 * @return the task's pending bucket
 	 */
 	public PendingBucket admit(TaskOrigin origin, TaskKind kind, long periodNanos) {
-		PendingBucket bucket = admitTo(originAt(origin), kind, periodNanos, -1);
-		return (bucket != null) ? bucket : admitAgain(origin, kind, periodNanos, -1);
+		return admit(origin, kind, periodNanos, -1);
 	}
 
 	/**

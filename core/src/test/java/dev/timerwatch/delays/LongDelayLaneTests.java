@@ -46,20 +46,15 @@ class LongDelayLaneTests {
 	private ScheduledExecutorService executor;
 
 	static Stream<Arguments> paths() {
-		Function<TimerRegistry, ScheduledExecutorService> decorator = TrackedExecutors.DECORATOR;
-		Function<TimerRegistry, ScheduledExecutorService> byDefault = TrackedExecutors.DEFAULT_POLICY;
-		Function<TimerRegistry, ScheduledExecutorService> removeOnCancel = TrackedExecutors.REMOVE_ON_CANCEL;
+		Stream<Arguments> shapes = TrackedExecutors.paths()
+			.flatMap((path) -> Stream.of(argumentSet(path.getName() + ", runnable", path.get()[0], false),
+					argumentSet(path.getName() + ", callable", path.get()[0], true)));
 		// Its decorateTask schedules on another tracking executor, on the same thread, before
 		// the JDK's task is tracked: the outer task must keep its own delay.
 		Function<TimerRegistry, ScheduledExecutorService> nested = SchedulingSubclass::new;
-		return Stream.of(argumentSet("interface decorator, runnable", decorator, false),
-				argumentSet("interface decorator, callable", decorator, true),
-				argumentSet("executor, default policy, runnable", byDefault, false),
-				argumentSet("executor, default policy, callable", byDefault, true),
-				argumentSet("executor, remove-on-cancel, runnable", removeOnCancel, false),
-				argumentSet("executor, remove-on-cancel, callable", removeOnCancel, true),
-				argumentSet("a subclass whose decorateTask schedules, runnable", nested, false),
-				argumentSet("a subclass whose decorateTask schedules, callable", nested, true));
+		return Stream.concat(shapes,
+				Stream.of(argumentSet("a subclass whose decorateTask schedules, runnable", nested, false),
+						argumentSet("a subclass whose decorateTask schedules, callable", nested, true)));
 	}
 
 	@AfterEach

@@ -20,7 +20,6 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.params.provider.Arguments.argumentSet;
 
 /**
  * From a real executor to the detector's verdict: a line that schedules 30-second timeouts,
@@ -47,13 +46,8 @@ class LongDelayLeakDetectionTests {
 
 	private ScheduledExecutorService executor;
 
-	static Stream<Arguments> paths() {
-		Function<TimerRegistry, ScheduledExecutorService> decorator = TrackedExecutors.DECORATOR;
-		Function<TimerRegistry, ScheduledExecutorService> byDefault = TrackedExecutors.DEFAULT_POLICY;
-		Function<TimerRegistry, ScheduledExecutorService> removeOnCancel = TrackedExecutors.REMOVE_ON_CANCEL;
-		return Stream.of(argumentSet("interface decorator", decorator),
-				argumentSet("executor, default policy", byDefault),
-				argumentSet("executor, remove-on-cancel", removeOnCancel));
+	static Stream<? extends Arguments> paths() {
+		return TrackedExecutors.paths();
 	}
 
 	@AfterEach

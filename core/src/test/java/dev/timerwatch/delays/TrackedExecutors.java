@@ -3,10 +3,12 @@ package dev.timerwatch.delays;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Function;
+import java.util.stream.Stream;
 
 import dev.timerwatch.scheduling.TrackingScheduledExecutorService;
 import dev.timerwatch.scheduling.TrackingScheduledThreadPoolExecutor;
 import dev.timerwatch.tracking.TimerRegistry;
+import org.junit.jupiter.params.provider.Arguments;
 
 /**
  * The executor paths that tell a one-shot task's delay, each made on a given registry.
@@ -31,6 +33,16 @@ final class TrackedExecutors {
 	};
 
 	private TrackedExecutors() {
+	}
+
+	/**
+	 * The three paths, named, as arguments of a parameterized test.
+	 * @return one argument set per path
+	 */
+	static Stream<Arguments.ArgumentSet> paths() {
+		return Stream.of(Arguments.argumentSet("interface decorator", DECORATOR),
+				Arguments.argumentSet("executor, default policy", DEFAULT_POLICY),
+				Arguments.argumentSet("executor, remove-on-cancel", REMOVE_ON_CANCEL));
 	}
 
 }

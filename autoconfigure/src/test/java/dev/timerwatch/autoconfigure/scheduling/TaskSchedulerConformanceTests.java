@@ -18,14 +18,12 @@ import java.util.stream.Stream;
 import dev.timerwatch.fixtures.TaskSchedulers;
 import dev.timerwatch.tracking.OriginStats;
 import dev.timerwatch.tracking.TimerRegistry;
-import org.aopalliance.intercept.MethodInterceptor;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import org.springframework.aop.framework.ProxyFactory;
 import org.springframework.scheduling.TaskScheduler;
 import org.springframework.scheduling.Trigger;
 import org.springframework.scheduling.concurrent.SimpleAsyncTaskScheduler;
@@ -52,12 +50,7 @@ class TaskSchedulerConformanceTests {
 			scheduler.initialize();
 			return scheduler;
 		};
-		Supplier<TaskScheduler> advised = () -> {
-			ProxyFactory factory = new ProxyFactory(threadPool.get());
-			factory.setProxyTargetClass(true);
-			factory.addAdvice((MethodInterceptor) (invocation) -> invocation.proceed());
-			return (TaskScheduler) factory.getProxy();
-		};
+		Supplier<TaskScheduler> advised = () -> TaskSchedulers.advised(threadPool.get());
 		return Stream.of(Arguments.of("ThreadPoolTaskScheduler", threadPool),
 				Arguments.of("SimpleAsyncTaskScheduler", simpleAsync),
 				Arguments.of("a subclass that throws a checked exception", throwing),
