@@ -152,6 +152,55 @@ class ShutdownAndPurgeRaceTests {
 		}
 	}
 
+	/**
+	 * A purge that looks at an empty queue has nothing to do; it must never rework the queue
+	 * without its lock because a task arrived just after it looked, or that task is lost (taken
+	 * out by the rework's clear, never put back) and another may be queued twice.
+	 */
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("executors")
+	void purgeOfAQueueThatEmptiesAndFillsLosesNoTask(String name, Supplier<ScheduledThreadPoolExecutor> factory)
+			throws Exception {
+		int tasks = 200;
+		for (int repetition = 0; repetition < REPETITIONS; repetition++) {
+			ScheduledThreadPoolExecutor executor = factory.get();
+			AtomicInteger runs = new AtomicInteger();
+			AtomicLong purges = new AtomicLong();
+			AtomicReference<Throwable> purgeFailure = new AtomicReference<>();
+			CountDownLatch purging = new CountDownLatch(1);
+			Thread purger = new Thread(() -> {
+				purging.countDown();
+				try {
+					while (!executor.isShutdown()) {
+						executor.purge();
+						purges.incrementAndGet();
+					}
+				}
+				catch (Throwable ex) {
+					purgeFailure.set(ex);
+				}
+			});
+			purger.start();
+			await(purging);
+			while (purges.get() == 0 && purgeFailure.get() == null) {
+				Thread.onSpinWait();
+			}
+			List<ScheduledFuture<?>> futures = new ArrayList<>(tasks);
+			for (int i = 0; i < tasks; i++) {
+				// Due at once: the worker takes each soon, so the queue keeps emptying.
+				futures.add(executor.schedule(runs::incrementAndGet, 0, TimeUnit.MILLISECONDS));
+			}
+			for (ScheduledFuture<?> future : futures) {
+				future.get(10, TimeUnit.SECONDS);
+			}
+			executor.shutdown();
+			purger.join();
+			assertThat(executor.awaitTermination(10, TimeUnit.SECONDS)).as("repetition %d", repetition).isTrue();
+			assertThat(purgeFailure.get()).as("repetition %d", repetition).isNull();
+			assertThat(runs.get()).as("repetition %d: runs", repetition).isEqualTo(tasks);
+		}
+	}
+
 	@ParameterizedTest(name = "{0}")
 	@MethodSource("poolShapes")
 	void shutdownTerminatesOnceEveryKeptTaskHasRun(String name, Supplier<ScheduledThreadPoolExecutor> factory)
