@@ -280,8 +280,9 @@ public class TrackingScheduledExecutorService implements ScheduledExecutorServic
 	private <T> List<Callable<T>> admitAll(Collection<? extends Callable<T>> tasks) {
 		List<Callable<T>> result = new ArrayList<>(tasks.size());
 		for (Callable<T> task : tasks) {
-			Objects.requireNonNull(task, "task");
-			TrackedCommand<T> tracked = this.admission.admit(task, -1, null);
+			// A null is passed on for the executor to refuse as it does, after the tasks before
+			// it, which are then settled like any other that did not run.
+			TrackedCommand<T> tracked = (task != null) ? this.admission.admit(task, -1, null) : null;
 			result.add((tracked != null) ? tracked : task);
 		}
 		return result;

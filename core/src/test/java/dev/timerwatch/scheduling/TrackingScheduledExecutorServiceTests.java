@@ -1,6 +1,8 @@
 package dev.timerwatch.scheduling;
 
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -95,6 +97,29 @@ class TrackingScheduledExecutorServiceTests {
 		assertThatNullPointerException().isThrownBy(() -> this.executor.schedule((Runnable) null, 1, TimeUnit.SECONDS));
 		assertThatNullPointerException().isThrownBy(() -> this.executor.execute(null));
 		assertThat(this.registry.origins()).isEmpty();
+	}
+
+	@Test
+	void invokeAllAndInvokeAnyRefuseANullTaskAsTheExecutorDoesAndLeaveNothingPending() {
+		ScheduledExecutorService raw = Executors.newSingleThreadScheduledExecutor();
+		try {
+			for (ScheduledExecutorService executor : List.of(raw, this.executor)) {
+				// invokeAll hands on the task before the null; invokeAny may return the first
+				// task's result before it reaches a null that follows, so there the null is first.
+				List<Callable<Integer>> nullLast = Arrays.asList(() -> 1, null);
+				List<Callable<Integer>> nullFirst = Arrays.asList(null, () -> 1);
+				assertThatNullPointerException().isThrownBy(() -> executor.invokeAll(nullLast));
+				assertThatNullPointerException().isThrownBy(() -> executor.invokeAll(nullLast, 1, TimeUnit.MINUTES));
+				assertThatNullPointerException().isThrownBy(() -> executor.invokeAny(nullFirst));
+				assertThatNullPointerException().isThrownBy(() -> executor.invokeAny(nullFirst, 1, TimeUnit.MINUTES));
+			}
+		}
+		finally {
+			raw.shutdownNow();
+		}
+		OriginStats origin = single(this.registry.origins());
+		await().untilAsserted(() -> assertThat(origin.pending()).isZero());
+		assertThat(origin.completed() + origin.cancelled()).isEqualTo(4);
 	}
 
 	@Test
