@@ -1,5 +1,6 @@
 package dev.timerwatch.scheduling;
 
+import java.util.Objects;
 import java.util.concurrent.RejectedExecutionHandler;
 import java.util.concurrent.ThreadPoolExecutor;
 
@@ -12,7 +13,9 @@ final class TrackingRejectedExecutionHandler implements RejectedExecutionHandler
 	final RejectedExecutionHandler delegate;
 
 	TrackingRejectedExecutionHandler(RejectedExecutionHandler delegate) {
-		this.delegate = delegate;
+		// The executor refuses a null handler at once, as the raw one does, not at the first
+		// rejection.
+		this.delegate = Objects.requireNonNull(delegate);
 	}
 
 	@Override

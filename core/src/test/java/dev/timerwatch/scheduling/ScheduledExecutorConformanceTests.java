@@ -85,6 +85,16 @@ class ScheduledExecutorConformanceTests {
 
 	@ParameterizedTest(name = "{0}")
 	@MethodSource("executors")
+	void aNullRejectionHandlerIsRefusedAtOnceAndTheHandlerKept(String name,
+			Supplier<ScheduledThreadPoolExecutor> factory) {
+		ScheduledThreadPoolExecutor executor = use(factory);
+		RejectedExecutionHandler handler = executor.getRejectedExecutionHandler();
+		assertThatNullPointerException().isThrownBy(() -> executor.setRejectedExecutionHandler(null));
+		assertThat(executor.getRejectedExecutionHandler()).isSameAs(handler);
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("executors")
 	void scheduleReturnsTheObjectThatSitsInTheQueueAndThatRemoveAccepts(String name,
 			Supplier<ScheduledThreadPoolExecutor> factory) {
 		ScheduledThreadPoolExecutor executor = use(factory);

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.RunnableScheduledFuture;
 import java.util.concurrent.ScheduledFuture;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatNullPointerException;
 import static org.awaitility.Awaitility.await;
 
 class TrackingScheduledThreadPoolExecutorTests {
@@ -54,6 +56,16 @@ class TrackingScheduledThreadPoolExecutorTests {
 		assertThat(origin.schedulerName()).isEqualTo("scheduler");
 		assertThat(origin.creationStack()).first()
 			.satisfies((frame) -> assertThat(frame.getMethodName()).isEqualTo("start"));
+	}
+
+	@Test
+	void refusesANullRejectionHandlerAtConstructionAsTheRawExecutorDoes() {
+		TimerRegistry registry = new TimerRegistry();
+		assertThatNullPointerException()
+			.isThrownBy(() -> new ScheduledThreadPoolExecutor(1, Executors.defaultThreadFactory(), null));
+		assertThatNullPointerException().isThrownBy(
+				() -> new TrackingScheduledThreadPoolExecutor(1, Executors.defaultThreadFactory(), null, registry, "x"));
+		assertThat(registry.schedulers()).isEmpty();
 	}
 
 	@Test
