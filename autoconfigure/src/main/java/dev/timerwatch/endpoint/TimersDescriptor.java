@@ -172,17 +172,20 @@ public final class TimersDescriptor implements OperationResponseBody {
 
 		private final String evidence;
 
+		private final @Nullable String failure;
+
 		private final String fix;
 
 		private final long detectedAt;
 
 		MisuseDescriptor(String type, @Nullable String originId, String origin, @Nullable String scheduler,
-				String evidence, String fix, long detectedAt) {
+				String evidence, @Nullable String failure, String fix, long detectedAt) {
 			this.type = type;
 			this.originId = originId;
 			this.origin = origin;
 			this.scheduler = scheduler;
 			this.evidence = evidence;
+			this.failure = failure;
 			this.fix = fix;
 			this.detectedAt = detectedAt;
 		}
@@ -205,6 +208,16 @@ public final class TimersDescriptor implements OperationResponseBody {
 
 		public String getEvidence() {
 			return this.evidence;
+		}
+
+		/**
+		 * What the last failed run threw, class and message, for a finding about failures.
+		 * @return the failure, or {@code null} if none, or if details are not shown to the
+		 * reader ({@code management.endpoint.timers.show-details}): a message may carry
+		 * anything the application put in it
+		 */
+		public @Nullable String getFailure() {
+			return this.failure;
 		}
 
 		public String getFix() {

@@ -108,10 +108,12 @@ public class TimersEndpoint {
 	 * The summary and the origins with the most pending tasks.
 	 * @param limit how many origins to list, 50 if absent
 	 * @param minPending list only origins with at least this many pending tasks
+	 * @param securityContext who asks, to decide whether to show what failed runs threw
 	 * @return the report
 	 */
 	@ReadOperation
-	public TimersDescriptor timers(@Nullable Integer limit, @Nullable Long minPending) {
+	public TimersDescriptor timers(@Nullable Integer limit, @Nullable Long minPending,
+			SecurityContext securityContext) {
 		if (limit != null && (limit < 1 || limit > MAX_LIMIT)) {
 			throw new InvalidEndpointRequestException(
 					"limit must be between 1 and " + MAX_LIMIT + ", was " + limit, "Invalid limit");
@@ -160,11 +162,12 @@ public class TimersEndpoint {
 		Long sampledAt = (report.sampledAtMillis() >= 0) ? report.sampledAtMillis() : null;
 		Summary summary = new Summary(pending, running, retained, originCount, report.leaking().size(), sampledAt,
 				schedulers);
+		boolean showFailures = this.showDetails.isShown(securityContext, this.roles);
 		List<MisuseDescriptor> misuseDescriptors = findings.stream()
 			.map((misuse) -> new MisuseDescriptor(misuse.type().tag(),
 					misuse.originId().isEmpty() ? null : misuse.originId(), misuse.origin(),
-					misuse.scheduler().isEmpty() ? null : misuse.scheduler(), misuse.evidence(), misuse.type().fix(),
-					misuse.detectedAtMillis()))
+					misuse.scheduler().isEmpty() ? null : misuse.scheduler(), misuse.evidence(),
+					showFailures ? misuse.failure() : null, misuse.type().fix(), misuse.detectedAtMillis()))
 			.toList();
 		return new TimersDescriptor(summary, listed, misuseDescriptors);
 	}

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.beans.factory.config.ConfigurableBeanFactory;
+import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.task.TaskSchedulingAutoConfiguration;
 import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
@@ -85,10 +86,22 @@ class MisuseDetectionTests {
 			.run((context) -> {
 				MisuseDescriptor finding = awaitFinding(context, MisuseType.REPEATED_FAILURE);
 				assertThat(finding.getOrigin()).endsWith("FailingJob#sync");
-				assertThat(finding.getEvidence()).contains("runs in a row failed")
-					.contains("IllegalStateException: remote system down");
+				assertThat(finding.getEvidence())
+					.contains("runs in a row failed, the last with java.lang.IllegalStateException")
+					.doesNotContain("remote system down");
+				assertThat(finding.getFailure()).as("the message, with details not shown").isNull();
 				assertCountedAndLoggedOnce(context, output, MisuseType.REPEATED_FAILURE);
+				assertThat(output).contains("(java.lang.IllegalStateException: remote system down)");
 			});
+	}
+
+	@Test
+	void whatAFailedRunThrewIsShownOnTheEndpointOnlyWithDetails() {
+		this.contextRunner.withUserConfiguration(SchedulingConfiguration.class)
+			.withBean(MisbehavingJobs.FailingJob.class)
+			.withPropertyValues("management.endpoint.timers.show-details=always")
+			.run((context) -> assertThat(awaitFinding(context, MisuseType.REPEATED_FAILURE).getFailure())
+				.isEqualTo("java.lang.IllegalStateException: remote system down"));
 	}
 
 	@Test
@@ -100,8 +113,10 @@ class MisuseDetectionTests {
 				MisuseDescriptor finding = awaitFinding(context, MisuseType.SILENT_DEATH);
 				assertThat(finding.getOrigin()).contains("MisbehavingJobs$Poller.startFragilePolling");
 				assertThat(finding.getScheduler()).isEqualTo("pollExecutor");
-				assertThat(finding.getEvidence()).contains("IllegalStateException: connection reset");
+				assertThat(finding.getEvidence()).endsWith("after throwing java.lang.IllegalStateException");
+				assertThat(finding.getFailure()).isNull();
 				assertCountedAndLoggedOnce(context, output, MisuseType.SILENT_DEATH);
+				assertThat(output).contains("(java.lang.IllegalStateException: connection reset)");
 				context.getBean(ScheduledThreadPoolExecutor.class).shutdownNow();
 			});
 	}
@@ -193,7 +208,7 @@ class MisuseDetectionTests {
 									+ " ms, too long to judge " + findings);
 				}
 				assertThat(detector.findings()).isEmpty();
-				assertThat(context.getBean(TimersEndpoint.class).timers(null, null).getMisuses()).isEmpty();
+				assertThat(context.getBean(TimersEndpoint.class).timers(null, null, SecurityContext.NONE).getMisuses()).isEmpty();
 				assertThat(context.getBean(MeterRegistry.class).get("timers.misuse").functionCounters())
 					.allSatisfy((counter) -> assertThat(counter.count()).isZero());
 				context.getBean(ScheduledThreadPoolExecutor.class).shutdownNow();
@@ -204,7 +219,7 @@ class MisuseDetectionTests {
 	private static MisuseDescriptor awaitFinding(AssertableApplicationContext context, MisuseType type) {
 		TimersEndpoint endpoint = context.getBean(TimersEndpoint.class);
 		return await().atMost(Duration.ofSeconds(30))
-			.until(() -> endpoint.timers(null, null)
+			.until(() -> endpoint.timers(null, null, SecurityContext.NONE)
 				.getMisuses()
 				.stream()
 				.filter((misuse) -> misuse.getType().equals(type.tag()))
@@ -229,7 +244,7 @@ class MisuseDetectionTests {
 			.isEqualTo(1.0);
 		assertThat(output.toString().split(line, -1)).hasSize(2);
 		if (!findings.get(0).originId().isEmpty()) {
-			assertThat(context.getBean(TimersEndpoint.class).timers(null, null).getOrigins())
+			assertThat(context.getBean(TimersEndpoint.class).timers(null, null, SecurityContext.NONE).getOrigins())
 				.filteredOn((origin) -> origin.getId().equals(findings.get(0).originId()))
 				.singleElement()
 				.satisfies((origin) -> assertThat(origin.getMisuses()).contains(type.tag()));

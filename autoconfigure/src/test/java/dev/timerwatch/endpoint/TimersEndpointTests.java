@@ -47,7 +47,7 @@ class TimersEndpointTests {
 			client.timeout(this.executor);
 		}
 		this.executor.schedule(() -> { }, 1, TimeUnit.HOURS).cancel(false);
-		TimersDescriptor timers = endpoint(Show.NEVER).timers(null, null);
+		TimersDescriptor timers = endpoint(Show.NEVER).timers(null, null, SecurityContext.NONE);
 		assertThat(timers.getSummary().getPending()).isEqualTo(3);
 		assertThat(timers.getSummary().getRetainedCancelled()).isEqualTo(1);
 		assertThat(timers.getSummary().getOrigins()).isEqualTo(2);
@@ -73,26 +73,26 @@ class TimersEndpointTests {
 		new TimeoutClient().timeout(this.executor);
 		this.executor.schedule(() -> { }, 1, TimeUnit.HOURS).cancel(false);
 		TimersEndpoint endpoint = endpoint(Show.NEVER);
-		assertThat(endpoint.timers(1, null).getOrigins()).hasSize(1);
-		assertThat(endpoint.timers(null, 1L).getOrigins()).singleElement()
+		assertThat(endpoint.timers(1, null, SecurityContext.NONE).getOrigins()).hasSize(1);
+		assertThat(endpoint.timers(null, 1L, SecurityContext.NONE).getOrigins()).singleElement()
 			.satisfies((origin) -> assertThat(origin.getPending()).isEqualTo(1));
-		assertThat(endpoint.timers(null, null).getSummary().getOrigins()).isEqualTo(2);
+		assertThat(endpoint.timers(null, null, SecurityContext.NONE).getSummary().getOrigins()).isEqualTo(2);
 	}
 
 	@Test
 	void rejectsALimitBelowOneAndANegativeMinimum() {
 		TimersEndpoint endpoint = endpoint(Show.NEVER);
-		assertThatExceptionOfType(InvalidEndpointRequestException.class).isThrownBy(() -> endpoint.timers(0, null))
+		assertThatExceptionOfType(InvalidEndpointRequestException.class).isThrownBy(() -> endpoint.timers(0, null, SecurityContext.NONE))
 			.withMessageContaining("limit");
-		assertThatExceptionOfType(InvalidEndpointRequestException.class).isThrownBy(() -> endpoint.timers(null, -1L))
+		assertThatExceptionOfType(InvalidEndpointRequestException.class).isThrownBy(() -> endpoint.timers(null, -1L, SecurityContext.NONE))
 			.withMessageContaining("minPending");
 	}
 
 	@Test
 	void rejectsALimitAboveTheBoundSoThatOneRequestCannotAskForAHugeBody() {
 		TimersEndpoint endpoint = endpoint(Show.NEVER);
-		assertThat(endpoint.timers(1_000, null)).isNotNull();
-		assertThatExceptionOfType(InvalidEndpointRequestException.class).isThrownBy(() -> endpoint.timers(1_001, null))
+		assertThat(endpoint.timers(1_000, null, SecurityContext.NONE)).isNotNull();
+		assertThatExceptionOfType(InvalidEndpointRequestException.class).isThrownBy(() -> endpoint.timers(1_001, null, SecurityContext.NONE))
 			.withMessageContaining("limit must be between 1 and 1000");
 	}
 
@@ -108,7 +108,7 @@ class TimersEndpointTests {
 			this.clock.addAndGet(10_000);
 			this.detector.sample();
 		}
-		String id = endpoint(Show.NEVER).timers(null, null).getOrigins().get(0).getId();
+		String id = endpoint(Show.NEVER).timers(null, null, SecurityContext.NONE).getOrigins().get(0).getId();
 		OriginDetailDescriptor hidden = endpoint(Show.NEVER).origin(id, SecurityContext.NONE);
 		assertThat(hidden).isNotNull();
 		assertThat(hidden.getCreationStack()).isNull();

@@ -85,12 +85,12 @@ public class EndpointBenchmark {
 		}
 		this.endpoint = new TimersEndpoint(registry, this.detector, Show.ALWAYS, Set.of());
 		this.health = new TimersHealthIndicator(registry, this.detector, new Status("LEAKING"), null);
-		this.someOrigin = this.endpoint.timers(1, null).getOrigins().get(0).getId();
+		this.someOrigin = this.endpoint.timers(1, null, SecurityContext.NONE).getOrigins().get(0).getId();
 	}
 
 	@Benchmark
 	public TimersDescriptor timers() {
-		return this.endpoint.timers(null, null);
+		return this.endpoint.timers(null, null, SecurityContext.NONE);
 	}
 
 	@Benchmark

@@ -154,11 +154,11 @@ public final class MisuseDetector implements TaskObserver {
 			}
 			if (periodic && origin.failed() > 0 && !origin.origin().isScheduledMethod()) {
 				report(MisuseType.SILENT_DEATH, origin, origin.failed() + " periodic task(s) stopped for ever after "
-						+ "throwing " + origin.lastFailure());
+						+ "throwing " + origin.lastFailureType(), origin.lastFailure());
 			}
 			if (origin.consecutiveFailedRuns() >= this.repeatedFailures) {
 				report(MisuseType.REPEATED_FAILURE, origin, origin.consecutiveFailedRuns()
-						+ " runs in a row failed, the last with " + origin.lastFailure());
+						+ " runs in a row failed, the last with " + origin.lastFailureType(), origin.lastFailure());
 			}
 		}
 	}
@@ -177,7 +177,7 @@ public final class MisuseDetector implements TaskObserver {
 			String base = misuse.evidence().replaceFirst("; \\d+ instances? scheduled it so far$", "");
 			return new Misuse(misuse.type(), misuse.originId(), misuse.origin(), misuse.scheduler(),
 					base + "; " + instances + ((instances == 1) ? " instance" : " instances") + " scheduled it so far",
-					misuse.detectedAtMillis());
+					misuse.failure(), misuse.detectedAtMillis());
 		});
 	}
 
@@ -215,10 +215,14 @@ public final class MisuseDetector implements TaskObserver {
 	}
 
 	private void report(MisuseType type, OriginStats origin, String evidence) {
+		report(type, origin, evidence, null);
+	}
+
+	private void report(MisuseType type, OriginStats origin, String evidence, @Nullable String failure) {
 		String key = type + "|" + origin.id();
 		if (!this.findings.containsKey(key)) {
 			report(new Misuse(type, origin.id(), origin.origin().describe(), origin.schedulerName(), evidence,
-					this.clock.getAsLong()));
+					failure, this.clock.getAsLong()));
 		}
 	}
 

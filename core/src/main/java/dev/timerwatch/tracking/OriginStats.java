@@ -75,6 +75,8 @@ public final class OriginStats {
 
 	private volatile @Nullable String lastFailure;
 
+	private volatile @Nullable String lastFailureType;
+
 	private final ConcurrentLinkedDeque<PendingBucket> buckets = new ConcurrentLinkedDeque<>();
 
 	// The newest bucket of each lane, created on the lane's first task: tasks that run once (and
@@ -538,16 +540,26 @@ public final class OriginStats {
 	}
 
 	/**
-	 * What the last failed run threw.
+	 * What the last failed run threw. Its message may carry anything the application put in
+	 * it, so it is for the log and for readers allowed to see details.
 	 * @return the exception's class and message, or {@code null}
 	 */
 	public @Nullable String lastFailure() {
 		return this.lastFailure;
 	}
 
+	/**
+	 * The class of what the last failed run threw, without its message.
+	 * @return the exception's class name, or {@code null}
+	 */
+	public @Nullable String lastFailureType() {
+		return this.lastFailureType;
+	}
+
 	void runEndedWith(@Nullable Throwable failure) {
 		if (failure != null) {
 			this.consecutiveFailedRuns = this.consecutiveFailedRuns + 1;
+			this.lastFailureType = failure.getClass().getName();
 			this.lastFailure = failure.toString();
 		}
 		else if (this.consecutiveFailedRuns != 0) {

@@ -72,7 +72,7 @@ public class ScheduledBeanScopeInspector implements SmartInitializingSingleton, 
 	private static void report(MisuseDetector detector, String beanName, String scope, Class<?> type, Method method) {
 		detector.report(new Misuse(MisuseType.NON_SINGLETON, "", type.getName() + "#" + method.getName(), "",
 				"bean '" + beanName + "' has scope '" + scope + "': every instance schedules this method again",
-				System.currentTimeMillis()));
+				null, System.currentTimeMillis()));
 	}
 
 }
