@@ -6,6 +6,7 @@ import java.util.Map;
 
 import dev.timerwatch.tracking.OriginStats;
 import dev.timerwatch.tracking.TimerRegistry;
+import dev.timerwatch.tracking.TrackingFailures;
 import dev.timerwatch.trend.LeakDetector;
 import dev.timerwatch.trend.LeakHints;
 import dev.timerwatch.trend.LeakReport;
@@ -22,7 +23,10 @@ import org.springframework.boot.health.contributor.Status;
  * A health indicator that turns a slow timer leak into a health status: the configured leak
  * status while more and more of any origin's tasks outlive its healthy lifetimes, DOWN above
  * an optional absolute cap, UP otherwise. A flat count, however high, is not a leak. Each
- * leaking origin's details carry the figures behind the verdict.
+ * leaking origin's details carry the figures behind the verdict. Should timerwatch itself fail
+ * while checking, the status is UNKNOWN, never DOWN: a fault of the tool must not take the
+ * instance out of its load balancer, as {@code AbstractHealthIndicator} would on any
+ * exception.
  */
 public class TimersHealthIndicator extends AbstractHealthIndicator {
 
@@ -49,6 +53,16 @@ public class TimersHealthIndicator extends AbstractHealthIndicator {
 
 	@Override
 	protected void doHealthCheck(Health.Builder builder) {
+		try {
+			check(builder);
+		}
+		catch (RuntimeException ex) {
+			TrackingFailures.report(ex);
+			builder.unknown().withException(ex);
+		}
+	}
+
+	private void check(Health.Builder builder) {
 		LeakReport report = this.detector.report();
 		long pending = this.registry.origins().stream().mapToLong(OriginStats::pending).sum();
 		List<OriginVerdict> leaking = report.leaking();
