@@ -17,6 +17,11 @@ import org.springframework.core.env.MapPropertySource;
  * {@code /actuator/health}. LEAKING ranks between OUT_OF_SERVICE and UP, and, like every
  * status Boot does not map, answers HTTP 200: a leak alerts, it does not take the instance
  * out of a load balancer.
+ *
+ * <p>It also refuses a value of {@code timerwatch.enabled} or {@code timerwatch.threads.enabled}
+ * other than {@code true} or {@code false}: the conditions that read them, as Boot's own
+ * {@code enabled} flags do, take anything but {@code true} for off, so {@code yes} would
+ * silently turn tracking off, and no binding would ever see it.
  */
 public class HealthStatusOrderEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered {
 
@@ -26,7 +31,9 @@ public class HealthStatusOrderEnvironmentPostProcessor implements EnvironmentPos
 
 	@Override
 	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
-		if (!environment.getProperty("timerwatch.enabled", Boolean.class, true)) {
+		boolean enabled = flag(environment, "timerwatch.enabled");
+		flag(environment, "timerwatch.threads.enabled");
+		if (!enabled) {
 			return;
 		}
 		String leakStatus = environment.getProperty("timerwatch.health.leak-status", "LEAKING")
@@ -37,6 +44,17 @@ public class HealthStatusOrderEnvironmentPostProcessor implements EnvironmentPos
 		String order = String.join(",", "DOWN", "OUT_OF_SERVICE", leakStatus, "UP", "UNKNOWN");
 		environment.getPropertySources()
 			.addLast(new MapPropertySource("timerwatchHealthStatusOrder", Map.of(ORDER_PROPERTY, order)));
+	}
+
+	private static boolean flag(ConfigurableEnvironment environment, String name) {
+		String value = environment.getProperty(name);
+		if (value == null || value.equalsIgnoreCase("true")) {
+			return true;
+		}
+		if (value.equalsIgnoreCase("false")) {
+			return false;
+		}
+		throw new IllegalArgumentException(name + " must be true or false, was '" + value + "'");
 	}
 
 	@Override

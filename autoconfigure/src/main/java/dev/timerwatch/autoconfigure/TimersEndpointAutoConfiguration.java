@@ -14,6 +14,7 @@ import org.springframework.boot.actuate.autoconfigure.endpoint.condition.Conditi
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -27,6 +28,8 @@ import org.springframework.context.annotation.Bean;
 @AutoConfiguration(after = TimerwatchAutoConfiguration.class)
 @ConditionalOnClass(Endpoint.class)
 @ConditionalOnBean(TimerRegistry.class)
+// Off with the rest of timerwatch, even where the application defines a registry of its own.
+@ConditionalOnBooleanProperty(name = "timerwatch.enabled", matchIfMissing = true)
 @ConditionalOnAvailableEndpoint(TimersEndpoint.class)
 @EnableConfigurationProperties(TimersEndpointProperties.class)
 public final class TimersEndpointAutoConfiguration {

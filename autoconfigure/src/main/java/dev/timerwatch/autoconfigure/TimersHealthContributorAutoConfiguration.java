@@ -10,6 +10,7 @@ import org.apache.commons.logging.LogFactory;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
@@ -25,6 +26,8 @@ import org.springframework.core.env.Environment;
 @AutoConfiguration(after = TimerwatchAutoConfiguration.class)
 @ConditionalOnClass(AbstractHealthIndicator.class)
 @ConditionalOnBean(TimerRegistry.class)
+// Off with the rest of timerwatch, even where the application defines a registry of its own.
+@ConditionalOnBooleanProperty(name = "timerwatch.enabled", matchIfMissing = true)
 @ConditionalOnEnabledHealthIndicator("timers")
 public final class TimersHealthContributorAutoConfiguration {
 

@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
@@ -21,6 +22,8 @@ import org.springframework.context.annotation.Bean;
 @AutoConfiguration(after = TimerwatchAutoConfiguration.class)
 @ConditionalOnClass(MeterRegistry.class)
 @ConditionalOnBean(TimerRegistry.class)
+// Off with the rest of timerwatch, even where the application defines a registry of its own.
+@ConditionalOnBooleanProperty(name = "timerwatch.enabled", matchIfMissing = true)
 public final class TimersMetricsAutoConfiguration {
 
 	@Bean

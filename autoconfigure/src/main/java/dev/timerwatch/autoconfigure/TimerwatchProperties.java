@@ -108,6 +108,14 @@ public class TimerwatchProperties {
 				throw new IllegalArgumentException("timerwatch.origin.idle-timeout must be at least "
 						+ MIN_IDLE_TIMEOUT.toSeconds() + "s, was " + idleTimeout);
 			}
+			for (String excluded : excludePackages) {
+				// A frame is excluded by its class name's prefix: "com.example.*" or
+				// "com/example" would silently exclude nothing.
+				if (excluded == null || !PACKAGE_NAME.matcher(excluded).matches()) {
+					throw new IllegalArgumentException("timerwatch.origin.exclude-packages must list package names "
+							+ "such as com.example.scheduling, was '" + excluded + "'");
+				}
+			}
 			this.excludePackages = List.copyOf(excludePackages);
 			this.maxDepth = maxDepth;
 			this.maxOrigins = maxOrigins;
@@ -116,6 +124,10 @@ public class TimerwatchProperties {
 
 		// Three epochs of task creation times.
 		static final Duration MIN_IDLE_TIMEOUT = Duration.ofSeconds(30);
+
+		// Java identifiers separated by dots.
+		private static final Pattern PACKAGE_NAME = Pattern
+			.compile("\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*(\\.\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*)*");
 
 		public int getMaxOrigins() {
 			return this.maxOrigins;
@@ -141,6 +153,8 @@ public class TimerwatchProperties {
 	public static class Health {
 
 		private static final Pattern STATUS_CODE = Pattern.compile("[A-Za-z][A-Za-z0-9_]*");
+
+		private static final List<String> BOOT_STATUSES = List.of("UP", "DOWN", "OUT_OF_SERVICE", "UNKNOWN");
 
 		/**
 		 * Time between two samples of every origin's pending tasks and their ages.
@@ -199,6 +213,12 @@ public class TimerwatchProperties {
 			if (!STATUS_CODE.matcher(leakStatus).matches()) {
 				throw new IllegalArgumentException("timerwatch.health.leak-status must be a status code of letters, "
 						+ "digits and underscores starting with a letter, was '" + leakStatus + "'");
+			}
+			if (BOOT_STATUSES.contains(leakStatus.toUpperCase(java.util.Locale.ROOT))) {
+				// UP or UNKNOWN would hide every leak; DOWN or OUT_OF_SERVICE would take the
+				// instance out of its load balancer (timerwatch.health.max-pending is for that).
+				throw new IllegalArgumentException("timerwatch.health.leak-status must be a status of its own, not "
+						+ "one of Boot's " + BOOT_STATUSES + ", was '" + leakStatus + "'");
 			}
 			if (maxPending != null && maxPending < 1) {
 				throw new IllegalArgumentException("timerwatch.health.max-pending must be at least 1, was " + maxPending);

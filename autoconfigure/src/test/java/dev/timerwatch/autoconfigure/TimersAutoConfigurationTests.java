@@ -43,6 +43,19 @@ class TimersAutoConfigurationTests {
 	}
 
 	@Test
+	void nothingIsConfiguredWhenTimerwatchIsOffEvenWithARegistryOfTheApplications() {
+		this.contextRunner
+			.withPropertyValues("timerwatch.enabled=false", "management.endpoints.web.exposure.include=timers")
+			.withBean(SimpleMeterRegistry.class, SimpleMeterRegistry::new)
+			.withBean("applicationRegistry", dev.timerwatch.tracking.TimerRegistry.class,
+					dev.timerwatch.tracking.TimerRegistry::new)
+			.run((context) -> assertThat(context).hasNotFailed()
+				.doesNotHaveBean(TimersEndpoint.class)
+				.doesNotHaveBean(TimersHealthIndicator.class)
+				.doesNotHaveBean(TimersMetrics.class));
+	}
+
+	@Test
 	void backsOffWhenUserDefinesTheirOwnEndpoint() {
 		this.contextRunner.withPropertyValues("management.endpoints.web.exposure.include=timers")
 			.withUserConfiguration(CustomEndpointConfiguration.class)
@@ -123,6 +136,23 @@ class TimersAutoConfigurationTests {
 	@Test
 	void leakStatusMustBeAStatusCode() {
 		assertStartupFailsNaming("timerwatch.health.leak-status=leak!", "timerwatch.health.leak-status");
+	}
+
+	@Test
+	void leakStatusMustNotBeOneOfBootsOwn() {
+		for (String status : new String[] { "UP", "unknown", "DOWN", "OUT_OF_SERVICE" }) {
+			assertStartupFailsNaming("timerwatch.health.leak-status=" + status, "timerwatch.health.leak-status");
+		}
+	}
+
+	@Test
+	void excludedPackagesMustBePackageNames() {
+		for (String excluded : new String[] { "com.example.*", "com/example", "com.example.", ".com" }) {
+			assertStartupFailsNaming("timerwatch.origin.exclude-packages=" + excluded,
+					"timerwatch.origin.exclude-packages");
+		}
+		this.contextRunner.withPropertyValues("timerwatch.origin.exclude-packages=com.example.scheduling,org.acme")
+			.run((context) -> assertThat(context).hasNotFailed());
 	}
 
 	@Test
