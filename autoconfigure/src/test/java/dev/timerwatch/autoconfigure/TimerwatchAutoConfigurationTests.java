@@ -5,6 +5,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 import dev.timerwatch.fixtures.ReportJob;
 import dev.timerwatch.fixtures.TimeoutClient;
@@ -178,6 +179,22 @@ class TimerwatchAutoConfigurationTests {
 	}
 
 	@Test
+	void aReferenceTheBeanMethodKeptToTheReplacedExecutorStillRunsTasks() {
+		this.contextRunner.withUserConfiguration(KeptExecutorConfiguration.class).run((context) -> {
+			assertThat(context.getBean(ScheduledThreadPoolExecutor.class))
+				.isInstanceOf(TrackingScheduledThreadPoolExecutor.class);
+			ScheduledThreadPoolExecutor kept = context.getBean(KeptExecutorConfiguration.class).kept;
+			assertThat(kept).isNotInstanceOf(TrackingScheduledThreadPoolExecutor.class);
+			try {
+				assertThat(kept.submit(() -> 42).get(10, TimeUnit.SECONDS)).isEqualTo(42);
+			}
+			finally {
+				kept.shutdownNow();
+			}
+		});
+	}
+
+	@Test
 	void interfaceTypedExecutorIsDecorated() {
 		this.contextRunner.withUserConfiguration(InterfaceExecutorConfiguration.class).run((context) -> {
 			ScheduledExecutorService executor = context.getBean(ScheduledExecutorService.class);
@@ -267,6 +284,19 @@ class TimerwatchAutoConfigurationTests {
 			ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(3);
 			executor.setRemoveOnCancelPolicy(true);
 			return executor;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class KeptExecutorConfiguration {
+
+		ScheduledThreadPoolExecutor kept;
+
+		@Bean(destroyMethod = "shutdownNow")
+		ScheduledThreadPoolExecutor keptExecutor() {
+			this.kept = new ScheduledThreadPoolExecutor(1);
+			return this.kept;
 		}
 
 	}

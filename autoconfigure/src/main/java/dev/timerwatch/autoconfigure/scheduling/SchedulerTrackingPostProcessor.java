@@ -105,10 +105,10 @@ public class SchedulerTrackingPostProcessor
 			return untracked(executor, beanName,
 					"it had already started threads or accepted tasks when its bean was created");
 		}
-		TrackingScheduledThreadPoolExecutor tracking = TrackingScheduledThreadPoolExecutor.copyOf(executor,
-				this.registry.getObject(), beanName);
-		executor.shutdown();
-		return tracking;
+		// The original is left as it is, unused, with no thread: the bean method may have kept a
+		// reference to it (a field, a meter binder), which shutting it down would turn into one
+		// that rejects every task.
+		return TrackingScheduledThreadPoolExecutor.copyOf(executor, this.registry.getObject(), beanName);
 	}
 
 	private Object trackExecutorService(ScheduledExecutorService executor, String beanName) {
