@@ -21,6 +21,8 @@ import org.jspecify.annotations.Nullable;
  * COMPLETED | FAILED -&gt; CANCELLED   the same, when the future was cancelled after the run returned
  *                                   but before the future recorded its result: the future is the truth
  * PENDING | RETAINED -&gt; CANCELLED   the thread that takes the task out of the queue unrun {@link #discarded}
+ * RUNNING  +  CANCEL_REQUESTED      the same, when a run is on: a periodic task is queued again
+ *                                   before its run's end, and taken out there will not run again
  * RETAINED -&gt; CANCELLED            also the worker that dequeues a cancelled task {@link #runStarting}
  * PENDING  -&gt; REJECTED             the submitting thread, when the scheduler refuses it {@link #rejected}
  * PENDING  -&gt; COMPLETED            the thread that learns a trigger-driven task has no next run and
@@ -365,12 +367,20 @@ public abstract class TrackedTask {
 
 	/**
 	 * The task left the executor's queue without running ({@code remove}, {@code purge},
-	 * shutdown): a pending task counts as cancelled, a retained one leaves the queue.
+	 * shutdown): a pending task counts as cancelled, a retained one leaves the queue. A
+	 * periodic task taken out while a run is on (it was queued again before the run's end)
+	 * will not run again: the run's end settles it as cancelled.
 	 */
 	protected final void discarded() {
 		for (;;) {
 			int s = this.state;
 			int phase = s & PHASE;
+			if (phase == RUNNING) {
+				if ((s & CANCEL_REQUESTED) != 0 || STATE.compareAndSet(this, s, s | CANCEL_REQUESTED)) {
+					return;
+				}
+				continue;
+			}
 			if (phase != PENDING && phase != RETAINED) {
 				return;
 			}

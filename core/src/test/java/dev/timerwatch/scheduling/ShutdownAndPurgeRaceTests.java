@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
+import dev.timerwatch.tracking.OriginStats;
 import dev.timerwatch.tracking.TimerRegistry;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -198,6 +199,46 @@ class ShutdownAndPurgeRaceTests {
 			assertThat(executor.awaitTermination(10, TimeUnit.SECONDS)).as("repetition %d", repetition).isTrue();
 			assertThat(purgeFailure.get()).as("repetition %d", repetition).isNull();
 			assertThat(runs.get()).as("repetition %d: runs", repetition).isEqualTo(tasks);
+		}
+	}
+
+	/**
+	 * A fixed-rate task behind schedule runs back to back, and the JDK queues it again before
+	 * its run's end: {@code remove} often takes it out while a run is still on. It never runs
+	 * again, and is not counted pending for ever.
+	 */
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("executors")
+	void removingAPeriodicTaskWhileItRunsEndsItsRunsAndItsCount(String name,
+			Supplier<ScheduledThreadPoolExecutor> factory) throws Exception {
+		for (int repetition = 0; repetition < REPETITIONS / 5; repetition++) {
+			ScheduledThreadPoolExecutor executor = factory.get();
+			try {
+				AtomicInteger runs = new AtomicInteger();
+				ScheduledFuture<?> periodic = executor.scheduleAtFixedRate(runs::incrementAndGet, 0, 1,
+						TimeUnit.NANOSECONDS);
+				long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+				while (runs.get() < 1 + ThreadLocalRandom.current().nextInt(20) && System.nanoTime() < deadline) {
+					Thread.onSpinWait();
+				}
+				while (!executor.remove((Runnable) periodic)) {
+					assertThat(System.nanoTime()).as("repetition %d: removed in time", repetition).isLessThan(deadline);
+				}
+				// A run on at the removal ends; none starts after it.
+				Thread.sleep(2);
+				int ran = runs.get();
+				Thread.sleep(5);
+				assertThat(runs.get()).as("repetition %d: runs after the removal", repetition).isEqualTo(ran);
+				if (executor instanceof TrackingScheduledThreadPoolExecutor tracking) {
+					assertThat(tracking.getTracker().origins()).singleElement()
+						.extracting(OriginStats::pending)
+						.as("repetition %d: pending", repetition)
+						.isEqualTo(0L);
+				}
+			}
+			finally {
+				executor.shutdownNow();
+			}
 		}
 	}
 
