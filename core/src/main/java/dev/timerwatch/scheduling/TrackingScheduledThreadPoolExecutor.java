@@ -62,6 +62,8 @@ public class TrackingScheduledThreadPoolExecutor extends ScheduledThreadPoolExec
 	/** What {@link #delayDuringRework} answers when no rework is under way on this thread. */
 	static final long NOT_REWORKING = Long.MIN_VALUE;
 
+	private static final StackWalker STACK_WALKER = StackWalker.getInstance();
+
 	// The delay of the one-shot task the current thread is scheduling, in nanoseconds, or -1:
 	// decorateTask, where a task is admitted under the default policy, is given the JDK's task
 	// only, whose delay would cost a clock read. Set around the JDK's schedule, and restored
@@ -297,10 +299,42 @@ public class TrackingScheduledThreadPoolExecutor extends ScheduledThreadPoolExec
 
 	@Override
 	public void shutdown() {
+		shutdownScan(super::shutdown);
+	}
+
+	/**
+	 * Setting the policy to {@code false} on an executor already shut down runs the JDK's
+	 * shutdown scan again: it runs as {@link #shutdown()}'s does.
+	 */
+	@Override
+	public void setContinueExistingPeriodicTasksAfterShutdownPolicy(boolean value) {
+		if (value) {
+			super.setContinueExistingPeriodicTasksAfterShutdownPolicy(true);
+			return;
+		}
+		shutdownScan(() -> super.setContinueExistingPeriodicTasksAfterShutdownPolicy(false));
+	}
+
+	/**
+	 * Setting the policy to {@code false} on an executor already shut down runs the JDK's
+	 * shutdown scan again: it runs as {@link #shutdown()}'s does.
+	 */
+	@Override
+	public void setExecuteExistingDelayedTasksAfterShutdownPolicy(boolean value) {
+		if (value) {
+			super.setExecuteExistingDelayedTasksAfterShutdownPolicy(true);
+			return;
+		}
+		shutdownScan(() -> super.setExecuteExistingDelayedTasksAfterShutdownPolicy(false));
+	}
+
+	// Runs an operation of the JDK that may run its shutdown scan, which then drops in bulk,
+	// and settles what the JDK dropped behind our back.
+	private void shutdownScan(Runnable operation) {
 		Rework rework = new Rework(SHUTDOWN_SCAN);
 		this.rework.set(rework);
 		try {
-			super.shutdown();
+			operation.run();
 		}
 		finally {
 			this.rework.compareAndSet(rework, null);
@@ -330,23 +364,36 @@ public class TrackingScheduledThreadPoolExecutor extends ScheduledThreadPoolExec
 	 * shutdownNow. The JDK's shutdownNow drains the queue with {@code drainTo}, under the
 	 * queue's lock, asking the head for its delay first: at that moment this executor takes
 	 * every task out in one pass and answers "not due", so that {@code drainTo} stops with
-	 * nothing left to drain; the tasks are returned with what the JDK returns.
-	 * @return the delay, or {@link #NOT_REWORKING}
+	 * nothing left to drain; the tasks are returned with what the JDK returns. Once the
+	 * shutdown scan has dropped in bulk, a delay of -1 makes the JDK's scan keep every task.
+	 *
+	 * <p>The JDK's own task also asks a decorated one for its delay when it compares itself
+	 * with it (a queue holds both kinds once remove-on-cancel is switched on with tasks
+	 * queued), while the JDK sifts its heap: that call must get the true delay, and must never
+	 * start a rework, which would take the heap apart in the middle of the sift. So the
+	 * shutdown scan is started by {@code isPeriodic} and {@code isCancelled} only, which the
+	 * JDK asks outside any queue operation, and a delay is answered specially only to the
+	 * JDK's drain and scan themselves; nor while this executor reworks in bulk.
+	 * @return the delay, or {@link #NOT_REWORKING} for the true one
 	 */
 	long delayDuringRework() {
 		Rework rework = this.rework.get();
-		if (rework == null || rework.owner != Thread.currentThread()) {
+		if (rework == null || rework.owner != Thread.currentThread() || rework.inBulk
+				|| rework.mode == SHUTDOWN_SCAN || askedByACompare()) {
 			return NOT_REWORKING;
 		}
 		switch (rework.mode) {
-			case SHUTDOWN_SCAN:
-				dropWhatShutdownDrops(rework);
-				return -1;
 			case SHUTDOWN_SCANNED:
 				return -1;
 			case STOPPING:
 				rework.mode = STOPPED;
-				rework((task) -> false, rework.stopped);
+				rework.inBulk = true;
+				try {
+					rework((task) -> false, rework.stopped);
+				}
+				finally {
+					rework.inBulk = false;
+				}
 				return Long.MAX_VALUE;
 			case STOPPED:
 				return Long.MAX_VALUE;
@@ -355,13 +402,25 @@ public class TrackingScheduledThreadPoolExecutor extends ScheduledThreadPoolExec
 		}
 	}
 
+	// Whether the JDK code that asked a task for its delay is a task's compareTo (inside a sift
+	// of the heap), rather than the drain or the shutdown scan. Only during a shutdown, on its
+	// own thread: never on a hot path.
+	private static boolean askedByACompare() {
+		return STACK_WALKER.walk((frames) -> frames
+			.filter((frame) -> frame.getClassName().startsWith("java.util.concurrent."))
+			.findFirst()
+			.map((frame) -> frame.getMethodName().equals("compareTo"))
+			.orElse(false));
+	}
+
 	/**
 	 * Whether the JDK's shutdown scan is on and must keep every task: by then this executor has
-	 * already dropped, in bulk, what the scan would have dropped one task at a time.
+	 * already dropped, in bulk, what the scan would have dropped one task at a time. Its first
+	 * look at a decorated task starts that drop.
 	 */
 	boolean keepsInShutdownScan() {
 		Rework rework = this.rework.get();
-		if (rework == null || rework.owner != Thread.currentThread()) {
+		if (rework == null || rework.owner != Thread.currentThread() || rework.inBulk) {
 			return false;
 		}
 		if (rework.mode == SHUTDOWN_SCAN) {
@@ -380,14 +439,22 @@ public class TrackingScheduledThreadPoolExecutor extends ScheduledThreadPoolExec
 		boolean keepPeriodic = getContinueExistingPeriodicTasksAfterShutdownPolicy();
 		boolean keepDelayed = getExecuteExistingDelayedTasksAfterShutdownPolicy();
 		List<Runnable> dropped = new ArrayList<>();
-		QueueLock.run(getQueue(), () -> rework((task) -> {
-			RunnableScheduledFuture<?> future = real((RunnableScheduledFuture<?>) task);
-			return !(future.isCancelled() || (future.isPeriodic() ? !keepPeriodic
-					: (!keepDelayed && future.getDelay(TimeUnit.NANOSECONDS) > 0)));
-		}, dropped));
-		for (Runnable task : dropped) {
-			real((RunnableScheduledFuture<?>) task).cancel(false);
-			discarded(task);
+		// Tasks asked from here get true answers: a subclass's own task around ours forwards
+		// to it, and the heap is rebuilt from true delays.
+		rework.inBulk = true;
+		try {
+			QueueLock.run(getQueue(), () -> rework((task) -> {
+				RunnableScheduledFuture<?> future = real((RunnableScheduledFuture<?>) task);
+				return !(future.isCancelled() || (future.isPeriodic() ? !keepPeriodic
+						: (!keepDelayed && future.getDelay(TimeUnit.NANOSECONDS) > 0)));
+			}, dropped));
+			for (Runnable task : dropped) {
+				real((RunnableScheduledFuture<?>) task).cancel(false);
+				discarded(task);
+			}
+		}
+		finally {
+			rework.inBulk = false;
 		}
 	}
 
@@ -500,6 +567,9 @@ public class TrackingScheduledThreadPoolExecutor extends ScheduledThreadPoolExec
 		final Thread owner = Thread.currentThread();
 
 		int mode;
+
+		// While this executor reworks the queue itself: its tasks answer truly.
+		boolean inBulk;
 
 		final List<Runnable> stopped = new ArrayList<>();
 

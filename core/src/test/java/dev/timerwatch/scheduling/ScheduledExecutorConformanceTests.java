@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Delayed;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
@@ -317,6 +318,90 @@ class ScheduledExecutorConformanceTests {
 		List<Runnable> drained = executor.shutdownNow();
 		assertThat(drained).hasSize(20_000).containsExactlyInAnyOrderElementsOf(runnables(scheduled));
 		assertThat(executor.getQueue()).isEmpty();
+	}
+
+	/**
+	 * A queue of decorated and undecorated tasks, as remove-on-cancel switched on and off with
+	 * tasks queued leaves it: the JDK's own tasks then ask decorated ones for their delay
+	 * while it sifts the heap, in the middle of shutdown's and shutdownNow's work.
+	 */
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("executors")
+	void shutdownOfAQueueOfBothKindsKeepsExactlyTheDelayedTasksInDelayOrder(String name,
+			Supplier<ScheduledThreadPoolExecutor> factory) {
+		ScheduledThreadPoolExecutor executor = use(factory);
+		List<ScheduledFuture<?>> delayed = new ArrayList<>();
+		List<ScheduledFuture<?>> periodic = new ArrayList<>();
+		scheduleWithThePolicySwitching(executor, delayed, periodic);
+		// The JDK's own tasks at the head: the scan takes one out first, sifting the heap.
+		executor.setRemoveOnCancelPolicy(true);
+		periodic.add(executor.scheduleAtFixedRate(() -> { }, 1, 60, TimeUnit.MINUTES));
+		ScheduledFuture<?> soonest = executor.schedule(() -> { }, 30, TimeUnit.MINUTES);
+		delayed.add(soonest);
+		executor.shutdown();
+		assertThat(executor.getQueue()).containsExactlyInAnyOrderElementsOf(runnables(delayed));
+		assertThat(executor.getQueue().peek()).isSameAs(soonest);
+		assertThat(periodic).allSatisfy((future) -> assertThat(future.isCancelled()).isTrue());
+		assertThat(delayed).allSatisfy((future) -> assertThat(future.isCancelled()).isFalse());
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("executors")
+	void shutdownNowOfAQueueOfBothKindsReturnsEveryTaskOnce(String name,
+			Supplier<ScheduledThreadPoolExecutor> factory) {
+		ScheduledThreadPoolExecutor executor = use(factory);
+		List<ScheduledFuture<?>> delayed = new ArrayList<>();
+		List<ScheduledFuture<?>> periodic = new ArrayList<>();
+		scheduleWithThePolicySwitching(executor, delayed, periodic);
+		// The JDK's own task at the head, not due: the drain then takes tasks out one by one.
+		executor.setRemoveOnCancelPolicy(true);
+		delayed.add(executor.schedule(() -> { }, 1, TimeUnit.MINUTES));
+		List<ScheduledFuture<?>> all = new ArrayList<>(delayed);
+		all.addAll(periodic);
+		assertThat(executor.shutdownNow()).containsExactlyInAnyOrderElementsOf(runnables(all));
+		assertThat(executor.getQueue()).isEmpty();
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("executors")
+	void shutdownLeavesTheKeptTasksOfBothKindsInDelayOrder(String name,
+			Supplier<ScheduledThreadPoolExecutor> factory) {
+		ScheduledThreadPoolExecutor executor = use(factory);
+		// The heap [1 min, 60, 30, 120, 120, 40]: once the two periodic tasks are dropped, the
+		// 40-minute task is put back below a 120-minute one of the other kind, and must rise
+		// above it and above the 60-minute head.
+		executor.setRemoveOnCancelPolicy(false);
+		executor.scheduleAtFixedRate(() -> { }, 1, 60, TimeUnit.MINUTES);
+		executor.schedule(() -> { }, 60, TimeUnit.MINUTES);
+		executor.scheduleAtFixedRate(() -> { }, 30, 60, TimeUnit.MINUTES);
+		executor.schedule(() -> { }, 120, TimeUnit.MINUTES);
+		executor.schedule(() -> { }, 121, TimeUnit.MINUTES);
+		executor.setRemoveOnCancelPolicy(true);
+		ScheduledFuture<?> soonest = executor.schedule(() -> { }, 40, TimeUnit.MINUTES);
+		executor.shutdown();
+		assertThat(executor.getQueue()).hasSize(4);
+		assertThat(executor.getQueue().peek()).isSameAs(soonest);
+		Object[] heap = executor.getQueue().toArray();
+		for (int i = 1; i < heap.length; i++) {
+			assertThat(((Delayed) heap[(i - 1) / 2]).getDelay(TimeUnit.NANOSECONDS))
+				.as("parent of %d", i)
+				.isLessThanOrEqualTo(((Delayed) heap[i]).getDelay(TimeUnit.NANOSECONDS));
+		}
+	}
+
+	// Tasks of both kinds, the policy switched every few tasks, with delays in no order.
+	private static void scheduleWithThePolicySwitching(ScheduledThreadPoolExecutor executor,
+			List<ScheduledFuture<?>> delayed, List<ScheduledFuture<?>> periodic) {
+		for (int i = 0; i < 300; i++) {
+			executor.setRemoveOnCancelPolicy((i / 7) % 2 == 1);
+			long minutes = 60 + (i * 37) % 101;
+			if (i % 3 == 0) {
+				periodic.add(executor.scheduleAtFixedRate(() -> { }, minutes, 60, TimeUnit.MINUTES));
+			}
+			else {
+				delayed.add(executor.schedule(() -> { }, minutes, TimeUnit.MINUTES));
+			}
+		}
 	}
 
 	private static List<Runnable> runnables(List<ScheduledFuture<?>> futures) {

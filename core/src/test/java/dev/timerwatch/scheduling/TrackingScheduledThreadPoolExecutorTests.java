@@ -4,6 +4,7 @@ import java.lang.ref.WeakReference;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Delayed;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -11,6 +12,7 @@ import java.util.concurrent.RunnableScheduledFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.timerwatch.fixtures.PingService;
@@ -56,6 +58,44 @@ class TrackingScheduledThreadPoolExecutorTests {
 		assertThat(origin.schedulerName()).isEqualTo("scheduler");
 		assertThat(origin.creationStack()).first()
 			.satisfies((frame) -> assertThat(frame.getMethodName()).isEqualTo("start"));
+	}
+
+	@Test
+	void shutdownDropsWhatItShouldOfASubclassWhoseTasksWrapOursAsTheRawExecutorDoes() throws Exception {
+		List<ScheduledThreadPoolExecutor> executors = List.of(new WrappingExecutor(),
+				new WrappingTrackingExecutor(this.registry));
+		for (ScheduledThreadPoolExecutor executor : executors) {
+			ScheduledFuture<?> periodic = executor.scheduleAtFixedRate(() -> { }, 1, 1, TimeUnit.HOURS);
+			ScheduledFuture<?> delayed = executor.schedule(() -> { }, 1, TimeUnit.HOURS);
+			ScheduledFuture<?> cancelled = executor.schedule(() -> { }, 1, TimeUnit.HOURS);
+			cancelled.cancel(false);
+			executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+			executor.shutdown();
+			assertThat(periodic.isCancelled()).as(executor.getClass().getSimpleName()).isTrue();
+			assertThat(delayed.isCancelled()).as(executor.getClass().getSimpleName()).isTrue();
+			assertThat(executor.getQueue()).as(executor.getClass().getSimpleName()).isEmpty();
+			assertThat(executor.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
+		}
+	}
+
+	@Test
+	void tasksAPolicySetAfterShutdownDropsAreNotCountedAsRetained() {
+		ScheduledThreadPoolExecutor raw = new ScheduledThreadPoolExecutor(1);
+		for (ScheduledThreadPoolExecutor executor : List.of(raw, this.executor)) {
+			executor.setContinueExistingPeriodicTasksAfterShutdownPolicy(true);
+			ScheduledFuture<?> periodic = executor.scheduleAtFixedRate(() -> { }, 1, 1, TimeUnit.HOURS);
+			ScheduledFuture<?> delayed = executor.schedule(() -> { }, 1, TimeUnit.HOURS);
+			executor.shutdown();
+			assertThat(executor.getQueue()).hasSize(2);
+			executor.setContinueExistingPeriodicTasksAfterShutdownPolicy(false);
+			assertThat(periodic.isCancelled()).isTrue();
+			assertThat(executor.getQueue()).containsExactly((Runnable) delayed);
+		}
+		raw.shutdownNow();
+		assertThat(this.executor.getTracker().countedRetainedCancelled()).isZero();
+		OriginStats origin = single(this.registry.origins());
+		assertThat(origin.pending()).isEqualTo(1);
+		assertThat(origin.cancelled()).isEqualTo(1);
 	}
 
 	@Test
@@ -481,6 +521,91 @@ class TrackingScheduledThreadPoolExecutorTests {
 		protected <V> RunnableScheduledFuture<V> decorateTask(Callable<V> callable, RunnableScheduledFuture<V> task) {
 			this.callables.incrementAndGet();
 			return super.decorateTask(callable, task);
+		}
+
+	}
+
+
+	/**
+	 * A task of a subclass around the executor's own, forwarding everything to it.
+	 */
+	static final class WrappedTask<V> implements RunnableScheduledFuture<V> {
+
+		private final RunnableScheduledFuture<V> task;
+
+		WrappedTask(RunnableScheduledFuture<V> task) {
+			this.task = task;
+		}
+
+		@Override
+		public void run() {
+			this.task.run();
+		}
+
+		@Override
+		public boolean isPeriodic() {
+			return this.task.isPeriodic();
+		}
+
+		@Override
+		public long getDelay(TimeUnit unit) {
+			return this.task.getDelay(unit);
+		}
+
+		@Override
+		public int compareTo(Delayed other) {
+			return this.task.compareTo((other instanceof WrappedTask<?> wrapped) ? wrapped.task : other);
+		}
+
+		@Override
+		public boolean cancel(boolean mayInterruptIfRunning) {
+			return this.task.cancel(mayInterruptIfRunning);
+		}
+
+		@Override
+		public boolean isCancelled() {
+			return this.task.isCancelled();
+		}
+
+		@Override
+		public boolean isDone() {
+			return this.task.isDone();
+		}
+
+		@Override
+		public V get() throws InterruptedException, ExecutionException {
+			return this.task.get();
+		}
+
+		@Override
+		public V get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {
+			return this.task.get(timeout, unit);
+		}
+
+	}
+
+	static final class WrappingExecutor extends ScheduledThreadPoolExecutor {
+
+		WrappingExecutor() {
+			super(1);
+		}
+
+		@Override
+		protected <V> RunnableScheduledFuture<V> decorateTask(Runnable runnable, RunnableScheduledFuture<V> task) {
+			return new WrappedTask<>(super.decorateTask(runnable, task));
+		}
+
+	}
+
+	static final class WrappingTrackingExecutor extends TrackingScheduledThreadPoolExecutor {
+
+		WrappingTrackingExecutor(TimerRegistry registry) {
+			super(1, registry, "wrapping");
+		}
+
+		@Override
+		protected <V> RunnableScheduledFuture<V> decorateTask(Runnable runnable, RunnableScheduledFuture<V> task) {
+			return new WrappedTask<>(super.decorateTask(runnable, task));
 		}
 
 	}
