@@ -13,6 +13,7 @@ import dev.timerwatch.scheduling.TrackingScheduledExecutorService;
 import dev.timerwatch.threads.ThreadLeakTracker;
 import dev.timerwatch.scheduling.TrackingScheduledThreadPoolExecutor;
 import dev.timerwatch.tracking.OriginStats;
+import dev.timerwatch.tracking.SchedulerTracker;
 import dev.timerwatch.tracking.TaskKind;
 import dev.timerwatch.tracking.TimerRegistry;
 import org.junit.jupiter.api.Test;
@@ -21,6 +22,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.aop.support.AopUtils;
+import org.springframework.beans.factory.config.CustomScopeConfigurer;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.task.TaskSchedulingAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -28,6 +30,9 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Scope;
+import org.springframework.context.annotation.ScopedProxyMode;
+import org.springframework.context.support.SimpleThreadScope;
 import org.springframework.scheduling.TaskScheduler;
 import org.springframework.scheduling.annotation.EnableScheduling;
 import org.springframework.scheduling.concurrent.SimpleAsyncTaskScheduler;
@@ -195,6 +200,24 @@ class TimerwatchAutoConfigurationTests {
 	}
 
 	@Test
+	void aTaskSchedulerBehindAScopedProxyIsTrackedOnceAsItsTarget() {
+		this.contextRunner.withUserConfiguration(ScopedSchedulerConfiguration.class).run((context) -> {
+			TaskScheduler scheduler = context.getBean("scopedScheduler", TaskScheduler.class);
+			ScheduledFuture<?> timeout = new TimeoutClient().timeout(scheduler);
+			TimerRegistry registry = context.getBean(TimerRegistry.class);
+			try {
+				assertThat(registry.schedulers()).extracting(SchedulerTracker::name)
+					.containsExactly("scopedTarget.scopedScheduler");
+				assertThat(single(registry).pending()).isEqualTo(1);
+			}
+			finally {
+				timeout.cancel(false);
+				context.getBean("scopedTarget.scopedScheduler", ThreadPoolTaskScheduler.class).shutdown();
+			}
+		});
+	}
+
+	@Test
 	void interfaceTypedExecutorIsDecorated() {
 		this.contextRunner.withUserConfiguration(InterfaceExecutorConfiguration.class).run((context) -> {
 			ScheduledExecutorService executor = context.getBean(ScheduledExecutorService.class);
@@ -284,6 +307,24 @@ class TimerwatchAutoConfigurationTests {
 			ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(3);
 			executor.setRemoveOnCancelPolicy(true);
 			return executor;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class ScopedSchedulerConfiguration {
+
+		@Bean
+		static CustomScopeConfigurer threadScope() {
+			CustomScopeConfigurer configurer = new CustomScopeConfigurer();
+			configurer.addScope("thread", new SimpleThreadScope());
+			return configurer;
+		}
+
+		@Bean
+		@Scope(scopeName = "thread", proxyMode = ScopedProxyMode.TARGET_CLASS)
+		ThreadPoolTaskScheduler scopedScheduler() {
+			return new ThreadPoolTaskScheduler();
 		}
 
 	}

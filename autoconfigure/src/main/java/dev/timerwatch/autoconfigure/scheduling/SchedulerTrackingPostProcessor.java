@@ -13,6 +13,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.aop.scope.ScopedObject;
 import org.springframework.beans.BeansException;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.BeanFactoryAware;
@@ -76,6 +77,11 @@ public class SchedulerTrackingPostProcessor
 
 	@Override
 	public Object postProcessAfterInitialization(Object bean, String beanName) throws BeansException {
+		if (bean instanceof ScopedObject) {
+			// A scoped proxy hands every call to its target, a bean of its own that is tracked:
+			// tracking the proxy too would count each task twice.
+			return bean;
+		}
 		if (bean instanceof TaskScheduler scheduler) {
 			return trackTaskScheduler(scheduler, beanName);
 		}
