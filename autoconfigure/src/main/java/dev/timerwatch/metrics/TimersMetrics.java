@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
+import java.util.function.ToLongFunction;
 
 import dev.timerwatch.tracking.OriginStats;
 import dev.timerwatch.tracking.SchedulerTracker;
@@ -140,6 +141,18 @@ public class TimersMetrics implements MeterBinder, TaskObserver {
 
 		private final List<OriginStats> folded = new CopyOnWriteArrayList<>();
 
+		// What folded origins dropped from the registry had counted: the folded counters add it,
+		// so that they never go down (a counter that falls reads as a reset to Prometheus).
+		// Guarded by this, as the list's changes are, so that no read sees an origin twice or
+		// not at all.
+		private long retiredScheduled;
+
+		private long retiredCompleted;
+
+		private long retiredCancelled;
+
+		private long retiredFailed;
+
 		private final List<Meter> foldedMeters = new ArrayList<>();
 
 		private @Nullable RunTimers foldedTimers;
@@ -185,9 +198,12 @@ public class TimersMetrics implements MeterBinder, TaskObserver {
 			else {
 				if (this.foldedMeters.isEmpty()) {
 					Tags tags = Tags.of("scheduler", this.scheduler.name(), "origin", OTHER);
-					this.foldedMeters.addAll(bindCounts(tags, this.folded, sum(OriginStats::pending),
-							sum(OriginStats::scheduled), sum(OriginStats::completed), sum(OriginStats::cancelled),
-							sum(OriginStats::failed)));
+					this.foldedMeters.addAll(bindCounts(tags, this,
+							(scheduler) -> scheduler.folded(OriginStats::pending, (retired) -> 0),
+							(scheduler) -> scheduler.folded(OriginStats::scheduled, (retired) -> retired.retiredScheduled),
+							(scheduler) -> scheduler.folded(OriginStats::completed, (retired) -> retired.retiredCompleted),
+							(scheduler) -> scheduler.folded(OriginStats::cancelled, (retired) -> retired.retiredCancelled),
+							(scheduler) -> scheduler.folded(OriginStats::failed, (retired) -> retired.retiredFailed)));
 					this.foldedTimers = runTimers(tags);
 				}
 				this.folded.add(origin);
@@ -197,12 +213,27 @@ public class TimersMetrics implements MeterBinder, TaskObserver {
 			return meters;
 		}
 
+		// A figure summed over the folded origins, plus what dropped ones had counted; the
+		// retired figure is read under the same lock.
+		private synchronized long folded(ToLongFunction<OriginStats> figure, ToLongFunction<SchedulerMeters> retired) {
+			long sum = retired.applyAsLong(this);
+			for (OriginStats origin : this.folded) {
+				sum += figure.applyAsLong(origin);
+			}
+			return sum;
+		}
+
 		private void unbind(OriginStats origin) {
 			OriginMeters meters = this.bound.remove(origin);
 			if (meters == null) {
 				return;
 			}
 			if (meters.folded()) {
+				// Dropped when idle, so its counts are final.
+				this.retiredScheduled += origin.scheduled();
+				this.retiredCompleted += origin.completed();
+				this.retiredCancelled += origin.cancelled();
+				this.retiredFailed += origin.failed();
 				this.folded.remove(origin);
 				return;
 			}
@@ -259,9 +290,7 @@ public class TimersMetrics implements MeterBinder, TaskObserver {
 
 	}
 
-	private static ToDoubleFunction<List<OriginStats>> sum(java.util.function.ToLongFunction<OriginStats> figure) {
-		return (origins) -> origins.stream().mapToLong(figure).sum();
-	}
+
 
 	private record OriginMeters(boolean folded, List<Meter> counts, RunTimers runTimers) {
 	}

@@ -75,4 +75,46 @@ class TimersMetricsTests {
 		}
 	}
 
+	@Test
+	void theCountersOfOriginsFoldedAsOtherNeverGoDownWhenOneOfThemIsDropped() {
+		TimersMetrics foldingAll = new TimersMetrics(this.registry, 0, null);
+		this.registry.setObserver(foldingAll);
+		foldingAll.bindTo(this.meterRegistry);
+		TrackingScheduledThreadPoolExecutor executor = new TrackingScheduledThreadPoolExecutor(1, this.registry,
+				"timeouts");
+		try {
+			cancelledTimeout(executor);
+			pendingTimeout(executor);
+			executor.purge();
+			foldingAll.refresh();
+			assertThat(this.registry.origins()).hasSize(2);
+			assertThat(otherCount("timers.scheduled")).isEqualTo(2);
+			assertThat(otherCount("timers.cancelled")).isEqualTo(1);
+			for (int i = 0; i < 4; i++) {
+				this.clock.addAndGet(1_000);
+				this.registry.advance();
+			}
+			foldingAll.refresh();
+			assertThat(this.registry.origins()).hasSize(1);
+			assertThat(otherCount("timers.scheduled")).isEqualTo(2);
+			assertThat(otherCount("timers.cancelled")).isEqualTo(1);
+			assertThat(this.meterRegistry.get("timers.pending").tag("origin", "other").gauge().value()).isEqualTo(1);
+		}
+		finally {
+			executor.shutdownNow();
+		}
+	}
+
+	private static void cancelledTimeout(TrackingScheduledThreadPoolExecutor executor) {
+		executor.schedule(() -> { }, 1, TimeUnit.HOURS).cancel(false);
+	}
+
+	private static void pendingTimeout(TrackingScheduledThreadPoolExecutor executor) {
+		executor.schedule(() -> { }, 1, TimeUnit.HOURS);
+	}
+
+	private double otherCount(String name) {
+		return this.meterRegistry.get(name).tag("scheduler", "timeouts").tag("origin", "other").functionCounter().count();
+	}
+
 }
