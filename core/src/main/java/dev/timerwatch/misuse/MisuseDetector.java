@@ -127,7 +127,8 @@ public final class MisuseDetector implements TaskObserver {
 		long now = System.nanoTime();
 		for (Run run : this.running.values()) {
 			long period = run.origin().periodNanos();
-			long limit = Math.max(this.stuckMinNanos, 5 * period);
+			// Saturated: a period of centuries ("never") must not wrap to a negative limit.
+			long limit = Math.max(this.stuckMinNanos, (period > Long.MAX_VALUE / 5) ? Long.MAX_VALUE : 5 * period);
 			if (period > 0 && now - run.startNanos() > limit) {
 				report(MisuseType.STUCK, run.origin(), "a run has not returned after " + millis(now - run.startNanos())
 						+ ", " + ((now - run.startNanos()) / period) + " periods of " + millis(period));

@@ -16,6 +16,7 @@ import dev.timerwatch.scheduling.TrackedFuture;
 import dev.timerwatch.tracking.SchedulerTracker;
 import dev.timerwatch.tracking.TaskKind;
 import dev.timerwatch.tracking.TaskOrigin;
+import dev.timerwatch.tracking.TaskState;
 import dev.timerwatch.tracking.TrackingFailures;
 import org.jspecify.annotations.Nullable;
 
@@ -136,6 +137,12 @@ final class TaskSchedulerTracking {
 				if (failure instanceof CancellationException) {
 					tracked.onCancel();
 				}
+				else if (tracked.trackedState() == TaskState.PENDING) {
+					// Completed before its run by someone else (orTimeout, complete): the
+					// executor's run then finds a result and skips the task, which never runs.
+					// A task that ran completed the future after its own run had ended.
+					tracked.onCancel();
+				}
 			});
 		}
 		return result;
@@ -149,7 +156,9 @@ final class TaskSchedulerTracking {
 		}
 		Object last = arguments[arguments.length - 1];
 		if (last instanceof Duration duration) {
-			return duration.toNanos();
+			// Saturated as the schedulers convert it: a period of Long.MAX_VALUE milliseconds
+			// (@Scheduled(fixedDelay = Long.MAX_VALUE), "run once") does not fit in nanoseconds.
+			return TimeUnit.NANOSECONDS.convert(duration);
 		}
 		if (last instanceof Long millis) {
 			return TimeUnit.MILLISECONDS.toNanos(millis);

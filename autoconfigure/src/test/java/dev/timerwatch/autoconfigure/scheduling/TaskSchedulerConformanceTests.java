@@ -24,6 +24,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import org.springframework.core.task.AsyncTaskExecutor;
 import org.springframework.scheduling.TaskScheduler;
 import org.springframework.scheduling.Trigger;
 import org.springframework.scheduling.concurrent.SimpleAsyncTaskScheduler;
@@ -112,6 +113,54 @@ class TaskSchedulerConformanceTests {
 			transcript.add(delay.cancel(true), delay.isCancelled());
 			transcript.thrown(() -> rate.get());
 		});
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("schedulers")
+	void aPeriodTooLongForNanosecondsRunsTheTaskOnceAlike(String name, Supplier<TaskScheduler> factory)
+			throws Exception {
+		// @Scheduled(fixedDelay = Long.MAX_VALUE), the idiom for "run once".
+		assertConforms(factory, (scheduler, transcript) -> {
+			CountDownLatch delayRan = new CountDownLatch(1);
+			CountDownLatch rateRan = new CountDownLatch(1);
+			ScheduledFuture<?> delay = scheduler.scheduleWithFixedDelay(delayRan::countDown, Instant.now(),
+					Duration.ofMillis(Long.MAX_VALUE));
+			ScheduledFuture<?> rate = scheduler.scheduleAtFixedRate(rateRan::countDown, Instant.now(),
+					Duration.ofMillis(Long.MAX_VALUE));
+			transcript.add(delayRan.await(10, TimeUnit.SECONDS), rateRan.await(10, TimeUnit.SECONDS));
+			if (delay != null && rate != null) {
+				transcript.add(delay.cancel(false), rate.cancel(false));
+			}
+		});
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("schedulers")
+	void aCompletableFutureCompletedBeforeItsRunReadsAlikeAndLeavesNothingPending(String name,
+			Supplier<TaskScheduler> factory) throws Exception {
+		assertConforms(factory, (scheduler, transcript) -> {
+			if (!(scheduler instanceof AsyncTaskExecutor executor)) {
+				return;
+			}
+			// Keeps both threads of a pool busy, so that the next task waits in its queue.
+			CountDownLatch release = new CountDownLatch(1);
+			scheduler.schedule(() -> awaitQuietly(release), Instant.now());
+			scheduler.schedule(() -> awaitQuietly(release), Instant.now());
+			AtomicInteger runs = new AtomicInteger();
+			CompletableFuture<?> future = executor.submitCompletable((Runnable) runs::incrementAndGet)
+				.orTimeout(50, TimeUnit.MILLISECONDS);
+			transcript.thrown(() -> future.get(10, TimeUnit.SECONDS));
+			release.countDown();
+		});
+	}
+
+	private static void awaitQuietly(CountDownLatch latch) {
+		try {
+			latch.await(10, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	@ParameterizedTest(name = "{0}")
