@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.timerwatch.trend.LeakDetector;
 import dev.timerwatch.trend.LeakHints;
@@ -31,6 +32,8 @@ public class TimersSampler implements SmartLifecycle {
 	private final List<Runnable> afterSample;
 
 	private @Nullable ScheduledExecutorService executor;
+
+	private final AtomicBoolean failureLogged = new AtomicBoolean();
 
 	public TimersSampler(LeakDetector detector, Duration interval, List<Runnable> afterSample) {
 		this.detector = detector;
@@ -65,17 +68,35 @@ public class TimersSampler implements SmartLifecycle {
 	}
 
 	/**
-	 * Take one sample now. Never throws: a failed sample is logged and the next one goes on.
+	 * Take one sample now. Never throws: the detector and each listener run apart, so that a
+	 * failure of one (logged the first time, then at debug level) stops none of the others,
+	 * and the next sample goes on.
 	 */
 	public void sample() {
 		try {
 			for (OriginVerdict verdict : this.detector.sample()) {
 				logger.warn(LeakHints.leakMessage(verdict));
 			}
-			this.afterSample.forEach(Runnable::run);
 		}
 		catch (Throwable ex) {
-			logger.warn("timerwatch could not sample pending tasks", ex);
+			failed("could not judge pending tasks", ex);
+		}
+		for (Runnable listener : this.afterSample) {
+			try {
+				listener.run();
+			}
+			catch (Throwable ex) {
+				failed("failed after a sample", ex);
+			}
+		}
+	}
+
+	private void failed(String what, Throwable ex) {
+		if (this.failureLogged.compareAndSet(false, true)) {
+			logger.warn("timerwatch " + what + "; later failures of the sampler are logged at debug level", ex);
+		}
+		else if (logger.isDebugEnabled()) {
+			logger.debug("timerwatch " + what, ex);
 		}
 	}
 
