@@ -188,7 +188,10 @@ public class TimerwatchProperties {
 
 		static final Duration MIN_SAMPLE_INTERVAL = Duration.ofMillis(100);
 
-		static final long MAX_SAMPLES_PER_WINDOW = 10_000;
+		// Each origin keeps four histories of a window's samples (16 bytes a sample each), and a
+		// verdict copies two: 1,000 samples are 64 KB an origin, 10,000 were 640 KB, gigabytes
+		// at the origin limit.
+		static final long MAX_SAMPLES_PER_WINDOW = 1_000;
 
 		public Health(@DefaultValue("10s") Duration sampleInterval, @DefaultValue("5m") Duration window,
 				@DefaultValue("0.5") double minGrowthPerMinute, @DefaultValue("LEAKING") String leakStatus,

@@ -129,6 +129,17 @@ class TimersAutoConfigurationTests {
 	}
 
 	@Test
+	void windowMustHoldAtMostAThousandSamples() {
+		this.contextRunner.withPropertyValues("timerwatch.health.sample-interval=100ms", "timerwatch.health.window=101s")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("timerwatch.health.window");
+			});
+		this.contextRunner.withPropertyValues("timerwatch.health.sample-interval=100ms", "timerwatch.health.window=100s")
+			.run((context) -> assertThat(context).hasNotFailed());
+	}
+
+	@Test
 	void windowMustHoldTwoSamples() {
 		assertStartupFailsNaming("timerwatch.health.window=15s", "timerwatch.health.window");
 	}
