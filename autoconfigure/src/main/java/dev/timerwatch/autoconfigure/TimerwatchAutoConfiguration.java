@@ -14,6 +14,7 @@ import org.apache.commons.logging.LogFactory;
 import dev.timerwatch.health.TimersSampler;
 import dev.timerwatch.threads.ThreadLeakTracker;
 import dev.timerwatch.tracking.CallSiteLocator;
+import dev.timerwatch.tracking.MonotonicClock;
 import dev.timerwatch.tracking.TimerRegistry;
 import dev.timerwatch.trend.LeakDetector;
 import dev.timerwatch.trend.OriginVerdict;
@@ -48,7 +49,7 @@ public final class TimerwatchAutoConfiguration {
 		// Task ages are known to an epoch: the leak detector needs them finer than its window.
 		long epochMillis = LeakDetector.epochMillisFor(health.getSampleInterval(), health.getWindow());
 		int idleEpochs = (int) Math.max(3, Math.min(Integer.MAX_VALUE, origin.getIdleTimeout().toMillis() / epochMillis));
-		return new TimerRegistry(locator, System::currentTimeMillis, epochMillis, origin.getMaxOrigins(), idleEpochs);
+		return new TimerRegistry(locator, MonotonicClock::millis, epochMillis, origin.getMaxOrigins(), idleEpochs);
 	}
 
 	@Bean
@@ -56,7 +57,7 @@ public final class TimerwatchAutoConfiguration {
 	LeakDetector timersLeakDetector(TimerRegistry registry, TimerwatchProperties properties) {
 		TimerwatchProperties.Health health = properties.getHealth();
 		return new LeakDetector(registry, health.getSampleInterval(), health.getWindow(),
-				health.getMinGrowthPerMinute(), System::currentTimeMillis);
+				health.getMinGrowthPerMinute(), registry::currentTimeMillis);
 	}
 
 	@Bean
@@ -65,7 +66,7 @@ public final class TimerwatchAutoConfiguration {
 		TimerwatchProperties.Misuse misuse = properties.getMisuse();
 		MisuseDetector detector = new MisuseDetector(registry, misuse.getHotLoopThreshold(),
 				misuse.getRepeatedFailures(), misuse.getStarvationThreshold(), misuse.getStuckThreshold(),
-				System::currentTimeMillis);
+				registry::currentTimeMillis);
 		detector.onNewFinding((Misuse finding) -> logger.warn(finding.message()));
 		registry.addObserver(detector);
 		return detector;

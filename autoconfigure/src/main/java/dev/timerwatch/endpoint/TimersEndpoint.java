@@ -70,12 +70,12 @@ public class TimersEndpoint {
 	private final IntFunction<Map<OriginStats, ThreadsSeen>> threads;
 
 	public TimersEndpoint(TimerRegistry registry, LeakDetector detector, Show showDetails, Set<String> roles) {
-		this(registry, detector, showDetails, roles, List::of, (max) -> Map.of(), System::currentTimeMillis);
+		this(registry, detector, showDetails, roles, List::of, (max) -> Map.of(), registry::currentTimeMillis);
 	}
 
 	public TimersEndpoint(TimerRegistry registry, LeakDetector detector, Show showDetails, Set<String> roles,
 			Supplier<List<Misuse>> misuses) {
-		this(registry, detector, showDetails, roles, misuses, (max) -> Map.of(), System::currentTimeMillis);
+		this(registry, detector, showDetails, roles, misuses, (max) -> Map.of(), registry::currentTimeMillis);
 	}
 
 	/**
@@ -90,7 +90,7 @@ public class TimersEndpoint {
 	 */
 	public TimersEndpoint(TimerRegistry registry, LeakDetector detector, Show showDetails, Set<String> roles,
 			Supplier<List<Misuse>> misuses, IntFunction<Map<OriginStats, ThreadsSeen>> threads) {
-		this(registry, detector, showDetails, roles, misuses, threads, System::currentTimeMillis);
+		this(registry, detector, showDetails, roles, misuses, threads, registry::currentTimeMillis);
 	}
 
 	TimersEndpoint(TimerRegistry registry, LeakDetector detector, Show showDetails, Set<String> roles,

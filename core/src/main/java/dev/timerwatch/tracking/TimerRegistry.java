@@ -61,10 +61,11 @@ public final class TimerRegistry {
 	};
 
 	/**
-	 * A registry with the default call-site locator, the system clock and ten-second epochs.
+	 * A registry with the default call-site locator, a clock that never goes back
+	 * ({@link MonotonicClock}) and ten-second epochs.
 	 */
 	public TimerRegistry() {
-		this(CallSiteLocator.withDefaults(), System::currentTimeMillis, 10_000);
+		this(CallSiteLocator.withDefaults(), MonotonicClock::millis, 10_000);
 	}
 
 	/**
