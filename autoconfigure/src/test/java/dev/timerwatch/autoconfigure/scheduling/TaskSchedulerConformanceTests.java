@@ -119,17 +119,16 @@ class TaskSchedulerConformanceTests {
 	@MethodSource("schedulers")
 	void aPeriodTooLongForNanosecondsRunsTheTaskOnceAlike(String name, Supplier<TaskScheduler> factory)
 			throws Exception {
-		// @Scheduled(fixedDelay = Long.MAX_VALUE), the idiom for "run once".
+		// @Scheduled(fixedDelay = Long.MAX_VALUE), the idiom for "run once". (Not at a fixed
+		// rate: the JDK adds such a period to the run's time, which overflows, and then runs the
+		// task without end, raw or tracked.)
 		assertConforms(factory, (scheduler, transcript) -> {
-			CountDownLatch delayRan = new CountDownLatch(1);
-			CountDownLatch rateRan = new CountDownLatch(1);
-			ScheduledFuture<?> delay = scheduler.scheduleWithFixedDelay(delayRan::countDown, Instant.now(),
+			CountDownLatch ran = new CountDownLatch(1);
+			ScheduledFuture<?> delay = scheduler.scheduleWithFixedDelay(ran::countDown, Instant.now(),
 					Duration.ofMillis(Long.MAX_VALUE));
-			ScheduledFuture<?> rate = scheduler.scheduleAtFixedRate(rateRan::countDown, Instant.now(),
-					Duration.ofMillis(Long.MAX_VALUE));
-			transcript.add(delayRan.await(10, TimeUnit.SECONDS), rateRan.await(10, TimeUnit.SECONDS));
-			if (delay != null && rate != null) {
-				transcript.add(delay.cancel(false), rate.cancel(false));
+			transcript.add(ran.await(10, TimeUnit.SECONDS));
+			if (delay != null) {
+				transcript.add(delay.cancel(false), delay.isCancelled());
 			}
 		});
 	}
