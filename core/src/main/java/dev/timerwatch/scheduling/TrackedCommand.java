@@ -75,10 +75,30 @@ public abstract sealed class TrackedCommand<V> extends TrackedTask implements Ru
 		}
 		catch (Throwable ex) {
 			endRun(observer, start, ex);
+			watchIfItMayStop();
 			throw ex;
 		}
 		endRun(observer, start, null);
 		return result;
+	}
+
+	// A scheduler that runs a failed periodic task again may still stop it (an error handler that
+	// re-throws): maintenance then finds its future done.
+	private void watchIfItMayStop() {
+		if (!this.admission.stopsOnFailure() && kind().isPeriodic()) {
+			try {
+				this.admission.tracker().watchFailedRun(this);
+			}
+			catch (Throwable ex) {
+				TrackingFailures.report(ex);
+			}
+		}
+	}
+
+	@Override
+	protected boolean stoppedByItsScheduler() {
+		Future<?> future = this.future;
+		return future != null && future.isDone() && !future.isCancelled();
 	}
 
 	/**

@@ -39,6 +39,11 @@ public final class SchedulerTracker {
 
 	private final AtomicBoolean closed = new AtomicBoolean();
 
+	// Periodic tasks whose last run failed on a scheduler that usually runs them again, with the
+	// runs they had started then: an error handler that re-throws stops them instead, which no
+	// one reports. At most one entry per such task, until it runs again or ends.
+	private final ConcurrentHashMap<TrackedTask, Integer> failedRuns = new ConcurrentHashMap<>();
+
 	SchedulerTracker(TimerRegistry registry, String name, String type) {
 		this.registry = registry;
 		this.name = name;
@@ -310,7 +315,17 @@ public final class SchedulerTracker {
 	 * The registry's maintenance: fold ended buckets, drop idle origins, and close the tracker
 	 * if its scheduler has terminated without telling.
 	 */
+	/**
+	 * A run of a periodic task failed, on a scheduler that usually runs it again: maintenance
+	 * settles it as failed if the scheduler stopped it instead.
+	 * @param task the task
+	 */
+	public void watchFailedRun(TrackedTask task) {
+		this.failedRuns.put(task, task.runsStarted());
+	}
+
 	void maintain(int epoch, int idleEpochs) {
+		this.failedRuns.entrySet().removeIf((watch) -> watch.getKey().settledAfterFailedRun(watch.getValue()));
 		this.origins.values().forEach((stats) -> {
 			stats.prune(epoch);
 			if (stats.retireIfIdle(epoch, idleEpochs) && this.origins.remove(stats.origin(), stats)

@@ -448,6 +448,47 @@ public abstract class TrackedTask {
 		}
 	}
 
+	/**
+	 * How many runs of the task have started, to tell later whether it ran again.
+	 * @return the count, modulo 65,536
+	 */
+	final int runsStarted() {
+		return this.state >>> 16;
+	}
+
+	/**
+	 * Whether the scheduler has stopped the task after a failed run: its future is done, and
+	 * not by a cancel. Only a decorator that knows the scheduler's future can tell.
+	 * @return whether it stopped
+	 */
+	protected boolean stoppedByItsScheduler() {
+		return false;
+	}
+
+	/**
+	 * A periodic task whose run failed, on a scheduler that usually runs it again: settle it as
+	 * failed if the scheduler stopped it instead (an error handler that re-throws), and tell
+	 * whether there is anything left to watch.
+	 * @param runsStartedAtFailure {@link #runsStarted()} when the failed run ended
+	 * @return {@code true} once the watch is over: the task failed for good, ran again, or ended
+	 */
+	final boolean settledAfterFailedRun(int runsStartedAtFailure) {
+		for (;;) {
+			int s = this.state;
+			if ((s & PHASE) != PENDING || (s >>> 16) != runsStartedAtFailure) {
+				return true;
+			}
+			if (!stoppedByItsScheduler()) {
+				return false;
+			}
+			if (STATE.compareAndSet(this, s, with(s, FAILED))) {
+				count(FAILED);
+				ended();
+				return true;
+			}
+		}
+	}
+
 	// A run starts: if the trigger has ended, one fewer run is due.
 	private static int startedOneDue(int state) {
 		return ((state & DUE) > ONE_DUE) ? state - ONE_DUE : state;

@@ -29,6 +29,7 @@ import org.springframework.scheduling.TaskScheduler;
 import org.springframework.scheduling.Trigger;
 import org.springframework.scheduling.concurrent.SimpleAsyncTaskScheduler;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
+import org.springframework.scheduling.support.TaskUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -151,6 +152,30 @@ class TaskSchedulerConformanceTests {
 			transcript.thrown(() -> future.get(10, TimeUnit.SECONDS));
 			release.countDown();
 		});
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("schedulers")
+	void aPeriodicTaskThatAnErrorHandlerStopsReadsAlikeAndEndsAsFailed(String name, Supplier<TaskScheduler> factory)
+			throws Exception {
+		AtomicInteger stopped = new AtomicInteger();
+		assertConforms(factory, (scheduler, transcript) -> {
+			if (!(scheduler instanceof ThreadPoolTaskScheduler threadPool)) {
+				return;
+			}
+			stopped.set(1);
+			// An error handler that re-throws: the executor stops the periodic task, and tells
+			// no one but its future.
+			threadPool.setErrorHandler(TaskUtils.LOG_AND_PROPAGATE_ERROR_HANDLER);
+			AtomicInteger runs = new AtomicInteger();
+			ScheduledFuture<?> future = scheduler.scheduleAtFixedRate(() -> {
+				runs.incrementAndGet();
+				throw new IllegalStateException("fails");
+			}, Duration.ofMillis(5));
+			awaitTrue(future::isDone);
+			transcript.add(runs.get(), future.isCancelled());
+			transcript.thrown(() -> future.get());
+		}, (registry) -> assertThat(sum(registry, OriginStats::failed)).isEqualTo(stopped.get()));
 	}
 
 	private static void awaitQuietly(CountDownLatch latch) {
