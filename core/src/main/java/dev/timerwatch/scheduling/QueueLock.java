@@ -52,7 +52,9 @@ final class QueueLock {
 			queue.contains(new Probe(() -> called[0] = true));
 			return called[0];
 		}
-		catch (RuntimeException ex) {
+		catch (Throwable ex) {
+			// Checked once, at class initialization: a failure here must not make every later
+			// purge or shutdown fail with NoClassDefFoundError.
 			return false;
 		}
 	}

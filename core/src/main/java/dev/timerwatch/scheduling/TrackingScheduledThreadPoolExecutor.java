@@ -312,7 +312,7 @@ public class TrackingScheduledThreadPoolExecutor extends ScheduledThreadPoolExec
 			super.setContinueExistingPeriodicTasksAfterShutdownPolicy(true);
 			return;
 		}
-		shutdownScan(() -> super.setContinueExistingPeriodicTasksAfterShutdownPolicy(false));
+		policyScan(() -> super.setContinueExistingPeriodicTasksAfterShutdownPolicy(false));
 	}
 
 	/**
@@ -325,14 +325,31 @@ public class TrackingScheduledThreadPoolExecutor extends ScheduledThreadPoolExec
 			super.setExecuteExistingDelayedTasksAfterShutdownPolicy(true);
 			return;
 		}
-		shutdownScan(() -> super.setExecuteExistingDelayedTasksAfterShutdownPolicy(false));
+		policyScan(() -> super.setExecuteExistingDelayedTasksAfterShutdownPolicy(false));
 	}
 
 	// Runs an operation of the JDK that may run its shutdown scan, which then drops in bulk,
 	// and settles what the JDK dropped behind our back.
 	private void shutdownScan(Runnable operation) {
+		shutdownScan(operation, true);
+	}
+
+	// A setter takes the rework only if no shutdown is under way on another thread, which would
+	// otherwise lose it to the JDK's task-by-task scan.
+	private void policyScan(Runnable operation) {
+		shutdownScan(operation, false);
+	}
+
+	private void shutdownScan(Runnable operation, boolean replace) {
 		Rework rework = new Rework(SHUTDOWN_SCAN);
-		this.rework.set(rework);
+		if (replace) {
+			this.rework.set(rework);
+		}
+		else if (!this.rework.compareAndSet(null, rework)) {
+			operation.run();
+			sweepRemovable();
+			return;
+		}
 		try {
 			operation.run();
 		}
@@ -373,19 +390,25 @@ public class TrackingScheduledThreadPoolExecutor extends ScheduledThreadPoolExec
 	 * start a rework, which would take the heap apart in the middle of the sift. So the
 	 * shutdown scan is started by {@code isPeriodic} and {@code isCancelled} only, which the
 	 * JDK asks outside any queue operation, and a delay is answered specially only to the
-	 * JDK's drain and scan themselves; nor while this executor reworks in bulk.
+	 * JDK's drain and scan themselves (a stack walk tells, where a queue may hold both kinds;
+	 * a subclass's own task may compare by delay too), and never while this executor reworks
+	 * in bulk.
 	 * @return the delay, or {@link #NOT_REWORKING} for the true one
 	 */
 	long delayDuringRework() {
 		Rework rework = this.rework.get();
-		if (rework == null || rework.owner != Thread.currentThread() || rework.inBulk
-				|| rework.mode == SHUTDOWN_SCAN || askedByACompare()) {
+		if (rework == null || rework.owner != Thread.currentThread() || rework.inBulk) {
 			return NOT_REWORKING;
 		}
 		switch (rework.mode) {
 			case SHUTDOWN_SCANNED:
-				return -1;
+				// A queue of this executor's tasks only has no other compare to ask: no walk per
+				// task of a large queue, under the executor's lock.
+				return (!rework.mixed || askedBy("onShutdown")) ? -1 : NOT_REWORKING;
 			case STOPPING:
+				if (!askedBy("drainTo")) {
+					return NOT_REWORKING;
+				}
 				rework.mode = STOPPED;
 				rework.inBulk = true;
 				try {
@@ -402,14 +425,14 @@ public class TrackingScheduledThreadPoolExecutor extends ScheduledThreadPoolExec
 		}
 	}
 
-	// Whether the JDK code that asked a task for its delay is a task's compareTo (inside a sift
-	// of the heap), rather than the drain or the shutdown scan. Only during a shutdown, on its
-	// own thread: never on a hot path.
-	private static boolean askedByACompare() {
+	// Whether the JDK code that asked a task for its delay is the given method (the drain, the
+	// shutdown scan), rather than a compare inside a sift of the heap. Only during a shutdown,
+	// on its own thread: never on a hot path.
+	private static boolean askedBy(String method) {
 		return STACK_WALKER.walk((frames) -> frames
 			.filter((frame) -> frame.getClassName().startsWith("java.util.concurrent."))
 			.findFirst()
-			.map((frame) -> frame.getMethodName().equals("compareTo"))
+			.map((frame) -> frame.getMethodName().equals(method))
 			.orElse(false));
 	}
 
@@ -444,6 +467,9 @@ public class TrackingScheduledThreadPoolExecutor extends ScheduledThreadPoolExec
 		rework.inBulk = true;
 		try {
 			QueueLock.run(getQueue(), () -> rework((task) -> {
+				if (!(task instanceof TrackedScheduledFuture<?>)) {
+					rework.mixed = true;
+				}
 				RunnableScheduledFuture<?> future = real((RunnableScheduledFuture<?>) task);
 				return !(future.isCancelled() || (future.isPeriodic() ? !keepPeriodic
 						: (!keepDelayed && future.getDelay(TimeUnit.NANOSECONDS) > 0)));
@@ -570,6 +596,10 @@ public class TrackingScheduledThreadPoolExecutor extends ScheduledThreadPoolExec
 
 		// While this executor reworks the queue itself: its tasks answer truly.
 		boolean inBulk;
+
+		// Whether the shutdown scan found a task not of this executor's own kind: the JDK's own,
+		// or a subclass's, which may compare itself with ours by asking for our delay.
+		boolean mixed;
 
 		final List<Runnable> stopped = new ArrayList<>();
 

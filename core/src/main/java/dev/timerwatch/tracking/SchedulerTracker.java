@@ -312,10 +312,6 @@ public final class SchedulerTracker {
 	}
 
 	/**
-	 * The registry's maintenance: fold ended buckets, drop idle origins, and close the tracker
-	 * if its scheduler has terminated without telling.
-	 */
-	/**
 	 * A run of a periodic task failed, on a scheduler that usually runs it again: maintenance
 	 * settles it as failed if the scheduler stopped it instead.
 	 * @param task the task
@@ -324,8 +320,24 @@ public final class SchedulerTracker {
 		this.failedRuns.put(task, task.runsStarted());
 	}
 
+	// A scheduler's future that throws from isDone must not stop maintenance: its watch ends.
+	private static boolean settledAfterFailedRun(java.util.Map.Entry<TrackedTask, Integer> watch) {
+		try {
+			return watch.getKey().settledAfterFailedRun(watch.getValue());
+		}
+		catch (Throwable ex) {
+			TrackingFailures.report(ex);
+			return true;
+		}
+	}
+
+	/**
+	 * The registry's maintenance: settle the failed periodic tasks their schedulers stopped,
+	 * fold ended buckets, drop idle origins, and close the tracker if its scheduler has
+	 * terminated without telling.
+	 */
 	void maintain(int epoch, int idleEpochs) {
-		this.failedRuns.entrySet().removeIf((watch) -> watch.getKey().settledAfterFailedRun(watch.getValue()));
+		this.failedRuns.entrySet().removeIf(SchedulerTracker::settledAfterFailedRun);
 		this.origins.values().forEach((stats) -> {
 			stats.prune(epoch);
 			if (stats.retireIfIdle(epoch, idleEpochs) && this.origins.remove(stats.origin(), stats)

@@ -79,6 +79,49 @@ class TrackingScheduledThreadPoolExecutorTests {
 	}
 
 	@Test
+	void shutdownNowReturnsEveryTaskOnceOfASubclassWhoseTasksCompareByDelay() throws Exception {
+		List<ScheduledThreadPoolExecutor> executors = List.of(new WrappingExecutor(true),
+				new WrappingTrackingExecutor(this.registry, true));
+		for (ScheduledThreadPoolExecutor executor : executors) {
+			// The only thread is held, so that tasks due at once stay queued, at the head.
+			CountDownLatch started = new CountDownLatch(1);
+			CountDownLatch release = new CountDownLatch(1);
+			executor.execute(() -> {
+				started.countDown();
+				awaitQuietly(release);
+			});
+			assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+			List<Object> scheduled = new java.util.ArrayList<>();
+			for (int i = 0; i < 20; i++) {
+				scheduled.add(executor.schedule(() -> { }, 1 + i, TimeUnit.HOURS));
+			}
+			executor.setRemoveOnCancelPolicy(true);
+			for (int i = 0; i < 5; i++) {
+				scheduled.add(executor.schedule(() -> { }, 0, TimeUnit.MILLISECONDS));
+				scheduled.add(executor.schedule(() -> { }, 30 + i, TimeUnit.HOURS));
+			}
+			Thread.sleep(5);
+			try {
+				assertThat(executor.shutdownNow()).as(executor.getClass().getSimpleName())
+					.containsExactlyInAnyOrderElementsOf(scheduled.stream().map(Runnable.class::cast).toList());
+			}
+			finally {
+				release.countDown();
+			}
+			assertThat(executor.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+		}
+	}
+
+	private static void awaitQuietly(CountDownLatch latch) {
+		try {
+			latch.await(10, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	@Test
 	void tasksAPolicySetAfterShutdownDropsAreNotCountedAsRetained() {
 		ScheduledThreadPoolExecutor raw = new ScheduledThreadPoolExecutor(1);
 		for (ScheduledThreadPoolExecutor executor : List.of(raw, this.executor)) {
@@ -533,8 +576,15 @@ class TrackingScheduledThreadPoolExecutorTests {
 
 		private final RunnableScheduledFuture<V> task;
 
+		private final boolean comparesByDelay;
+
 		WrappedTask(RunnableScheduledFuture<V> task) {
+			this(task, false);
+		}
+
+		WrappedTask(RunnableScheduledFuture<V> task, boolean comparesByDelay) {
 			this.task = task;
+			this.comparesByDelay = comparesByDelay;
 		}
 
 		@Override
@@ -554,6 +604,9 @@ class TrackingScheduledThreadPoolExecutorTests {
 
 		@Override
 		public int compareTo(Delayed other) {
+			if (this.comparesByDelay) {
+				return Long.compare(getDelay(TimeUnit.NANOSECONDS), other.getDelay(TimeUnit.NANOSECONDS));
+			}
 			return this.task.compareTo((other instanceof WrappedTask<?> wrapped) ? wrapped.task : other);
 		}
 
@@ -586,26 +639,40 @@ class TrackingScheduledThreadPoolExecutorTests {
 
 	static final class WrappingExecutor extends ScheduledThreadPoolExecutor {
 
+		private final boolean comparesByDelay;
+
 		WrappingExecutor() {
+			this(false);
+		}
+
+		WrappingExecutor(boolean comparesByDelay) {
 			super(1);
+			this.comparesByDelay = comparesByDelay;
 		}
 
 		@Override
 		protected <V> RunnableScheduledFuture<V> decorateTask(Runnable runnable, RunnableScheduledFuture<V> task) {
-			return new WrappedTask<>(super.decorateTask(runnable, task));
+			return new WrappedTask<>(super.decorateTask(runnable, task), this.comparesByDelay);
 		}
 
 	}
 
 	static final class WrappingTrackingExecutor extends TrackingScheduledThreadPoolExecutor {
 
+		private final boolean comparesByDelay;
+
 		WrappingTrackingExecutor(TimerRegistry registry) {
+			this(registry, false);
+		}
+
+		WrappingTrackingExecutor(TimerRegistry registry, boolean comparesByDelay) {
 			super(1, registry, "wrapping");
+			this.comparesByDelay = comparesByDelay;
 		}
 
 		@Override
 		protected <V> RunnableScheduledFuture<V> decorateTask(Runnable runnable, RunnableScheduledFuture<V> task) {
-			return new WrappedTask<>(super.decorateTask(runnable, task));
+			return new WrappedTask<>(super.decorateTask(runnable, task), this.comparesByDelay);
 		}
 
 	}
