@@ -110,8 +110,9 @@ public class TimerwatchProperties {
 			}
 			for (String excluded : excludePackages) {
 				// A frame is excluded by its class name's prefix: "com.example.*" or
-				// "com/example" would silently exclude nothing.
-				if (excluded == null || !PACKAGE_NAME.matcher(excluded).matches()) {
+				// "com/example" would silently exclude nothing. Blank entries are skipped, and a
+				// trailing dot is allowed, as the locator reads them.
+				if (excluded != null && !excluded.isBlank() && !PACKAGE_NAME.matcher(excluded.trim()).matches()) {
 					throw new IllegalArgumentException("timerwatch.origin.exclude-packages must list package names "
 							+ "such as com.example.scheduling, was '" + excluded + "'");
 				}
@@ -127,7 +128,7 @@ public class TimerwatchProperties {
 
 		// Java identifiers separated by dots.
 		private static final Pattern PACKAGE_NAME = Pattern
-			.compile("\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*(\\.\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*)*");
+			.compile("\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*(\\.\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*)*\\.?");
 
 		public int getMaxOrigins() {
 			return this.maxOrigins;
