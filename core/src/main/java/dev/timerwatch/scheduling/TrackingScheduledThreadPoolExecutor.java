@@ -345,10 +345,8 @@ public class TrackingScheduledThreadPoolExecutor extends ScheduledThreadPoolExec
 		if (replace) {
 			this.rework.set(rework);
 		}
-		else if (!this.rework.compareAndSet(null, rework)) {
-			operation.run();
-			sweepRemovable();
-			return;
+		else {
+			this.rework.compareAndSet(null, rework);
 		}
 		try {
 			operation.run();

@@ -390,10 +390,6 @@ class TaskSchedulerConformanceTests {
 
 	}
 
-	/**
-	 * What a caller observed, in order: values, and for a throw the exception's class, message
-	 * and cause's class.
-	 */
 	static final class RunnableAndCallable implements Runnable, Callable<String> {
 
 		final AtomicInteger runs = new AtomicInteger();
@@ -413,6 +409,10 @@ class TaskSchedulerConformanceTests {
 
 	}
 
+	/**
+	 * What a caller observed, in order: values, and for a throw the exception's class and
+	 * cause's class.
+	 */
 	static final class Transcript {
 
 		final List<@Nullable Object> entries = new ArrayList<>();
