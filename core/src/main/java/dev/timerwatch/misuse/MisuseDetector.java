@@ -3,14 +3,17 @@ package dev.timerwatch.misuse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 import dev.timerwatch.tracking.OriginStats;
+import dev.timerwatch.tracking.SchedulerTracker;
 import dev.timerwatch.tracking.TaskKind;
 import dev.timerwatch.tracking.TaskObserver;
 import dev.timerwatch.tracking.TimerRegistry;
@@ -37,11 +40,13 @@ public final class MisuseDetector implements TaskObserver {
 
 	private final Map<String, Misuse> findings = new ConcurrentHashMap<>();
 
-	// The run each thread is in, for stuck runs; and each scheduler's last long run, to name
-	// the hog when another run starts late.
+	// The run each thread is in, for stuck runs.
 	private final Map<Thread, Run> running = new ConcurrentHashMap<>();
 
-	private final Map<String, Run> lastLongRuns = new ConcurrentHashMap<>();
+	// Each scheduler's last long run, to name the hog when another run starts late. What it
+	// keeps is words, not the origin: a scheduler that terminates must not stay reachable from
+	// here. Names of schedulers no longer registered are dropped at each check.
+	private final Map<String, LongRun> lastLongRuns = new ConcurrentHashMap<>();
 
 	private volatile Consumer<Misuse> onNewFinding = (misuse) -> {
 	};
@@ -79,13 +84,12 @@ public final class MisuseDetector implements TaskObserver {
 
 	@Override
 	public void runStarted(OriginStats origin, long lagNanos) {
-		this.running.put(Thread.currentThread(), new Run(origin, System.nanoTime(), 0));
+		this.running.put(Thread.currentThread(), new Run(origin, System.nanoTime()));
 		if (lagNanos > this.starvationNanos) {
-			Run hog = this.lastLongRuns.get(origin.schedulerName());
+			LongRun hog = this.lastLongRuns.get(origin.schedulerName());
 			String evidence = "a run started " + millis(lagNanos) + " late"
-					+ ((hog != null && hog.origin() != origin)
-							? ", after " + hog.origin().origin().describe() + " held a thread for " + millis(hog.nanos())
-							: "");
+					+ ((hog != null && !hog.originId().equals(origin.id()))
+							? ", after " + hog.origin() + " held a thread for " + millis(hog.nanos()) : "");
 			report(MisuseType.STARVATION, origin, evidence);
 		}
 	}
@@ -102,7 +106,8 @@ public final class MisuseDetector implements TaskObserver {
 	public void runFinished(OriginStats origin, long durationNanos, @Nullable Throwable failure) {
 		this.running.remove(Thread.currentThread());
 		if (durationNanos > this.starvationNanos) {
-			this.lastLongRuns.put(origin.schedulerName(), new Run(origin, 0, durationNanos));
+			this.lastLongRuns.put(origin.schedulerName(),
+					new LongRun(origin.id(), origin.origin().describe(), durationNanos));
 		}
 		long period = origin.periodNanos();
 		if (period > 0 && durationNanos > period) {
@@ -124,6 +129,7 @@ public final class MisuseDetector implements TaskObserver {
 	 * that schedule new tasks on each run
 	 */
 	public void check(List<OriginStats> leaking) {
+		forgetWhatIsGone();
 		long now = System.nanoTime();
 		for (Run run : this.running.values()) {
 			long period = run.origin().periodNanos();
@@ -162,6 +168,17 @@ public final class MisuseDetector implements TaskObserver {
 						+ " runs in a row failed, the last with " + origin.lastFailureType(), origin.lastFailure());
 			}
 		}
+	}
+
+	// A thread that died in a run (its end never reported) and a scheduler that terminated
+	// must not stay reachable from the detector's tables.
+	private void forgetWhatIsGone() {
+		this.running.keySet().removeIf((thread) -> !thread.isAlive());
+		Set<String> registered = new HashSet<>();
+		for (SchedulerTracker scheduler : this.registry.schedulers()) {
+			registered.add(scheduler.name());
+		}
+		this.lastLongRuns.keySet().retainAll(registered);
 	}
 
 	// Each instance of a non-singleton bean schedules its @Scheduled methods once more.
@@ -246,7 +263,10 @@ public final class MisuseDetector implements TaskObserver {
 		return result;
 	}
 
-	private record Run(OriginStats origin, long startNanos, long nanos) {
+	private record Run(OriginStats origin, long startNanos) {
+	}
+
+	private record LongRun(String originId, String origin, long nanos) {
 	}
 
 	private static String millis(long nanos) {

@@ -1,6 +1,7 @@
 package dev.timerwatch.retention;
 
 import java.lang.ref.WeakReference;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -10,6 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
+import dev.timerwatch.misuse.MisuseDetector;
 import dev.timerwatch.scheduling.TrackingScheduledExecutorService;
 import dev.timerwatch.scheduling.TrackingScheduledThreadPoolExecutor;
 import dev.timerwatch.tracking.CallSiteLocator;
@@ -65,6 +67,35 @@ class RetentionTests {
 		assertThat(dropped.stream().filter((reference) -> reference.get() != null).count())
 			.as("executors and registries still reachable")
 			.isZero();
+	}
+
+	@Test
+	void executorsShutDownAfterLongRunsCanBeCollectedWhileTheMisuseDetectorLives() throws Exception {
+		TimerRegistry registry = new TimerRegistry();
+		// Every run of 5 ms is a long run to a starvation threshold of 1 ms: the detector
+		// remembers the last one per scheduler, to name the hog when another run starts late.
+		MisuseDetector misuse = new MisuseDetector(registry, Duration.ofMillis(1), 3, Duration.ofMillis(1),
+				Duration.ofSeconds(1), System::currentTimeMillis);
+		registry.addObserver(misuse);
+		List<WeakReference<Object>> dropped = new ArrayList<>();
+		for (int round = 0; round < 20; round++) {
+			TrackingScheduledThreadPoolExecutor executor = new TrackingScheduledThreadPoolExecutor(1, registry,
+					"per-call-" + round);
+			executor.schedule(() -> sleep(5), 0, TimeUnit.MILLISECONDS).get();
+			executor.shutdown();
+			assertThat(executor.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+			dropped.add(new WeakReference<>(executor));
+		}
+		misuse.check();
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+		while (dropped.stream().anyMatch((reference) -> reference.get() != null) && System.nanoTime() < deadline) {
+			System.gc();
+			Thread.sleep(50);
+		}
+		assertThat(dropped.stream().filter((reference) -> reference.get() != null).count())
+			.as("terminated executors still reachable")
+			.isZero();
+		assertThat(registry.schedulers()).isEmpty();
 	}
 
 	@Test
@@ -149,6 +180,15 @@ class RetentionTests {
 	}
 
 	private static void noop() {
+	}
+
+	private static void sleep(long millis) {
+		try {
+			Thread.sleep(millis);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 }
