@@ -8,6 +8,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
@@ -107,6 +108,11 @@ public final class OriginStats {
 	private final int createdEpoch;
 
 	private volatile boolean retired;
+
+	// Whether this origin holds one of the registry's places in its origin table. Given back
+	// exactly once, by whichever of eviction, the tracker's close or an admission that finds
+	// the tracker closed gets there first: each of them may run on its own thread.
+	private final AtomicBoolean holdsPlace = new AtomicBoolean();
 
 	// Per-origin state of run observers (meters, misuse checks), found without a map lookup.
 	private volatile Object[] attachments = NO_ATTACHMENTS;
@@ -297,6 +303,19 @@ public final class OriginStats {
 	 * @param idleEpochs how many epochs without a new task make an origin idle
 	 * @return whether it is retired, in which case its tracker drops it
 	 */
+	void holdPlace() {
+		this.holdsPlace.set(true);
+	}
+
+	/**
+	 * Give back this origin's place in the registry's table, if it holds one still.
+	 */
+	void releasePlace() {
+		if (this.holdsPlace.compareAndSet(true, false)) {
+			this.registry.releaseOrigin();
+		}
+	}
+
 	synchronized boolean retireIfIdle(int epoch, int idleEpochs) {
 		PendingBucket[] lanes = { this.current, this.currentRepeating, this.currentLongDelay };
 		if (this.createdEpoch > epoch - idleEpochs) {

@@ -204,10 +204,16 @@ public final class SchedulerTracker {
 			return this.origins.computeIfAbsent(TaskOrigin.overflow(), (key) -> create(key, creationStack));
 		}
 		OriginStats created = create(origin, creationStack);
+		created.holdPlace();
 		OriginStats existing = this.origins.putIfAbsent(origin, created);
 		if (existing != null) {
 			this.registry.releaseOrigin();
 			return existing;
+		}
+		if (this.closed.get()) {
+			// Closed while this origin was made: the close may have counted the table before it
+			// was in. Whichever of the two comes second finds the place given back already.
+			created.releasePlace();
 		}
 		return created;
 	}
@@ -340,9 +346,8 @@ public final class SchedulerTracker {
 		this.failedRuns.entrySet().removeIf(SchedulerTracker::settledAfterFailedRun);
 		this.origins.values().forEach((stats) -> {
 			stats.prune(epoch);
-			if (stats.retireIfIdle(epoch, idleEpochs) && this.origins.remove(stats.origin(), stats)
-					&& !stats.origin().isOverflow()) {
-				this.registry.releaseOrigin();
+			if (stats.retireIfIdle(epoch, idleEpochs) && this.origins.remove(stats.origin(), stats)) {
+				stats.releasePlace();
 			}
 		});
 		if (this.probe.isTerminated()) {

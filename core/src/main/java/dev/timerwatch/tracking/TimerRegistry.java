@@ -126,11 +126,9 @@ public final class TimerRegistry {
 
 	void unregister(SchedulerTracker tracker) {
 		this.schedulers.remove(tracker.name(), tracker);
-		int held = 0;
 		for (OriginStats origin : tracker.origins()) {
-			held += origin.origin().isOverflow() ? 0 : 1;
+			origin.releasePlace();
 		}
-		this.originCount.addAndGet(-held);
 	}
 
 	public Collection<SchedulerTracker> schedulers() {

@@ -1,0 +1,97 @@
+package dev.timerwatch.tracking;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The registry's origin table counts each origin it holds exactly once, whatever a
+ * scheduler's close races with: a new origin on another thread, or maintenance dropping idle
+ * origins. A count that drifts up makes the table read full and sends new origins to the
+ * overflow origin for ever; one that drifts down lets the table grow past its bound.
+ */
+class OriginTableRaceTests {
+
+	private static final int REPETITIONS = Integer.getInteger("timerwatch.race.repetitions", 500) * 4;
+
+
+	private final AtomicLong clock = new AtomicLong(1_000_000);
+
+	@Test
+	void originsMadeWhileTheirSchedulerClosesLeaveNoPlaceTakenInTheTable() throws Exception {
+		TimerRegistry registry = new TimerRegistry(CallSiteLocator.withDefaults(), this.clock::get, 1_000, 100_000, 3);
+		for (int i = 0; i < REPETITIONS; i++) {
+			SchedulerTracker scheduler = registry.register("closing", "Test");
+			List<TaskOrigin> origins = origins(i, 8);
+			race(() -> {
+				for (TaskOrigin origin : origins) {
+					scheduler.originAt(origin);
+				}
+			}, scheduler::close);
+			assertThat(registry.originCount()).as("places taken after repetition %d", i).isZero();
+		}
+	}
+
+	@Test
+	void idleOriginsDroppedWhileTheirSchedulerClosesAreGivenBackOnce() throws Exception {
+		TimerRegistry registry = new TimerRegistry(CallSiteLocator.withDefaults(), this.clock::get, 1_000, 100_000, 3);
+		SchedulerTracker survivor = registry.register("survivor", "Test");
+		survivor.originAt(TaskOrigin.callSite("com.example.Survivor", "keep", "Survivor.java", 1));
+		survivor.admit(TaskOrigin.callSite("com.example.Survivor", "keep", "Survivor.java", 1), TaskKind.FIXED_RATE,
+				1_000_000_000L, -1);
+		for (int i = 0; i < REPETITIONS; i++) {
+			SchedulerTracker scheduler = registry.register("closing", "Test");
+			// Enough origins that the close's count of them and their drop overlap.
+			for (TaskOrigin origin : origins(i, 256)) {
+				scheduler.originAt(origin);
+			}
+			for (int epoch = 0; epoch < 2; epoch++) {
+				advance(registry);
+			}
+			assertThat(scheduler.origins()).hasSize(256);
+			// The next epoch finds these origins idle and drops them, as the close does.
+			race(() -> advance(registry), scheduler::close);
+			assertThat(registry.originCount()).as("places taken after repetition %d", i).isEqualTo(1);
+		}
+	}
+
+	private void advance(TimerRegistry registry) {
+		this.clock.addAndGet(1_000);
+		registry.advance();
+	}
+
+	private static List<TaskOrigin> origins(int repetition, int count) {
+		List<TaskOrigin> origins = new ArrayList<>();
+		for (int i = 0; i < count; i++) {
+			origins.add(TaskOrigin.callSite("com.example.Sessions", "open" + repetition, "Sessions.java", i + 1));
+		}
+		return origins;
+	}
+
+	private static void race(Runnable first, Runnable second) throws Exception {
+		CyclicBarrier start = new CyclicBarrier(2);
+		Thread other = new Thread(() -> {
+			await(start);
+			second.run();
+		});
+		other.start();
+		await(start);
+		first.run();
+		other.join();
+	}
+
+	private static void await(CyclicBarrier barrier) {
+		try {
+			barrier.await();
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+}
