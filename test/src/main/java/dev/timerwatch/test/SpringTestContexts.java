@@ -1,5 +1,6 @@
 package dev.timerwatch.test;
 
+import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -55,7 +56,7 @@ final class SpringTestContexts {
 
 	static TimerLeakOptions apply(ExtensionContext extensionContext, TimerLeakOptions options) {
 		ContextView view = viewOf(SpringExtension.getApplicationContext(extensionContext));
-		return options.withRegistries(view.registries).withIgnoredThreadPatterns(view.threadNames);
+		return options.withRegistries(view.registries()).withIgnoredThreadPatterns(view.threadNames);
 	}
 
 	private static ContextView viewOf(ApplicationContext context) {
@@ -64,14 +65,21 @@ final class SpringTestContexts {
 		}
 	}
 
+	/**
+	 * What a check needs of one context. Its registries are held weakly: a registry reaches its
+	 * context (through the schedulers it tracks), and a value of the weak map that reaches its
+	 * own key would keep every closed context for the life of the test JVM.
+	 */
 	private static final class ContextView {
 
-		private final List<TimerRegistry> registries;
+		private final List<WeakReference<TimerRegistry>> registries = new ArrayList<>();
 
 		private final List<Pattern> threadNames = new ArrayList<>();
 
 		ContextView(ApplicationContext context) {
-			this.registries = context.getBeanProvider(TimerRegistry.class).orderedStream().toList();
+			context.getBeanProvider(TimerRegistry.class)
+				.orderedStream()
+				.forEach((registry) -> this.registries.add(new WeakReference<>(registry)));
 			context.getBeansOfType(ThreadPoolExecutor.class, false, false)
 				.values()
 				.forEach(ThreadPoolExecutor::prestartAllCoreThreads);
@@ -82,6 +90,18 @@ final class SpringTestContexts {
 					this.threadNames.add(Pattern.compile(Pattern.quote(prefix) + ".*"));
 				}
 			}
+		}
+
+		// Asked while a test runs on the context, which holds its registries: none is cleared.
+		List<TimerRegistry> registries() {
+			List<TimerRegistry> live = new ArrayList<>();
+			for (WeakReference<TimerRegistry> registry : this.registries) {
+				TimerRegistry held = registry.get();
+				if (held != null) {
+					live.add(held);
+				}
+			}
+			return live;
 		}
 
 	}

@@ -3,8 +3,10 @@ package dev.timerwatch.test;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
+import dev.timerwatch.test.fixtures.DirtiedContextTests;
 import dev.timerwatch.test.fixtures.IgnoringTests;
 import dev.timerwatch.test.fixtures.LeakySessionTests;
 import dev.timerwatch.test.fixtures.Leftovers;
@@ -85,6 +87,18 @@ class VerifyNoTimerLeaksTests {
 		assertThat(results.get("opensAndClosesASession").getStatus()).isEqualTo(TestExecutionResult.Status.SUCCESSFUL);
 		assertThat(failureOf(results, "leavesOneSessionOpen"))
 			.hasMessageContaining("; 1 periodic task created during the test still pending");
+	}
+
+	@Test
+	void aContextClosedAfterItsCheckedTestsCanBeCollected() throws InterruptedException {
+		Map<String, TestExecutionResult> results = run(DirtiedContextTests.class);
+		assertThat(results.get("opensAndClosesASession").getStatus()).isEqualTo(TestExecutionResult.Status.SUCCESSFUL);
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+		while (DirtiedContextTests.context.get() != null && System.nanoTime() < deadline) {
+			System.gc();
+			Thread.sleep(50);
+		}
+		assertThat(DirtiedContextTests.context.get()).as("the closed context").isNull();
 	}
 
 	@Test
