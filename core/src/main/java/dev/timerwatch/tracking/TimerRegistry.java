@@ -109,19 +109,41 @@ public final class TimerRegistry {
 	}
 
 	/**
-	 * Start tracking a scheduler. A scheduler registered under a name already in use
-	 * replaces the earlier one.
+	 * Start tracking a scheduler. A name already in use by a scheduler that has not
+	 * terminated is kept by that scheduler, and this one is registered as {@code name#2} (or
+	 * the next number free): both go on running, and both are reported. Closing the earlier
+	 * tracker instead would leave its scheduler reporting to a tracker that nothing reads or
+	 * maintains (the instances of a prototype-scoped scheduler bean share their bean name).
 	 * @param name the scheduler's name
 	 * @param type the scheduler's type
 	 * @return its tracker
 	 */
 	public SchedulerTracker register(String name, String type) {
-		SchedulerTracker tracker = new SchedulerTracker(this, name, type);
-		SchedulerTracker replaced = this.schedulers.put(name, tracker);
-		if (replaced != null) {
-			replaced.close();
+		for (int n = 1;;) {
+			String candidate = (n == 1) ? name : name + "#" + n;
+			SchedulerTracker tracker = new SchedulerTracker(this, candidate, type);
+			SchedulerTracker existing = this.schedulers.putIfAbsent(candidate, tracker);
+			if (existing == null) {
+				return tracker;
+			}
+			if (hasTerminated(existing)) {
+				// Gone, but not yet noticed by maintenance: its name is free.
+				existing.close();
+			}
+			else {
+				n++;
+			}
 		}
-		return tracker;
+	}
+
+	private static boolean hasTerminated(SchedulerTracker tracker) {
+		try {
+			return tracker.probe().isTerminated();
+		}
+		catch (Throwable ex) {
+			TrackingFailures.report(ex);
+			return false;
+		}
 	}
 
 	void unregister(SchedulerTracker tracker) {

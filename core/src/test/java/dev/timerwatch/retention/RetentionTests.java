@@ -16,6 +16,7 @@ import dev.timerwatch.scheduling.TrackingScheduledExecutorService;
 import dev.timerwatch.scheduling.TrackingScheduledThreadPoolExecutor;
 import dev.timerwatch.tracking.CallSiteLocator;
 import dev.timerwatch.tracking.OriginStats;
+import dev.timerwatch.tracking.SchedulerTracker;
 import dev.timerwatch.tracking.TaskOrigin;
 import dev.timerwatch.tracking.TimerRegistry;
 import org.junit.jupiter.api.Test;
@@ -96,6 +97,35 @@ class RetentionTests {
 			.as("terminated executors still reachable")
 			.isZero();
 		assertThat(registry.schedulers()).isEmpty();
+	}
+
+	@Test
+	void aSchedulerRegisteredUnderANameInUseIsReportedBesideTheFirstWhichStaysMaintained() throws Exception {
+		AtomicLong clock = new AtomicLong(1_000_000);
+		TimerRegistry registry = new TimerRegistry(CallSiteLocator.withDefaults(), clock::get, 1_000, 100, 3);
+		TrackingScheduledThreadPoolExecutor first = new TrackingScheduledThreadPoolExecutor(1, registry, "poller");
+		TrackingScheduledThreadPoolExecutor second = new TrackingScheduledThreadPoolExecutor(1, registry, "poller");
+		try {
+			assertThat(registry.schedulers()).extracting(SchedulerTracker::name)
+				.containsExactlyInAnyOrder("poller", "poller#2");
+			for (int i = 0; i < 100; i++) {
+				first.submit(RetentionTests::noop).get();
+				clock.addAndGet(1_000);
+				registry.advance();
+			}
+			assertThat(first.getTracker().isClosed()).isFalse();
+			assertThat(registry.origins()).singleElement().satisfies((origin) -> {
+				assertThat(origin.schedulerName()).isEqualTo("poller");
+				assertThat(origin.scheduled()).isEqualTo(100);
+				assertThat(origin.completed()).isEqualTo(100);
+				// Ended buckets are folded by maintenance: at most the current epoch's is left.
+				assertThat(origin.pendingByEpoch(false)).hasSizeLessThanOrEqualTo(1);
+			});
+		}
+		finally {
+			first.shutdownNow();
+			second.shutdownNow();
+		}
 	}
 
 	@Test
