@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import java.util.function.ToLongFunction;
 
 import org.jspecify.annotations.Nullable;
@@ -108,6 +109,9 @@ public final class OriginStats {
 	private final int createdEpoch;
 
 	private volatile boolean retired;
+
+	// Odd while prune() folds a bucket into the retired totals: see total().
+	private volatile int folding;
 
 	// Whether this origin holds one of the registry's places in its origin table. Given back
 	// exactly once, by whichever of eviction, the tracker's close or an admission that finds
@@ -287,22 +291,44 @@ public final class OriginStats {
 			if (bucket != this.current && bucket != this.currentRepeating && bucket != this.currentLongDelay
 					&& bucket.epoch() <= epoch - 2
 					&& bucket.retireIfEnded()) {
-				this.retiredAdmitted.add(bucket.admitted.sum());
-				this.retiredCompleted.add(bucket.completed.sum());
-				this.retiredFailed.add(bucket.failed.sum());
-				this.retiredCancelled.add(bucket.cancelled.sum());
-				iterator.remove();
+				long completed = bucket.completed.sum();
+				long failed = bucket.failed.sum();
+				long cancelled = bucket.cancelled.sum();
+				this.folding++;
+				try {
+					// Every task of the bucket has ended: its ended tasks are its admitted ones.
+					// Its admitted count may still hold, for an instant, an admission that found
+					// the bucket retired and is taking itself back.
+					this.retiredAdmitted.add(completed + failed + cancelled);
+					this.retiredCompleted.add(completed);
+					this.retiredFailed.add(failed);
+					this.retiredCancelled.add(cancelled);
+					iterator.remove();
+				}
+				finally {
+					this.folding++;
+				}
 			}
 		}
 	}
 
-	/**
-	 * Retire this origin if no task of it is live and none was admitted for the given number
-	 * of epochs.
-	 * @param epoch the current epoch
-	 * @param idleEpochs how many epochs without a new task make an origin idle
-	 * @return whether it is retired, in which case its tracker drops it
-	 */
+	// A total read while a bucket is folded would count it twice, or not at all, for an
+	// instant: a counter meter would go down, which Prometheus takes for a reset. Readers
+	// retry until no fold overlapped their read (a sequence lock: odd while one is under way;
+	// every figure read is volatile, so the reads cannot move outside the two checks).
+	private long total(LongSupplier figure) {
+		for (;;) {
+			int before = this.folding;
+			if ((before & 1) == 0) {
+				long total = figure.getAsLong();
+				if (this.folding == before) {
+					return total;
+				}
+			}
+			Thread.onSpinWait();
+		}
+	}
+
 	void holdPlace() {
 		this.holdsPlace.set(true);
 	}
@@ -316,6 +342,13 @@ public final class OriginStats {
 		}
 	}
 
+	/**
+	 * Retire this origin if no task of it is live and none was admitted for the given number
+	 * of epochs.
+	 * @param epoch the current epoch
+	 * @param idleEpochs how many epochs without a new task make an origin idle
+	 * @return whether it is retired, in which case its tracker drops it
+	 */
 	synchronized boolean retireIfIdle(int epoch, int idleEpochs) {
 		PendingBucket[] lanes = { this.current, this.currentRepeating, this.currentLongDelay };
 		if (this.createdEpoch > epoch - idleEpochs) {
@@ -453,17 +486,17 @@ public final class OriginStats {
 	}
 
 	public long scheduled() {
-		return this.retiredAdmitted.sum() + sumOverBuckets((bucket) -> bucket.admitted.sum());
+		return total(() -> this.retiredAdmitted.sum() + sumOverBuckets((bucket) -> bucket.admitted.sum()));
 	}
 
 	public long completed() {
-		return this.retiredCompleted.sum() - this.completedThenCancelled.sum()
-				+ sumOverBuckets((bucket) -> bucket.completed.sum());
+		return total(() -> this.retiredCompleted.sum() - this.completedThenCancelled.sum()
+				+ sumOverBuckets((bucket) -> bucket.completed.sum()));
 	}
 
 	public long failed() {
-		return this.retiredFailed.sum() - this.failedThenCancelled.sum()
-				+ sumOverBuckets((bucket) -> bucket.failed.sum());
+		return total(() -> this.retiredFailed.sum() - this.failedThenCancelled.sum()
+				+ sumOverBuckets((bucket) -> bucket.failed.sum()));
 	}
 
 	/**
@@ -471,8 +504,9 @@ public final class OriginStats {
 	 * @return the count
 	 */
 	public long cancelled() {
-		return this.retiredCancelled.sum() + this.completedThenCancelled.sum() + this.failedThenCancelled.sum()
-				+ sumOverBuckets((bucket) -> bucket.cancelled.sum() + bucket.retained.sum());
+		return total(() -> this.retiredCancelled.sum() + this.completedThenCancelled.sum()
+				+ this.failedThenCancelled.sum()
+				+ sumOverBuckets((bucket) -> bucket.cancelled.sum() + bucket.retained.sum()));
 	}
 
 	/**

@@ -3,8 +3,11 @@ package dev.timerwatch.tracking;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
+import dev.timerwatch.fixtures.ManualTask;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -58,6 +61,49 @@ class OriginTableRaceTests {
 			race(() -> advance(registry), scheduler::close);
 			assertThat(registry.originCount()).as("places taken after repetition %d", i).isEqualTo(1);
 		}
+	}
+
+	@Test
+	void totalsReadWhileMaintenanceFoldsEndedBucketsStayExact() throws Exception {
+		// One thread admits and cancels tasks and moves epochs on, so that maintenance folds each
+		// ended bucket into the origin's totals; another reads the totals all the while. At any
+		// moment the true totals only grow: a read that counts a folded bucket twice, or not at
+		// all, is off by a whole bucket, and the next read goes back.
+		TimerRegistry registry = new TimerRegistry(CallSiteLocator.withDefaults(), this.clock::get, 1_000, 100, 1_000);
+		SchedulerTracker scheduler = registry.register("folding", "Test");
+		TaskOrigin line = TaskOrigin.callSite("com.example.Folding", "run", "Folding.java", 1);
+		new ManualTask(scheduler.admit(line, TaskKind.ONCE, -1, -1), TaskKind.ONCE).end();
+		OriginStats origin = registry.origins().get(0);
+		AtomicReference<String> wrong = new AtomicReference<>();
+		AtomicBoolean done = new AtomicBoolean();
+		Thread reader = new Thread(() -> {
+			long lastScheduled = 0;
+			long lastCancelled = 0;
+			while (!done.get() && wrong.get() == null) {
+				long cancelled = origin.cancelled();
+				long scheduled = origin.scheduled();
+				// Totals never go down, and what was cancelled had been scheduled.
+				if (cancelled < lastCancelled || scheduled < lastScheduled || scheduled < cancelled) {
+					wrong.set("scheduled " + lastScheduled + " then " + scheduled + ", cancelled " + lastCancelled
+							+ " then " + cancelled);
+				}
+				lastScheduled = scheduled;
+				lastCancelled = cancelled;
+			}
+		});
+		reader.start();
+		try {
+			for (int i = 0; i < REPETITIONS * 5 && wrong.get() == null; i++) {
+				new ManualTask(scheduler.admit(line, TaskKind.ONCE, -1, -1), TaskKind.ONCE).end();
+				advance(registry);
+			}
+		}
+		finally {
+			done.set(true);
+			reader.join();
+		}
+		assertThat(wrong.get()).isNull();
+		assertThat(origin.scheduled()).isEqualTo(origin.cancelled()).isEqualTo(REPETITIONS * 5 + 1);
 	}
 
 	private void advance(TimerRegistry registry) {
