@@ -44,7 +44,9 @@ final class JfrThreadStartSource implements ThreadStartSource {
 
 	private static final AtomicLong markers = new AtomicLong();
 
-	private @Nullable RecordingStream stream;
+	private volatile @Nullable RecordingStream stream;
+
+	private volatile boolean closing;
 
 	@Override
 	public void start(Listener listener) throws Exception {
@@ -64,11 +66,20 @@ final class JfrThreadStartSource implements ThreadStartSource {
 			// startAsync would read on a thread that is not a daemon and keep the JVM from
 			// exiting; start() blocks, so it runs on a daemon thread of ours instead.
 			Thread reader = new Thread(() -> {
+				String reason;
 				try {
+					// Returns when the stream is closed, ours or not: a recording stopped from
+					// outside ends it as quietly as our own close does.
 					stream.start();
+					reason = "its recording was stopped or closed outside timerwatch";
 				}
 				catch (Throwable ex) {
 					failure.set(ex);
+					reason = "reading its recording failed: " + ex;
+				}
+				// Told only of a stream that ran, and that its owner did not close.
+				if (this.stream == stream && !this.closing) {
+					listener.stopped(reason);
 				}
 			}, "timerwatch-thread-origins");
 			reader.setDaemon(true);
@@ -158,6 +169,7 @@ final class JfrThreadStartSource implements ThreadStartSource {
 
 	@Override
 	public void close() {
+		this.closing = true;
 		RecordingStream stream = this.stream;
 		if (stream != null) {
 			stream.close();

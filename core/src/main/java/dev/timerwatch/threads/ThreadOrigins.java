@@ -62,6 +62,9 @@ public final class ThreadOrigins implements AutoCloseable {
 	// Events the recorder still delivers after close() are dropped: the listener has left.
 	private volatile boolean closed;
 
+	// Why the recorder stopped by itself after it had started, if it did.
+	private volatile @Nullable String stoppedReason;
+
 	private ThreadOrigins(CallSiteLocator locator, @Nullable ThreadStartSource source,
 			@Nullable String unavailableReason, Listener listener) {
 		this.locator = locator;
@@ -111,6 +114,11 @@ public final class ThreadOrigins implements AutoCloseable {
 			if (source != null) {
 				closeQuietly(source);
 			}
+			if (ex instanceof InterruptedException) {
+				// The caller's interrupt is its own: kept for it, as the wait for the recording
+				// that it cut short could not.
+				Thread.currentThread().interrupt();
+			}
 			String reason = ex.getClass().getName() + ((ex.getMessage() != null) ? ": " + ex.getMessage() : "");
 			logger.log(Level.INFO, "timerwatch cannot record where threads start (JDK Flight Recorder unavailable: "
 					+ reason + "); " + consequence);
@@ -123,15 +131,15 @@ public final class ThreadOrigins implements AutoCloseable {
 	 * @return whether the recorder runs: {@code false} if it could not start, and once closed
 	 */
 	public boolean isRecording() {
-		return this.source != null && !this.closed;
+		return this.source != null && !this.closed && this.stoppedReason == null;
 	}
 
 	/**
-	 * Why the recorder could not start.
+	 * Why the recorder could not start, or why it stopped by itself after it had started.
 	 * @return the reason, or {@code null} if it runs
 	 */
 	public @Nullable String unavailableReason() {
-		return this.unavailableReason;
+		return (this.unavailableReason != null) ? this.unavailableReason : this.stoppedReason;
 	}
 
 	/**
@@ -145,7 +153,8 @@ public final class ThreadOrigins implements AutoCloseable {
 
 	/**
 	 * Where the given threads were started, waiting up to a timeout for the recorder to
-	 * deliver the starts of those not known yet.
+	 * deliver the starts of those not known yet and still alive: a thread that has ended is
+	 * waited for no longer, since its start may never be kept.
 	 * @param threadIds the threads' ids
 	 * @param timeout how long to wait at most; nothing is waited for if the recorder is off
 	 * @return the origins found, by thread id
@@ -161,11 +170,22 @@ public final class ThreadOrigins implements AutoCloseable {
 					found.put(id, origin);
 				}
 			}
-			if (found.size() == threadIds.size() || !isRecording() || System.nanoTime() - deadline >= 0) {
+			if (found.size() == threadIds.size() || !isRecording() || System.nanoTime() - deadline >= 0
+					|| noOtherIsAlive(threadIds, found)) {
 				return found;
 			}
 			Thread.sleep(POLL_MILLIS);
 		}
+	}
+
+	private static boolean noOtherIsAlive(Collection<Long> threadIds, Map<Long, ThreadOrigin> found) {
+		LiveThreadIds alive = LiveThreadIds.now();
+		for (Long id : threadIds) {
+			if (!found.containsKey(id) && alive.contains(id)) {
+				return false;
+			}
+		}
+		return true;
 	}
 
 	/**
@@ -297,6 +317,21 @@ public final class ThreadOrigins implements AutoCloseable {
 				catch (RuntimeException ex) {
 					logger.log(Level.DEBUG, "A thread end listener failed", ex);
 				}
+			}
+		}
+
+		// The threads it knew of can no longer be seen to end: they are ended now, so that
+		// none of them stays counted for ever, and nothing is recorded from now on.
+		@Override
+		public void stopped(String reason) {
+			if (ThreadOrigins.this.closed) {
+				return;
+			}
+			ThreadOrigins.this.stoppedReason = reason;
+			logger.log(Level.WARNING, "timerwatch no longer records where threads start (" + reason
+					+ "); threads left behind by executors and Timers are not reported from now on");
+			for (Long threadId : ThreadOrigins.this.live.keySet()) {
+				ended(threadId);
 			}
 		}
 

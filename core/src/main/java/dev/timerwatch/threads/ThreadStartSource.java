@@ -44,6 +44,14 @@ interface ThreadStartSource extends AutoCloseable {
 		 */
 		void flushed();
 
+		/**
+		 * The source stopped delivering on its own, not closed by its owner: its recording
+		 * was stopped or closed from outside (a {@code jcmd JFR.stop}, say), or reading it
+		 * failed. No event follows.
+		 * @param reason what stopped it
+		 */
+		void stopped(String reason);
+
 	}
 
 }

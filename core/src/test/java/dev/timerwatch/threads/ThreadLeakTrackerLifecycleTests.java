@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
@@ -102,6 +103,94 @@ class ThreadLeakTrackerLifecycleTests {
 		}
 		assertNothingLeftBehind(before);
 		assertThat(caughtStarting).as("closes that met a recording starting").isPositive();
+	}
+
+	@Test
+	void aRecordingStoppedFromOutsideIsNoticedSaidOnceAndEndsTheThreadsItKnew() throws Exception {
+		Set<Long> before = recordingIds();
+		List<ThreadOrigin> ended = new CopyOnWriteArrayList<>();
+		ThreadOrigins origins = ThreadOrigins.start(locator(), new ThreadOrigins.Listener() {
+
+			@Override
+			public void started(ThreadOrigin origin) {
+			}
+
+			@Override
+			public void ended(ThreadOrigin origin) {
+				ended.add(origin);
+			}
+
+		}, "threads are named without the line that started them");
+		CountDownLatch release = new CountDownLatch(1);
+		Thread alive = new Thread(() -> awaitQuietly(release), "alive-while-the-recording-stops");
+		try {
+			assertThat(origins.isRecording()).isTrue();
+			alive.start();
+			assertThat(origins.await(List.of(alive.getId()), Duration.ofSeconds(10))).containsKey(alive.getId());
+			// As `jcmd <pid> JFR.stop` would: the recording ends under the stream that reads it.
+			for (Recording recording : FlightRecorder.getFlightRecorder().getRecordings()) {
+				if (!before.contains(recording.getId()) && recording.getSettings()
+					.keySet()
+					.stream()
+					.anyMatch((key) -> key.startsWith("dev.timerwatch.ThreadOrigins."))) {
+					recording.stop();
+				}
+			}
+			await().atMost(Duration.ofSeconds(10)).until(() -> !origins.isRecording());
+			assertThat(origins.unavailableReason()).contains("stopped or closed outside timerwatch");
+			assertThat(ended).extracting(ThreadOrigin::threadId).contains(alive.getId());
+			assertThat(origins.find(alive.getId())).isEmpty();
+			assertThat(this.problems).singleElement()
+				.asString()
+				.startsWith("WARNING")
+				.contains("no longer records where threads start");
+		}
+		finally {
+			release.countDown();
+			alive.join();
+			origins.close();
+		}
+		this.problems.clear();
+		assertNothingLeftBehind(before);
+	}
+
+	@Test
+	void anInterruptOfTheThreadThatStartsTheRecorderIsKeptForIt() {
+		Thread.currentThread().interrupt();
+		ThreadOrigins origins = ThreadOrigins.start(locator());
+		try {
+			assertThat(Thread.interrupted()).as("still interrupted").isTrue();
+		}
+		finally {
+			origins.close();
+		}
+	}
+
+	@Test
+	void noOneWaitsForTheStartOfAThreadThatHasEnded() throws Exception {
+		ThreadOrigins origins = ThreadOrigins.start(locator());
+		try {
+			assertThat(origins.isRecording()).isTrue();
+			Thread ended = new Thread(() -> {
+			}, "ended-before-the-check");
+			ended.start();
+			ended.join();
+			long start = System.nanoTime();
+			origins.await(List.of(ended.getId()), Duration.ofSeconds(10));
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+		}
+		finally {
+			origins.close();
+		}
+	}
+
+	private static void awaitQuietly(CountDownLatch latch) {
+		try {
+			latch.await();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	private void assertNothingLeftBehind(Set<Long> before) {

@@ -83,6 +83,16 @@ class ThreadLeakTrackerTests {
 	}
 
 	@Test
+	void aRecorderThatStopsByItselfEndsTheThreadsItKnewAndNoLongerRecords() {
+		start();
+		started(1, "Timer-0", TIMER, app("Poller", "poll", 30));
+		assertThat(origin("poll").pending()).isEqualTo(1);
+		this.events.get().stopped("its recording was stopped or closed outside timerwatch");
+		assertThat(origin("poll").pending()).isZero();
+		assertThat(this.tracker.isRecording()).isFalse();
+	}
+
+	@Test
 	void anExecutorEndsWithItsLastThread() {
 		start();
 		started(1, "pool-5-thread-1", ADD_WORKER, app("Mailer", "send", 50));

@@ -29,7 +29,11 @@ final class SharedThreadOrigins {
 				result = origins;
 				if (result == null) {
 					result = ThreadOrigins.start(new CallSiteLocator(TEST_FRAMEWORK_PACKAGES, 64));
-					origins = result;
+					// A start cut short by the caller's interrupt is tried again by the next check;
+					// a recorder that is unavailable is not.
+					if (result.isRecording() || !Thread.currentThread().isInterrupted()) {
+						origins = result;
+					}
 				}
 			}
 		}
