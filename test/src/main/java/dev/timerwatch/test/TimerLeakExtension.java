@@ -1,6 +1,7 @@
 package dev.timerwatch.test;
 
 import java.lang.reflect.Method;
+import java.util.Arrays;
 import java.util.Optional;
 
 import org.jspecify.annotations.Nullable;
@@ -66,11 +67,14 @@ public final class TimerLeakExtension implements BeforeEachCallback, AfterEachCa
 		}
 	}
 
+	// An annotation only switches a check off: its defaults leave what the properties and an
+	// enclosing annotation chose, since an annotation cannot tell a default from a choice.
 	private static TimerLeakOptions apply(TimerLeakOptions options, VerifyNoTimerLeaks annotation) {
 		TimerLeakOptions result = options.withIgnoredOrigins(annotation.ignoreOrigins())
-			.withIgnoredThreadNames(annotation.ignoreThreadNames())
-			.withTasks(annotation.tasks())
-			.withThreads(annotation.threads());
+			.withIgnoredThreadPatterns(TimerLeakOptions.compile("@VerifyNoTimerLeaks(ignoreThreadNames)",
+					Arrays.asList(annotation.ignoreThreadNames())))
+			.withTasks(options.tasks() && annotation.tasks())
+			.withThreads(options.threads() && annotation.threads());
 		if (!annotation.gracePeriod().isEmpty()) {
 			result = result.withGracePeriod(
 					TimerLeakOptions.parseDuration("@VerifyNoTimerLeaks(gracePeriod)", annotation.gracePeriod()));

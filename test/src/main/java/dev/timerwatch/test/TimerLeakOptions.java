@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
 import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 import java.util.stream.Collectors;
 
 import dev.timerwatch.tracking.TaskOrigin;
@@ -125,7 +126,7 @@ public final class TimerLeakOptions {
 		}
 		String names = properties.getProperty(PREFIX + "ignore-thread-names");
 		if (names != null) {
-			result = result.withIgnoredThreadNames(split(names));
+			result = result.withIgnoredThreadPatterns(compile(PREFIX + "ignore-thread-names", splitPatterns(names)));
 		}
 		String grace = properties.getProperty(PREFIX + "grace-period");
 		if (grace != null) {
@@ -352,8 +353,58 @@ public final class TimerLeakOptions {
 	}
 
 	private static List<Pattern> compile(Collection<String> patterns) {
-		return patterns.stream().map(String::trim).filter((s) -> !s.isEmpty()).map(Pattern::compile)
-			.collect(Collectors.toList());
+		return compile("a thread name pattern", patterns);
+	}
+
+	static List<Pattern> compile(String source, Collection<String> patterns) {
+		List<Pattern> compiled = new ArrayList<>();
+		for (String pattern : patterns) {
+			String trimmed = pattern.trim();
+			if (trimmed.isEmpty()) {
+				continue;
+			}
+			try {
+				compiled.add(Pattern.compile(trimmed));
+			}
+			catch (PatternSyntaxException ex) {
+				throw new IllegalArgumentException(
+						source + " must hold regular expressions, was '" + trimmed + "': " + ex.getDescription(), ex);
+			}
+		}
+		return compiled;
+	}
+
+	// Splits at the commas between expressions, not those inside one: a quantifier's
+	// ({@code \d{1,3}}), a character class's ({@code [,;]}), a group's, or an escaped one.
+	static List<String> splitPatterns(String list) {
+		List<String> patterns = new ArrayList<>();
+		int depth = 0;
+		boolean inClass = false;
+		int start = 0;
+		for (int i = 0; i < list.length(); i++) {
+			char c = list.charAt(i);
+			if (c == '\\') {
+				i++;
+			}
+			else if (inClass) {
+				inClass = c != ']';
+			}
+			else if (c == '[') {
+				inClass = true;
+			}
+			else if (c == '{' || c == '(') {
+				depth++;
+			}
+			else if ((c == '}' || c == ')') && depth > 0) {
+				depth--;
+			}
+			else if (c == ',' && depth == 0) {
+				patterns.add(list.substring(start, i));
+				start = i + 1;
+			}
+		}
+		patterns.add(list.substring(start));
+		return patterns;
 	}
 
 	@Override

@@ -62,12 +62,18 @@ public @interface VerifyNoTimerLeaks {
 
 	/**
 	 * Whether to check the tasks of tracked schedulers in the test's application context.
+	 * {@code false} switches the check off for the annotated class or method; {@code true},
+	 * the default, leaves it as {@code timerwatch.test.tasks} and an annotation on an enclosing
+	 * class chose: off anywhere is off.
 	 * @return whether tasks are checked
 	 */
 	boolean tasks() default true;
 
 	/**
-	 * Whether to check threads started during the test.
+	 * Whether to check threads started during the test. {@code false} switches the check off
+	 * for the annotated class or method; {@code true}, the default, leaves it as
+	 * {@code timerwatch.test.threads} and an annotation on an enclosing class chose: off
+	 * anywhere is off.
 	 * @return whether threads are checked
 	 */
 	boolean threads() default true;

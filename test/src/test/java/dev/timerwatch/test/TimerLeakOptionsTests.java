@@ -47,6 +47,26 @@ class TimerLeakOptionsTests {
 	}
 
 	@Test
+	void threadNamePatternsAreSplitAtTheCommasBetweenThemNotAtThoseInside() {
+		Properties properties = new Properties();
+		properties.setProperty("timerwatch.test.ignore-thread-names", "worker-\\d{1,3}, OkHttp .*,a[,;]b, c\\,d");
+		TimerLeakOptions options = TimerLeakOptions.defaults().with(properties);
+		assertThat(options.ignoresThreadNamed("worker-12")).isTrue();
+		assertThat(options.ignoresThreadNamed("worker-1234")).isFalse();
+		assertThat(options.ignoresThreadNamed("OkHttp Dispatcher")).isTrue();
+		assertThat(options.ignoresThreadNamed("a,b")).isTrue();
+		assertThat(options.ignoresThreadNamed("c,d")).isTrue();
+	}
+
+	@Test
+	void anInvalidThreadNamePatternIsRejectedNamingThePropertyAndThePattern() {
+		Properties properties = new Properties();
+		properties.setProperty("timerwatch.test.ignore-thread-names", "OkHttp .*, worker-(");
+		assertThatIllegalArgumentException().isThrownBy(() -> TimerLeakOptions.defaults().with(properties))
+			.withMessageStartingWith("timerwatch.test.ignore-thread-names must hold regular expressions, was 'worker-('");
+	}
+
+	@Test
 	void durationsAreReadInTheUsualForms() {
 		assertThat(TimerLeakOptions.parseDuration("p", "2s")).isEqualTo(Duration.ofSeconds(2));
 		assertThat(TimerLeakOptions.parseDuration("p", "1m")).isEqualTo(Duration.ofMinutes(1));

@@ -15,6 +15,7 @@ import dev.timerwatch.test.fixtures.SessionManager;
 import dev.timerwatch.test.fixtures.SharedContextFirstTests;
 import dev.timerwatch.test.fixtures.SharedContextSecondTests;
 import dev.timerwatch.test.fixtures.ThreadLeakingTests;
+import dev.timerwatch.test.fixtures.ThreadsOffTests;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.platform.engine.DiscoverySelector;
@@ -99,6 +100,15 @@ class VerifyNoTimerLeaksTests {
 			Thread.sleep(50);
 		}
 		assertThat(DirtiedContextTests.context.get()).as("the closed context").isNull();
+	}
+
+	@Test
+	void aMethodAnnotationThatSaysNothingOfThreadsLeavesTheClassSwitchOffInPlace() {
+		Map<String, TestExecutionResult> results = run(ThreadsOffTests.class);
+		assertThat(results.get("leavesATimerWithThreadsOff").getStatus())
+			.isEqualTo(TestExecutionResult.Status.SUCCESSFUL);
+		assertThat(results.get("leavesATimerUnderAMethodAnnotation").getStatus())
+			.isEqualTo(TestExecutionResult.Status.SUCCESSFUL);
 	}
 
 	@Test
