@@ -84,9 +84,9 @@ public class TimersMetrics implements MeterBinder, TaskObserver {
 			return;
 		}
 		List<SchedulerTracker> live = new ArrayList<>(this.registry.schedulers());
-		for (SchedulerTracker scheduler : live) {
-			this.schedulers.computeIfAbsent(scheduler, (key) -> new SchedulerMeters(key, meterRegistry)).bindOrigins();
-		}
+		// Removed before any is bound: a scheduler that took the name of one that shut down
+		// has meters of the same names and tags, which Micrometer would hand back, then lose
+		// with the old scheduler's.
 		this.schedulers.entrySet().removeIf((entry) -> {
 			if (live.contains(entry.getKey())) {
 				return false;
@@ -94,6 +94,9 @@ public class TimersMetrics implements MeterBinder, TaskObserver {
 			entry.getValue().remove();
 			return true;
 		});
+		for (SchedulerTracker scheduler : live) {
+			this.schedulers.computeIfAbsent(scheduler, (key) -> new SchedulerMeters(key, meterRegistry)).bindOrigins();
+		}
 	}
 
 	@Override
@@ -159,6 +162,9 @@ public class TimersMetrics implements MeterBinder, TaskObserver {
 
 		private int tagged;
 
+		// Guarded by this: once removed, nothing binds here again.
+		private boolean removed;
+
 		SchedulerMeters(SchedulerTracker scheduler, MeterRegistry meterRegistry) {
 			this.scheduler = scheduler;
 			this.meterRegistry = meterRegistry;
@@ -174,25 +180,38 @@ public class TimersMetrics implements MeterBinder, TaskObserver {
 
 		synchronized void bindOrigins() {
 			Collection<OriginStats> live = this.scheduler.origins();
-			for (OriginStats origin : live) {
-				origin.attachment(TimersMetrics.this, this::bind);
-			}
+			// Unbound first, for the reason refresh() removes first.
 			Set<OriginStats> gone = new HashSet<>(this.bound.keySet());
 			gone.removeAll(live);
 			gone.forEach(this::unbind);
+			for (OriginStats origin : live) {
+				origin.attachment(TimersMetrics.this, this::bind);
+			}
 		}
 
-		synchronized OriginMeters bind(OriginStats origin) {
+		synchronized @Nullable OriginMeters bind(OriginStats origin) {
+			if (this.removed) {
+				// A first run that found these meters just before the scheduler's were removed.
+				return null;
+			}
 			OriginMeters existing = this.bound.get(origin);
 			if (existing != null) {
 				return existing;
+			}
+			// An origin dropped as idle and made again since the last sample: the one it
+			// replaces holds meters of the same tags until it is unbound.
+			String described = origin.origin().describe();
+			for (OriginStats other : new ArrayList<>(this.bound.keySet())) {
+				if (other.origin().describe().equals(described)) {
+					unbind(other);
+				}
 			}
 			OriginMeters meters;
 			if (this.tagged < TimersMetrics.this.maxOrigins) {
 				this.tagged++;
 				Tags tags = Tags.of("scheduler", this.scheduler.name(), "origin", origin.origin().describe());
 				List<Meter> counts = bindCounts(tags, origin, OriginStats::pending, OriginStats::scheduled,
-						OriginStats::completed, OriginStats::cancelled, OriginStats::failed);
+						OriginStats::completedAsCounted, OriginStats::cancelledAsCounted, OriginStats::failedAsCounted);
 				meters = new OriginMeters(false, counts, runTimers(tags));
 			}
 			else {
@@ -201,9 +220,12 @@ public class TimersMetrics implements MeterBinder, TaskObserver {
 					this.foldedMeters.addAll(bindCounts(tags, this,
 							(scheduler) -> scheduler.folded(OriginStats::pending, (retired) -> 0),
 							(scheduler) -> scheduler.folded(OriginStats::scheduled, (retired) -> retired.retiredScheduled),
-							(scheduler) -> scheduler.folded(OriginStats::completed, (retired) -> retired.retiredCompleted),
-							(scheduler) -> scheduler.folded(OriginStats::cancelled, (retired) -> retired.retiredCancelled),
-							(scheduler) -> scheduler.folded(OriginStats::failed, (retired) -> retired.retiredFailed)));
+							(scheduler) -> scheduler.folded(OriginStats::completedAsCounted,
+									(retired) -> retired.retiredCompleted),
+							(scheduler) -> scheduler.folded(OriginStats::cancelledAsCounted,
+									(retired) -> retired.retiredCancelled),
+							(scheduler) -> scheduler.folded(OriginStats::failedAsCounted,
+									(retired) -> retired.retiredFailed)));
 					this.foldedTimers = runTimers(tags);
 				}
 				this.folded.add(origin);
@@ -231,9 +253,9 @@ public class TimersMetrics implements MeterBinder, TaskObserver {
 			if (meters.folded()) {
 				// Dropped when idle, so its counts are final.
 				this.retiredScheduled += origin.scheduled();
-				this.retiredCompleted += origin.completed();
-				this.retiredCancelled += origin.cancelled();
-				this.retiredFailed += origin.failed();
+				this.retiredCompleted += origin.completedAsCounted();
+				this.retiredCancelled += origin.cancelledAsCounted();
+				this.retiredFailed += origin.failedAsCounted();
 				this.folded.remove(origin);
 				return;
 			}
@@ -279,6 +301,7 @@ public class TimersMetrics implements MeterBinder, TaskObserver {
 		}
 
 		synchronized void remove() {
+			this.removed = true;
 			new ArrayList<>(this.bound.keySet()).forEach(this::unbind);
 			this.foldedMeters.forEach(this.meterRegistry::remove);
 			if (this.foldedTimers != null) {

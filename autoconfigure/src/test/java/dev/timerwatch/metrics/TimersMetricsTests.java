@@ -1,11 +1,13 @@
 package dev.timerwatch.metrics;
 
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.timerwatch.scheduling.TrackingScheduledThreadPoolExecutor;
 import dev.timerwatch.tracking.CallSiteLocator;
 import dev.timerwatch.tracking.TimerRegistry;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
@@ -73,6 +75,68 @@ class TimersMetricsTests {
 		finally {
 			executor.shutdownNow();
 		}
+	}
+
+	@Test
+	void aSchedulerThatTakesTheNameOfOneThatShutDownHasMetersOfItsOwn() throws Exception {
+		this.registry.setObserver(this.metrics);
+		this.metrics.bindTo(this.meterRegistry);
+		TrackingScheduledThreadPoolExecutor first = new TrackingScheduledThreadPoolExecutor(1, this.registry, "jobs");
+		scheduleAnHourOut(first);
+		this.metrics.refresh();
+		assertThat(pendingOf("jobs")).isEqualTo(1);
+		first.shutdownNow();
+		assertThat(first.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+		TrackingScheduledThreadPoolExecutor second = new TrackingScheduledThreadPoolExecutor(1, this.registry, "jobs");
+		try {
+			scheduleAnHourOut(second);
+			scheduleAnHourOut(second);
+			this.metrics.refresh();
+			assertThat(pendingOf("jobs")).isEqualTo(2);
+			assertThat(this.meterRegistry.find("timers.retained.cancelled").tag("scheduler", "jobs").gauge())
+				.isNotNull();
+		}
+		finally {
+			second.shutdownNow();
+		}
+	}
+
+	@Test
+	void anOriginMadeAgainAfterItWasDroppedAsIdleHasMetersOfItsOwn() {
+		this.registry.setObserver(this.metrics);
+		this.metrics.bindTo(this.meterRegistry);
+		TrackingScheduledThreadPoolExecutor executor = new TrackingScheduledThreadPoolExecutor(1, this.registry,
+				"timeouts");
+		try {
+			scheduleAnHourOut(executor).cancel(false);
+			executor.purge();
+			this.metrics.refresh();
+			for (int i = 0; i < 4; i++) {
+				this.clock.addAndGet(1_000);
+				this.registry.advance();
+			}
+			// Dropped as idle, then made again by the same line before the next sample.
+			assertThat(this.registry.origins()).isEmpty();
+			scheduleAnHourOut(executor);
+			this.metrics.refresh();
+			assertThat(pendingOf("timeouts")).isEqualTo(1);
+		}
+		finally {
+			executor.shutdownNow();
+		}
+	}
+
+	private double pendingOf(String scheduler) {
+		Gauge pending = this.meterRegistry.find("timers.pending").tag("scheduler", scheduler).gauge();
+		assertThat(pending).as("timers.pending of %s", scheduler).isNotNull();
+		return pending.value();
+	}
+
+	private static ScheduledFuture<?> scheduleAnHourOut(TrackingScheduledThreadPoolExecutor executor) {
+		return executor.schedule(TimersMetricsTests::noop, 1, TimeUnit.HOURS);
+	}
+
+	private static void noop() {
 	}
 
 	@Test

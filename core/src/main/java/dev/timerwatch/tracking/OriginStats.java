@@ -505,8 +505,35 @@ public final class OriginStats {
 	 */
 	public long cancelled() {
 		return total(() -> this.retiredCancelled.sum() + this.completedThenCancelled.sum()
-				+ this.failedThenCancelled.sum()
-				+ sumOverBuckets((bucket) -> bucket.cancelled.sum() + bucket.retained.sum()));
+				+ this.failedThenCancelled.sum() + sumOverBuckets((bucket) -> bucket.cancelled.sum()));
+	}
+
+	/**
+	 * Tasks completed, counted once and for good: a task whose future is cancelled after its
+	 * run returned, which {@link #completed()} moves to {@link #cancelled()}, stays here. For
+	 * counter meters, which must never go down (Prometheus reads a fall as a reset).
+	 * @return the count
+	 */
+	public long completedAsCounted() {
+		return total(() -> this.retiredCompleted.sum() + sumOverBuckets((bucket) -> bucket.completed.sum()));
+	}
+
+	/**
+	 * Tasks failed, counted once and for good: see {@link #completedAsCounted()}.
+	 * @return the count
+	 */
+	public long failedAsCounted() {
+		return total(() -> this.retiredFailed.sum() + sumOverBuckets((bucket) -> bucket.failed.sum()));
+	}
+
+	/**
+	 * Tasks cancelled or removed without running, counted once and for good: without those
+	 * cancelled after their run returned, which {@link #completedAsCounted()} and
+	 * {@link #failedAsCounted()} keep.
+	 * @return the count
+	 */
+	public long cancelledAsCounted() {
+		return total(() -> this.retiredCancelled.sum() + sumOverBuckets((bucket) -> bucket.cancelled.sum()));
 	}
 
 	/**

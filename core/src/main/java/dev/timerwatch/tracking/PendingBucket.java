@@ -37,7 +37,9 @@ public final class PendingBucket {
 
 	final LongAdder running = new LongAdder();
 
-	// Cancelled tasks still in their executor's queue: no longer pending, not yet gone.
+	// Cancelled tasks still in their executor's queue: no longer pending, not yet gone. Each is
+	// counted in cancelled too, from the moment it is cancelled: a task leaving the queue only
+	// lowers this, so that no reader sees the count of cancelled tasks move twice for one task.
 	final LongAdder retained = new LongAdder();
 
 	final LongAdder completed = new LongAdder();
@@ -122,13 +124,15 @@ public final class PendingBucket {
 	 * @return the count
 	 */
 	long live() {
-		return this.admitted.sum() - this.completed.sum() - this.failed.sum() - this.cancelled.sum();
+		// Cancelled before retained: a task is counted retained before it is counted cancelled,
+		// so this never reads a retained task as gone.
+		long ended = this.completed.sum() + this.failed.sum() + this.cancelled.sum();
+		return this.admitted.sum() - ended + this.retained.sum();
 	}
 
 	long pending() {
 		long ended = this.completed.sum() + this.failed.sum() + this.cancelled.sum();
-		long others = this.running.sum() + this.retained.sum();
-		return Math.max(0, this.admitted.sum() - ended - others);
+		return Math.max(0, this.admitted.sum() - ended - this.running.sum());
 	}
 
 	long retained() {

@@ -283,7 +283,7 @@ public abstract class TrackedTask {
 					break;
 				case RETAINED:
 					if (STATE.compareAndSet(this, s, with(s, CANCELLED))) {
-						this.bucket.cancelled.increment();
+						// Counted cancelled when it was retained: it only leaves the queue.
 						this.bucket.retained.decrement();
 					}
 					return false;
@@ -389,11 +389,12 @@ public abstract class TrackedTask {
 				return;
 			}
 			if (STATE.compareAndSet(this, s, with(s, CANCELLED))) {
-				this.bucket.cancelled.increment();
 				if (phase == RETAINED) {
+					// Counted cancelled when it was retained: it only leaves the queue.
 					this.bucket.retained.decrement();
 				}
-				if (phase == PENDING) {
+				else {
+					this.bucket.cancelled.increment();
 					ended();
 				}
 				return;
@@ -496,7 +497,12 @@ public abstract class TrackedTask {
 
 	private void count(int phase) {
 		switch (phase) {
-			case RETAINED -> this.bucket.retained.increment();
+			case RETAINED -> {
+				// Retained first: live() reads cancelled before retained, and must never miss
+				// this task while it moves.
+				this.bucket.retained.increment();
+				this.bucket.cancelled.increment();
+			}
 			case COMPLETED -> this.bucket.completed.increment();
 			case FAILED -> this.bucket.failed.increment();
 			case CANCELLED -> this.bucket.cancelled.increment();

@@ -3,11 +3,14 @@ package dev.timerwatch.tracking;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.timerwatch.fixtures.ManualTask;
+import dev.timerwatch.scheduling.TrackingScheduledThreadPoolExecutor;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -104,6 +107,54 @@ class OriginTableRaceTests {
 		}
 		assertThat(wrong.get()).isNull();
 		assertThat(origin.scheduled()).isEqualTo(origin.cancelled()).isEqualTo(REPETITIONS * 5 + 1);
+	}
+
+	@Test
+	void theCancelledCountNeverGoesDownAsRetainedTasksLeaveTheQueue() throws Exception {
+		// Under the JDK's default policy a cancelled task stays queued, counted as retained,
+		// until purge() takes it out: the count of cancelled tasks must not move as it leaves.
+		TimerRegistry registry = new TimerRegistry();
+		TrackingScheduledThreadPoolExecutor executor = new TrackingScheduledThreadPoolExecutor(1, registry,
+				"retaining");
+		try {
+			scheduleAnHourOut(executor).cancel(false);
+			OriginStats origin = registry.origins().get(0);
+			AtomicReference<String> wrong = new AtomicReference<>();
+			AtomicBoolean done = new AtomicBoolean();
+			Thread reader = new Thread(() -> {
+				long last = 0;
+				while (!done.get() && wrong.get() == null) {
+					long cancelled = origin.cancelled();
+					if (cancelled < last) {
+						wrong.set("cancelled " + last + " then " + cancelled);
+					}
+					last = cancelled;
+				}
+			});
+			reader.start();
+			try {
+				for (int i = 0; i < REPETITIONS * 5 && wrong.get() == null; i++) {
+					scheduleAnHourOut(executor).cancel(false);
+					scheduleAnHourOut(executor).cancel(false);
+					executor.purge();
+				}
+			}
+			finally {
+				done.set(true);
+				reader.join();
+			}
+			assertThat(wrong.get()).isNull();
+			assertThat(origin.cancelled()).isEqualTo(REPETITIONS * 10 + 1);
+			assertThat(origin.retainedCancelled()).isZero();
+		}
+		finally {
+			executor.shutdownNow();
+		}
+	}
+
+	private static ScheduledFuture<?> scheduleAnHourOut(TrackingScheduledThreadPoolExecutor executor) {
+		return executor.schedule(() -> {
+		}, 1, TimeUnit.HOURS);
 	}
 
 	private void advance(TimerRegistry registry) {
