@@ -100,9 +100,8 @@ public class TrackingScheduledThreadPoolExecutor extends ScheduledThreadPoolExec
 	public TrackingScheduledThreadPoolExecutor(int corePoolSize, ThreadFactory threadFactory,
 			RejectedExecutionHandler handler, TimerRegistry registry, String name) {
 		super(corePoolSize, threadFactory, new TrackingRejectedExecutionHandler(handler));
-		this.tracker = registry.register(name, ScheduledThreadPoolExecutor.class.getSimpleName());
+		this.tracker = registry.register(name, ScheduledThreadPoolExecutor.class.getSimpleName(), this, new Probe());
 		this.admission = new TaskAdmission(this.tracker, true);
-		this.tracker.attach(this, new Probe());
 	}
 
 	/**

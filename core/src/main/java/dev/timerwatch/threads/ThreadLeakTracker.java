@@ -70,9 +70,8 @@ public final class ThreadLeakTracker implements AutoCloseable {
 	private boolean closed;
 
 	private ThreadLeakTracker(TimerRegistry registry) {
-		this.scheduler = registry.register(SCHEDULER, "Thread");
+		this.scheduler = registry.register(SCHEDULER, "Thread", this, new Probe());
 		this.grouping = new ExecutorGrouping(this.scheduler);
-		this.scheduler.attach(this, new Probe());
 	}
 
 	/**

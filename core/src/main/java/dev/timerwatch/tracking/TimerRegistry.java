@@ -11,6 +11,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * All tracked schedulers of one application, and the clock that dates their pending tasks.
  *
@@ -109,26 +111,51 @@ public final class TimerRegistry {
 	}
 
 	/**
-	 * Start tracking a scheduler. A name already in use by a scheduler that has not
-	 * terminated is kept by that scheduler, and this one is registered as {@code name#2} (or
-	 * the next number free): both go on running, and both are reported. Closing the earlier
-	 * tracker instead would leave its scheduler reporting to a tracker that nothing reads or
-	 * maintains (the instances of a prototype-scoped scheduler bean share their bean name).
+	 * Start tracking a scheduler that is attached later, or never (tests).
 	 * @param name the scheduler's name
 	 * @param type the scheduler's type
 	 * @return its tracker
+	 * @see #register(String, String, Object, SchedulerProbe)
 	 */
 	public SchedulerTracker register(String name, String type) {
+		return register(name, type, null, SchedulerProbe.NONE);
+	}
+
+	/**
+	 * Start tracking a scheduler. A name already in use by a scheduler that has not
+	 * terminated, and whose end timerwatch sees (its probe tells it, or it closes its tracker
+	 * itself), is kept by that scheduler, and this one is registered as {@code name#2} (or the
+	 * next number free): both go on running, and both are reported. Closing the earlier
+	 * tracker instead would leave its scheduler reporting to a tracker that nothing reads or
+	 * maintains (the instances of a prototype-scoped scheduler bean share their bean name).
+	 * A scheduler whose end timerwatch cannot see (a {@code TaskScheduler} of a class it has
+	 * no probe for) is replaced by the newcomer, as it could otherwise never give its name,
+	 * nor itself, back.
+	 * @param name the scheduler's name
+	 * @param type the scheduler's type
+	 * @param scheduler the scheduler, attached before the tracker is registered, or
+	 * {@code null}
+	 * @param probe how to read its figures
+	 * @return its tracker
+	 */
+	public SchedulerTracker register(String name, String type, @Nullable Object scheduler, SchedulerProbe probe) {
 		for (int n = 1;;) {
 			String candidate = (n == 1) ? name : name + "#" + n;
 			SchedulerTracker tracker = new SchedulerTracker(this, candidate, type);
+			if (scheduler != null) {
+				tracker.attach(scheduler, probe);
+			}
 			SchedulerTracker existing = this.schedulers.putIfAbsent(candidate, tracker);
 			if (existing == null) {
 				return tracker;
 			}
-			if (hasTerminated(existing)) {
-				// Gone, but not yet noticed by maintenance: its name is free.
-				existing.close();
+			if (existing.isClosed() || existing.probe() == SchedulerProbe.NONE || hasTerminated(existing)) {
+				// Its name is free, or is taken over: the close then gives back its origins'
+				// places, and unregisters nothing, as the name is this tracker's already.
+				if (this.schedulers.replace(candidate, existing, tracker)) {
+					existing.close();
+					return tracker;
+				}
 			}
 			else {
 				n++;
