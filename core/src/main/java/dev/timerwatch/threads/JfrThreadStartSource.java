@@ -3,6 +3,7 @@ package dev.timerwatch.threads;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -52,6 +53,9 @@ final class JfrThreadStartSource implements ThreadStartSource {
 	public void start(Listener listener) throws Exception {
 		RecordingStream stream = new RecordingStream();
 		AtomicReference<@Nullable Throwable> failure = new AtomicReference<>();
+		// Why the reader ended, once it has, and whether the listener was told: once only.
+		AtomicReference<@Nullable String> endedFor = new AtomicReference<>();
+		AtomicBoolean told = new AtomicBoolean();
 		try {
 			// Unique across class loaders too: two applications in one JVM record apart.
 			String marker = MARKER_PREFIX + UUID.randomUUID() + "." + markers.incrementAndGet();
@@ -77,9 +81,11 @@ final class JfrThreadStartSource implements ThreadStartSource {
 					failure.set(ex);
 					reason = "reading its recording failed: " + ex;
 				}
-				// Told only of a stream that ran, and that its owner did not close.
-				if (this.stream == stream && !this.closing) {
-					listener.stopped(reason);
+				endedFor.set(reason);
+				// Told only of a stream that ran, and that its owner did not close; start()
+				// tells of one that ended before start() could call it running.
+				if (this.stream == stream) {
+					tellStopped(listener, reason, told);
 				}
 			}, "timerwatch-thread-origins");
 			reader.setDaemon(true);
@@ -91,6 +97,16 @@ final class JfrThreadStartSource implements ThreadStartSource {
 			throw ex;
 		}
 		this.stream = stream;
+		String ended = endedFor.get();
+		if (ended != null) {
+			tellStopped(listener, ended, told);
+		}
+	}
+
+	private void tellStopped(Listener listener, String reason, AtomicBoolean told) {
+		if (!this.closing && told.compareAndSet(false, true)) {
+			listener.stopped(reason);
+		}
 	}
 
 	/**

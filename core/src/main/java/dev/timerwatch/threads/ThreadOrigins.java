@@ -240,6 +240,20 @@ public final class ThreadOrigins implements AutoCloseable {
 				false, startedMillis);
 	}
 
+	// The JDK refuses a new shutdown hook once shutdown has begun, and tells no other way.
+	private static boolean isShuttingDown() {
+		Thread probe = new Thread(() -> {
+		});
+		try {
+			Runtime.getRuntime().addShutdownHook(probe);
+			Runtime.getRuntime().removeShutdownHook(probe);
+			return false;
+		}
+		catch (IllegalStateException ex) {
+			return true;
+		}
+	}
+
 	private static void closeQuietly(ThreadStartSource source) {
 		try {
 			source.close();
@@ -328,8 +342,9 @@ public final class ThreadOrigins implements AutoCloseable {
 				return;
 			}
 			ThreadOrigins.this.stoppedReason = reason;
-			logger.log(Level.WARNING, "timerwatch no longer records where threads start (" + reason
-					+ "); threads left behind by executors and Timers are not reported from now on");
+			// The recorder's own shutdown hook stops every recording as the JVM exits: no news.
+			logger.log(isShuttingDown() ? Level.DEBUG : Level.WARNING, "timerwatch no longer records where threads "
+					+ "start (" + reason + "); threads left behind by executors and Timers are not reported from now on");
 			for (Long threadId : ThreadOrigins.this.live.keySet()) {
 				ended(threadId);
 			}
