@@ -1,7 +1,9 @@
 package dev.timerwatch.test;
 
 import java.lang.reflect.Method;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 
 import org.jspecify.annotations.Nullable;
@@ -10,7 +12,6 @@ import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ExtensionContext.Namespace;
 import org.junit.platform.commons.support.AnnotationSupport;
-import org.junit.platform.commons.support.SearchOption;
 
 /**
  * The JUnit Jupiter extension behind {@link VerifyNoTimerLeaks}: begins a check before each
@@ -34,10 +35,14 @@ public final class TimerLeakExtension implements BeforeEachCallback, AfterEachCa
 		@Override
 		protected ClassSettings computeValue(Class<?> testClass) {
 			TimerLeakOptions options = fileOptions();
-			Optional<VerifyNoTimerLeaks> onClass = AnnotationSupport.findAnnotation(testClass,
-					VerifyNoTimerLeaks.class, SearchOption.INCLUDE_ENCLOSING_CLASSES);
-			if (onClass.isPresent()) {
-				options = apply(options, onClass.get());
+			// Outermost first: a nested class's annotation adds to its enclosing classes' ones.
+			List<VerifyNoTimerLeaks> enclosing = new ArrayList<>();
+			for (Class<?> type = testClass; type != null; type = type.getEnclosingClass()) {
+				AnnotationSupport.findAnnotation(type, VerifyNoTimerLeaks.class)
+					.ifPresent((found) -> enclosing.add(0, found));
+			}
+			for (VerifyNoTimerLeaks annotation : enclosing) {
+				options = apply(options, annotation);
 			}
 			return new ClassSettings(options, SPRING_TEST_PRESENT && SpringTestContexts.isSpringTest(testClass));
 		}

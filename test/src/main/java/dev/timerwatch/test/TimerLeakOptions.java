@@ -375,7 +375,8 @@ public final class TimerLeakOptions {
 	}
 
 	// Splits at the commas between expressions, not those inside one: a quantifier's
-	// ({@code \d{1,3}}), a character class's ({@code [,;]}), a group's, or an escaped one.
+	// ({@code \d{1,3}}), a character class's ({@code [,;]}), a group's, a quoted one
+	// ({@code \Q1,2\E}) or an escaped one.
 	static List<String> splitPatterns(String list) {
 		List<String> patterns = new ArrayList<>();
 		int depth = 0;
@@ -383,7 +384,12 @@ public final class TimerLeakOptions {
 		int start = 0;
 		for (int i = 0; i < list.length(); i++) {
 			char c = list.charAt(i);
-			if (c == '\\') {
+			if (c == '\\' && i + 1 < list.length() && list.charAt(i + 1) == 'Q') {
+				// Quoted to \E, or to the end (Pattern.quote's form): all of it literal.
+				int end = list.indexOf("\\E", i + 2);
+				i = (end >= 0) ? end + 1 : list.length();
+			}
+			else if (c == '\\') {
 				i++;
 			}
 			else if (inClass) {

@@ -24,9 +24,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * named to the line that started them where the JDK Flight Recorder is available.</li>
  * </ul>
  * A leak that ends within the grace period (a task or thread that was just finishing) is not
- * reported. On a method, the annotation checks only that test; its switches and grace period
- * then take precedence over the class's, and its ignores add to the class's. Ignores from
- * {@code timerwatch-test.properties} on the test class path apply everywhere.
+ * reported. On a method, the annotation checks only that test. Annotations add up, from the
+ * outermost enclosing class to the method: their ignores add to each other's, a check switched
+ * off by any of them (or by {@code timerwatch-test.properties}) stays off, and the nearest
+ * grace period wins. Ignores from {@code timerwatch-test.properties} on the test class path
+ * apply everywhere.
  *
  * @see TimerLeaks
  */

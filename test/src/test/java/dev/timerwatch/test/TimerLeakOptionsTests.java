@@ -49,13 +49,14 @@ class TimerLeakOptionsTests {
 	@Test
 	void threadNamePatternsAreSplitAtTheCommasBetweenThemNotAtThoseInside() {
 		Properties properties = new Properties();
-		properties.setProperty("timerwatch.test.ignore-thread-names", "worker-\\d{1,3}, OkHttp .*,a[,;]b, c\\,d");
+		properties.setProperty("timerwatch.test.ignore-thread-names", "worker-\\d{1,3}, OkHttp .*,a[,;]b, c\\,d, \\Qpool-1,2\\E");
 		TimerLeakOptions options = TimerLeakOptions.defaults().with(properties);
 		assertThat(options.ignoresThreadNamed("worker-12")).isTrue();
 		assertThat(options.ignoresThreadNamed("worker-1234")).isFalse();
 		assertThat(options.ignoresThreadNamed("OkHttp Dispatcher")).isTrue();
 		assertThat(options.ignoresThreadNamed("a,b")).isTrue();
 		assertThat(options.ignoresThreadNamed("c,d")).isTrue();
+		assertThat(options.ignoresThreadNamed("pool-1,2")).isTrue();
 	}
 
 	@Test

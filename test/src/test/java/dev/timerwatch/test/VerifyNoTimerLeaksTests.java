@@ -103,11 +103,13 @@ class VerifyNoTimerLeaksTests {
 	}
 
 	@Test
-	void aMethodAnnotationThatSaysNothingOfThreadsLeavesTheClassSwitchOffInPlace() {
+	void anAnnotationThatSaysNothingOfThreadsLeavesAnEnclosingSwitchOffInPlace() {
 		Map<String, TestExecutionResult> results = run(ThreadsOffTests.class);
 		assertThat(results.get("leavesATimerWithThreadsOff").getStatus())
 			.isEqualTo(TestExecutionResult.Status.SUCCESSFUL);
 		assertThat(results.get("leavesATimerUnderAMethodAnnotation").getStatus())
+			.isEqualTo(TestExecutionResult.Status.SUCCESSFUL);
+		assertThat(results.get("leavesATimerInANestedClass").getStatus())
 			.isEqualTo(TestExecutionResult.Status.SUCCESSFUL);
 	}
 
