@@ -40,7 +40,7 @@ public final class TimersHealthContributorAutoConfiguration {
 		TimerwatchProperties.Health health = properties.getHealth();
 		warnIfStatusIsNotOrdered(health.getLeakStatus(), environment);
 		return new TimersHealthIndicator(registry, detector, new Status(health.getLeakStatus()),
-				health.getMaxPending());
+				health.getMaxPending(), health.getSampleInterval());
 	}
 
 	private static void warnIfStatusIsNotOrdered(String leakStatus, Environment environment) {

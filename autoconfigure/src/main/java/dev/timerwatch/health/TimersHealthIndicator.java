@@ -1,5 +1,6 @@
 package dev.timerwatch.health;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,13 +43,42 @@ public class TimersHealthIndicator extends AbstractHealthIndicator {
 
 	private volatile boolean capBreachLogged;
 
+	private final long staleAfterMillis;
+
+	private final long createdMillis;
+
+	/**
+	 * Create an indicator that never calls its verdict stale.
+	 * @param registry the registry whose pending tasks to count
+	 * @param detector the detector whose verdicts to tell
+	 * @param leakStatus the status of a leak
+	 * @param maxPending the pending count above which the status is DOWN, or {@code null}
+	 */
 	public TimersHealthIndicator(TimerRegistry registry, LeakDetector detector, Status leakStatus,
 			@Nullable Long maxPending) {
+		this(registry, detector, leakStatus, maxPending, null);
+	}
+
+	/**
+	 * Create an indicator.
+	 * @param registry the registry whose pending tasks to count
+	 * @param detector the detector whose verdicts to tell
+	 * @param leakStatus the status of a leak
+	 * @param maxPending the pending count above which the status is DOWN, or {@code null}
+	 * @param sampleInterval how often the detector samples, or {@code null}: a verdict older
+	 * than three intervals (and at least 30 seconds) is stale, since the sampler fails, and the
+	 * status is then UNKNOWN rather than a verdict that may no longer hold
+	 */
+	public TimersHealthIndicator(TimerRegistry registry, LeakDetector detector, Status leakStatus,
+			@Nullable Long maxPending, @Nullable Duration sampleInterval) {
 		super("Timers health check failed");
 		this.registry = registry;
 		this.detector = detector;
 		this.leakStatus = leakStatus;
 		this.maxPending = maxPending;
+		this.staleAfterMillis = (sampleInterval != null)
+				? Math.max(3 * sampleInterval.toMillis(), 30_000) : Long.MAX_VALUE;
+		this.createdMillis = registry.currentTimeMillis();
 	}
 
 	@Override
@@ -56,7 +86,7 @@ public class TimersHealthIndicator extends AbstractHealthIndicator {
 		try {
 			check(builder);
 		}
-		catch (RuntimeException ex) {
+		catch (RuntimeException | LinkageError ex) {
 			TrackingFailures.report(ex);
 			builder.unknown().withException(ex);
 		}
@@ -64,6 +94,14 @@ public class TimersHealthIndicator extends AbstractHealthIndicator {
 
 	private void check(Health.Builder builder) {
 		LeakReport report = this.detector.report();
+		long sampledAt = (report.sampledAtMillis() >= 0) ? report.sampledAtMillis() : this.createdMillis;
+		long age = this.registry.currentTimeMillis() - sampledAt;
+		if (age > this.staleAfterMillis) {
+			// The sampler has failed for three samples or more (it logged why): its last verdict,
+			// leak or none, is no longer news.
+			builder.unknown().withDetail("stale", "no sample for " + (age / 1000) + " s; see timerwatch's log");
+			return;
+		}
 		long pending = this.registry.origins().stream().mapToLong(OriginStats::pending).sum();
 		List<OriginVerdict> leaking = report.leaking();
 		builder.withDetail("pending", pending);
@@ -78,11 +116,15 @@ public class TimersHealthIndicator extends AbstractHealthIndicator {
 			}
 			builder.down();
 		}
-		else if (!leaking.isEmpty()) {
-			builder.status(this.leakStatus);
-		}
 		else {
-			builder.up();
+			// Below the cap again: a later breach is news again.
+			this.capBreachLogged = false;
+			if (!leaking.isEmpty()) {
+				builder.status(this.leakStatus);
+			}
+			else {
+				builder.up();
+			}
 		}
 		if (!leaking.isEmpty()) {
 			builder.withDetail("leaking", leaking.stream().map(TimersHealthIndicator::describe).toList());

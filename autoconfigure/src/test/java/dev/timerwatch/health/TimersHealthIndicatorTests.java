@@ -1,5 +1,9 @@
 package dev.timerwatch.health;
 
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+import dev.timerwatch.tracking.CallSiteLocator;
 import dev.timerwatch.tracking.TimerRegistry;
 import dev.timerwatch.tracking.TrackingFailures;
 import dev.timerwatch.trend.LeakDetector;
@@ -29,6 +33,40 @@ class TimersHealthIndicatorTests {
 		assertThat(health.getDetails()).containsEntry("error", "java.lang.IllegalStateException: broken detector");
 		assertThat(indicator.health(false).getDetails()).isEmpty();
 		assertThat(TrackingFailures.count()).isGreaterThan(failures);
+	}
+
+	@Test
+	void aVerdictNoSampleHasRenewedForThreeIntervalsIsUnknown() {
+		AtomicLong clock = new AtomicLong(1_000_000);
+		TimerRegistry registry = new TimerRegistry(CallSiteLocator.withDefaults(), clock::get, 1_000);
+		LeakDetector detector = new LeakDetector(registry, Duration.ofSeconds(10), Duration.ofMinutes(5), 1,
+				clock::get);
+		TimersHealthIndicator indicator = new TimersHealthIndicator(registry, detector, new Status("LEAKING"), null,
+				Duration.ofSeconds(10));
+		detector.sample();
+		assertThat(indicator.health(true).getStatus()).isEqualTo(Status.UP);
+		clock.addAndGet(30_000);
+		assertThat(indicator.health(true).getStatus()).as("at 30 s").isEqualTo(Status.UP);
+		// The sampler fails from here on: no sample for over 30 s, and over three intervals.
+		clock.addAndGet(1_000);
+		Health stale = indicator.health(true);
+		assertThat(stale.getStatus()).isEqualTo(Status.UNKNOWN);
+		assertThat(stale.getDetails()).containsEntry("stale", "no sample for 31 s; see timerwatch's log");
+		detector.sample();
+		assertThat(indicator.health(true).getStatus()).as("sampled again").isEqualTo(Status.UP);
+	}
+
+	@Test
+	void aDetectorThatNeverSampledIsUnknownOnceItShouldHave() {
+		AtomicLong clock = new AtomicLong(1_000_000);
+		TimerRegistry registry = new TimerRegistry(CallSiteLocator.withDefaults(), clock::get, 1_000);
+		LeakDetector detector = new LeakDetector(registry, Duration.ofSeconds(10), Duration.ofMinutes(5), 1,
+				clock::get);
+		TimersHealthIndicator indicator = new TimersHealthIndicator(registry, detector, new Status("LEAKING"), null,
+				Duration.ofSeconds(10));
+		assertThat(indicator.health(true).getStatus()).as("at startup").isEqualTo(Status.UP);
+		clock.addAndGet(31_000);
+		assertThat(indicator.health(true).getStatus()).isEqualTo(Status.UNKNOWN);
 	}
 
 }

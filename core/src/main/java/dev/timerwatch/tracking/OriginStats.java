@@ -293,7 +293,8 @@ public final class OriginStats {
 					&& bucket.retireIfEnded()) {
 				long completed = bucket.completed.sum();
 				long failed = bucket.failed.sum();
-				long cancelled = bucket.cancelled.sum();
+				// None is retained any more: every retained task has been released.
+				long cancelled = bucket.cancelled();
 				this.folding++;
 				try {
 					// Every task of the bucket has ended: its ended tasks are its admitted ones.
@@ -505,7 +506,7 @@ public final class OriginStats {
 	 */
 	public long cancelled() {
 		return total(() -> this.retiredCancelled.sum() + this.completedThenCancelled.sum()
-				+ this.failedThenCancelled.sum() + sumOverBuckets((bucket) -> bucket.cancelled.sum()));
+				+ this.failedThenCancelled.sum() + sumOverBuckets(PendingBucket::cancelled));
 	}
 
 	/**
@@ -533,7 +534,7 @@ public final class OriginStats {
 	 * @return the count
 	 */
 	public long cancelledAsCounted() {
-		return total(() -> this.retiredCancelled.sum() + sumOverBuckets((bucket) -> bucket.cancelled.sum()));
+		return total(() -> this.retiredCancelled.sum() + sumOverBuckets(PendingBucket::cancelled));
 	}
 
 	/**

@@ -37,15 +37,19 @@ public final class PendingBucket {
 
 	final LongAdder running = new LongAdder();
 
-	// Cancelled tasks still in their executor's queue: no longer pending, not yet gone. Each is
-	// counted in cancelled too, from the moment it is cancelled: a task leaving the queue only
-	// lowers this, so that no reader sees the count of cancelled tasks move twice for one task.
+	// Tasks cancelled while their executor keeps them queued (retained: no longer pending, not
+	// yet gone), and those of them that have left the queue since. Both only grow, each moved by
+	// one step of a task: the cancelled count (cancelled + retained) never moves twice for one
+	// task, which a counter meter read between two steps would show as a fall.
 	final LongAdder retained = new LongAdder();
+
+	final LongAdder released = new LongAdder();
 
 	final LongAdder completed = new LongAdder();
 
 	final LongAdder failed = new LongAdder();
 
+	// Tasks cancelled or removed that were never retained.
 	final LongAdder cancelled = new LongAdder();
 
 	private volatile boolean retired;
@@ -124,19 +128,26 @@ public final class PendingBucket {
 	 * @return the count
 	 */
 	long live() {
-		// Cancelled before retained: a task is counted retained before it is counted cancelled,
-		// so this never reads a retained task as gone.
-		long ended = this.completed.sum() + this.failed.sum() + this.cancelled.sum();
-		return this.admitted.sum() - ended + this.retained.sum();
+		long ended = this.completed.sum() + this.failed.sum() + this.cancelled.sum() + this.released.sum();
+		return this.admitted.sum() - ended;
 	}
 
 	long pending() {
-		long ended = this.completed.sum() + this.failed.sum() + this.cancelled.sum();
+		long ended = this.completed.sum() + this.failed.sum() + this.cancelled.sum() + this.retained.sum();
 		return Math.max(0, this.admitted.sum() - ended - this.running.sum());
 	}
 
 	long retained() {
-		return this.retained.sum();
+		long released = this.released.sum();
+		return Math.max(0, this.retained.sum() - released);
+	}
+
+	/**
+	 * Tasks cancelled, whether their executor keeps them queued or not.
+	 * @return the count
+	 */
+	long cancelled() {
+		return this.cancelled.sum() + this.retained.sum();
 	}
 
 	void offerSample(TrackedTask task) {

@@ -284,7 +284,7 @@ public abstract class TrackedTask {
 				case RETAINED:
 					if (STATE.compareAndSet(this, s, with(s, CANCELLED))) {
 						// Counted cancelled when it was retained: it only leaves the queue.
-						this.bucket.retained.decrement();
+						this.bucket.released.increment();
 					}
 					return false;
 				default:
@@ -391,7 +391,7 @@ public abstract class TrackedTask {
 			if (STATE.compareAndSet(this, s, with(s, CANCELLED))) {
 				if (phase == RETAINED) {
 					// Counted cancelled when it was retained: it only leaves the queue.
-					this.bucket.retained.decrement();
+					this.bucket.released.increment();
 				}
 				else {
 					this.bucket.cancelled.increment();
@@ -497,12 +497,7 @@ public abstract class TrackedTask {
 
 	private void count(int phase) {
 		switch (phase) {
-			case RETAINED -> {
-				// Retained first: live() reads cancelled before retained, and must never miss
-				// this task while it moves.
-				this.bucket.retained.increment();
-				this.bucket.cancelled.increment();
-			}
+			case RETAINED -> this.bucket.retained.increment();
 			case COMPLETED -> this.bucket.completed.increment();
 			case FAILED -> this.bucket.failed.increment();
 			case CANCELLED -> this.bucket.cancelled.increment();

@@ -7,7 +7,8 @@ package dev.timerwatch.trend;
  * new highs: it ends once there has been none for a window, or for three times the time the
  * rise took per task, whichever is longer, so that a slow leak between two of its tasks is
  * not over. The long blocks of {@link BlockMinima} keep saying "rose" for a while after a
- * leak stops, so a new leak must also rise above the count at which the last one ended.
+ * leak stops, so a new leak must also rise above the count at which the last one ended, or
+ * the lowest it has fallen to since.
  */
 final class LeakEpisode {
 
@@ -35,6 +36,11 @@ final class LeakEpisode {
 	 */
 	void update(long now, long outlived, double rise) {
 		if (this.since < 0) {
+			if (outlived < this.endedAt) {
+				// Fallen since the last leak ended (its tasks cancelled, say): a new leak rises
+				// from here, and must not wait to pass the old level.
+				this.endedAt = outlived;
+			}
 			if (rise > 0 && outlived > this.endedAt) {
 				this.since = now;
 				this.highWater = outlived;
