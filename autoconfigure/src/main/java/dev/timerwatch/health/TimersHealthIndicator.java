@@ -45,8 +45,6 @@ public class TimersHealthIndicator extends AbstractHealthIndicator {
 
 	private final long staleAfterMillis;
 
-	private final long createdMillis;
-
 	/**
 	 * Create an indicator that never calls its verdict stale.
 	 * @param registry the registry whose pending tasks to count
@@ -66,8 +64,9 @@ public class TimersHealthIndicator extends AbstractHealthIndicator {
 	 * @param leakStatus the status of a leak
 	 * @param maxPending the pending count above which the status is DOWN, or {@code null}
 	 * @param sampleInterval how often the detector samples, or {@code null}: a verdict older
-	 * than three intervals (and at least 30 seconds) is stale, since the sampler fails, and the
-	 * status is then UNKNOWN rather than a verdict that may no longer hold
+	 * than three intervals (and at least 30 seconds) is stale, since the sampler fails or has
+	 * stopped, and the status is then UNKNOWN rather than a verdict that may no longer hold
+	 * (unless the pending count is above the cap: DOWN is read live)
 	 */
 	public TimersHealthIndicator(TimerRegistry registry, LeakDetector detector, Status leakStatus,
 			@Nullable Long maxPending, @Nullable Duration sampleInterval) {
@@ -78,7 +77,6 @@ public class TimersHealthIndicator extends AbstractHealthIndicator {
 		this.maxPending = maxPending;
 		this.staleAfterMillis = (sampleInterval != null)
 				? Math.max(3 * sampleInterval.toMillis(), 30_000) : Long.MAX_VALUE;
-		this.createdMillis = registry.currentTimeMillis();
 	}
 
 	@Override
@@ -94,40 +92,37 @@ public class TimersHealthIndicator extends AbstractHealthIndicator {
 
 	private void check(Health.Builder builder) {
 		LeakReport report = this.detector.report();
-		long sampledAt = (report.sampledAtMillis() >= 0) ? report.sampledAtMillis() : this.createdMillis;
-		long age = this.registry.currentTimeMillis() - sampledAt;
-		if (age > this.staleAfterMillis) {
-			// The sampler has failed for three samples or more (it logged why): its last verdict,
-			// leak or none, is no longer news.
-			builder.unknown().withDetail("stale", "no sample for " + (age / 1000) + " s; see timerwatch's log");
-			return;
-		}
 		long pending = this.registry.origins().stream().mapToLong(OriginStats::pending).sum();
-		List<OriginVerdict> leaking = report.leaking();
 		builder.withDetail("pending", pending);
 		if (this.maxPending != null) {
 			builder.withDetail("maxPending", this.maxPending);
 		}
 		if (this.maxPending != null && pending > this.maxPending) {
+			// Read live, not from the sampler: DOWN holds whatever the sampler does.
 			if (!this.capBreachLogged) {
 				this.capBreachLogged = true;
 				logger.warn("timerwatch: " + pending + " tasks pending, above timerwatch.health.max-pending="
 						+ this.maxPending + "; health is DOWN");
 			}
 			builder.down();
+			return;
+		}
+		// Below the cap again: a later breach is news again.
+		this.capBreachLogged = false;
+		long age = (report.sampledAtMillis() >= 0) ? this.detector.currentTimeMillis() - report.sampledAtMillis() : -1;
+		if (age > this.staleAfterMillis) {
+			// No sample for three intervals: the sampler fails (its log says why) or has
+			// stopped. Its last verdict, leak or none, is no longer news.
+			builder.unknown().withDetail("stale", "no sample for " + (age / 1000) + " s");
+			return;
+		}
+		List<OriginVerdict> leaking = report.leaking();
+		if (!leaking.isEmpty()) {
+			builder.status(this.leakStatus);
+			builder.withDetail("leaking", leaking.stream().map(TimersHealthIndicator::describe).toList());
 		}
 		else {
-			// Below the cap again: a later breach is news again.
-			this.capBreachLogged = false;
-			if (!leaking.isEmpty()) {
-				builder.status(this.leakStatus);
-			}
-			else {
-				builder.up();
-			}
-		}
-		if (!leaking.isEmpty()) {
-			builder.withDetail("leaking", leaking.stream().map(TimersHealthIndicator::describe).toList());
+			builder.up();
 		}
 	}
 

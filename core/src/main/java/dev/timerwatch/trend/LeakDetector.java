@@ -145,4 +145,12 @@ public final class LeakDetector {
 		return this.report;
 	}
 
+	/**
+	 * The detector's clock, which dates its reports.
+	 * @return epoch milliseconds
+	 */
+	public long currentTimeMillis() {
+		return this.clock.getAsLong();
+	}
+
 }

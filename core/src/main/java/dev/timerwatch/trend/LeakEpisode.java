@@ -36,9 +36,11 @@ final class LeakEpisode {
 	 */
 	void update(long now, long outlived, double rise) {
 		if (this.since < 0) {
-			if (outlived < this.endedAt) {
-				// Fallen since the last leak ended (its tasks cancelled, say): a new leak rises
-				// from here, and must not wait to pass the old level.
+			if (rise == 0 && outlived < this.endedAt) {
+				// Fallen since the last leak ended (its tasks cancelled, say), and no longer said
+				// to rise: a new leak rises from here, and must not wait to pass the old level.
+				// Not while the long blocks still say "rose" after the last leak: a dip of a task
+				// then would let the old rise open a new leak.
 				this.endedAt = outlived;
 			}
 			if (rise > 0 && outlived > this.endedAt) {

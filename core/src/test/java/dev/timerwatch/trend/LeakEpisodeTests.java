@@ -33,6 +33,18 @@ class LeakEpisodeTests {
 	}
 
 	@Test
+	void aDipWhileTheLastLeaksRiseStillShowsOpensNoNewLeak() {
+		long now = riseTo(500, 0);
+		this.episode.update(now += WINDOW, 500, 0);
+		assertThat(this.episode.since()).isEqualTo(-1);
+		// The long blocks still say "rose"; one outlived task ends, then another ages past the
+		// horizon: the count is back where the leak ended, no higher.
+		this.episode.update(now += 10_000, 499, 0.5);
+		this.episode.update(now += 10_000, 500, 0.5);
+		assertThat(this.episode.since()).isEqualTo(-1);
+	}
+
+	@Test
 	void aNewLeakAfterTheLastOnesTasksWereCancelledIsFoundFromItsNewLowNotAboveTheOldLevel() {
 		long now = riseTo(500, 0);
 		this.episode.update(now += WINDOW, 500, 0);
