@@ -2,6 +2,7 @@ package dev.timerwatch.metrics;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +16,7 @@ import java.util.function.ToLongFunction;
 import dev.timerwatch.tracking.OriginStats;
 import dev.timerwatch.tracking.SchedulerTracker;
 import dev.timerwatch.tracking.TaskObserver;
+import dev.timerwatch.tracking.TaskOrigin;
 import dev.timerwatch.tracking.TimerRegistry;
 import dev.timerwatch.misuse.MisuseDetector;
 import dev.timerwatch.misuse.MisuseType;
@@ -142,6 +144,9 @@ public class TimersMetrics implements MeterBinder, TaskObserver {
 
 		private final Map<OriginStats, OriginMeters> bound = new ConcurrentHashMap<>();
 
+		// The bound origin of each line, guarded by this.
+		private final Map<TaskOrigin, OriginStats> byLine = new HashMap<>();
+
 		private final List<OriginStats> folded = new CopyOnWriteArrayList<>();
 
 		// What folded origins dropped from the registry had counted: the folded counters add it,
@@ -199,12 +204,11 @@ public class TimersMetrics implements MeterBinder, TaskObserver {
 				return existing;
 			}
 			// An origin dropped as idle and made again since the last sample: the one it
-			// replaces holds meters of the same tags until it is unbound.
-			String described = origin.origin().describe();
-			for (OriginStats other : new ArrayList<>(this.bound.keySet())) {
-				if (other.origin().describe().equals(described)) {
-					unbind(other);
-				}
+			// replaces (a scheduler holds one origin per line at a time) holds meters of the
+			// same tags until it is unbound.
+			OriginStats replaced = this.byLine.get(origin.origin());
+			if (replaced != null) {
+				unbind(replaced);
 			}
 			OriginMeters meters;
 			if (this.tagged < TimersMetrics.this.maxOrigins) {
@@ -232,6 +236,7 @@ public class TimersMetrics implements MeterBinder, TaskObserver {
 				meters = new OriginMeters(true, List.of(), this.foldedTimers);
 			}
 			this.bound.put(origin, meters);
+			this.byLine.put(origin.origin(), origin);
 			return meters;
 		}
 
@@ -250,6 +255,7 @@ public class TimersMetrics implements MeterBinder, TaskObserver {
 			if (meters == null) {
 				return;
 			}
+			this.byLine.remove(origin.origin(), origin);
 			if (meters.folded()) {
 				// Dropped when idle, so its counts are final.
 				this.retiredScheduled += origin.scheduled();

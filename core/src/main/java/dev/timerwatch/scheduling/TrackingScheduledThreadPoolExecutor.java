@@ -100,8 +100,10 @@ public class TrackingScheduledThreadPoolExecutor extends ScheduledThreadPoolExec
 	public TrackingScheduledThreadPoolExecutor(int corePoolSize, ThreadFactory threadFactory,
 			RejectedExecutionHandler handler, TimerRegistry registry, String name) {
 		super(corePoolSize, threadFactory, new TrackingRejectedExecutionHandler(handler));
-		this.tracker = registry.register(name, ScheduledThreadPoolExecutor.class.getSimpleName(), this, new Probe());
+		this.tracker = registry.register(name, ScheduledThreadPoolExecutor.class.getSimpleName());
 		this.admission = new TaskAdmission(this.tracker, true);
+		// Attached once the fields its probe reads are set.
+		this.tracker.attach(this, new Probe());
 	}
 
 	/**

@@ -70,8 +70,10 @@ public final class ThreadLeakTracker implements AutoCloseable {
 	private boolean closed;
 
 	private ThreadLeakTracker(TimerRegistry registry) {
-		this.scheduler = registry.register(SCHEDULER, "Thread", this, new Probe());
+		this.scheduler = registry.register(SCHEDULER, "Thread");
 		this.grouping = new ExecutorGrouping(this.scheduler);
+		// Attached once the fields its probe reads are set.
+		this.scheduler.attach(this, new Probe());
 	}
 
 	/**

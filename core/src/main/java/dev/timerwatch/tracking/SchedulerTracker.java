@@ -1,5 +1,6 @@
 package dev.timerwatch.tracking;
 
+import java.lang.ref.WeakReference;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
@@ -32,7 +33,7 @@ public final class SchedulerTracker {
 
 	private volatile SchedulerProbe probe = SchedulerProbe.NONE;
 
-	private volatile @Nullable Object scheduler;
+	private volatile @Nullable WeakReference<Object> scheduler;
 
 	private volatile Runnable onClose = () -> {
 	};
@@ -226,21 +227,24 @@ public final class SchedulerTracker {
 	}
 
 	/**
-	 * Attach the live scheduler this tracker reports on.
+	 * Attach the live scheduler this tracker reports on. It is held weakly: once the
+	 * application has let it go (and its probe holds it no longer), maintenance closes this
+	 * tracker, as it does when the probe tells the scheduler has terminated.
 	 * @param scheduler the scheduler
 	 * @param probe how to read its figures
 	 */
 	public void attach(Object scheduler, SchedulerProbe probe) {
-		this.scheduler = scheduler;
+		this.scheduler = new WeakReference<>(scheduler);
 		this.probe = probe;
 	}
 
 	/**
 	 * The scheduler attached to this tracker.
-	 * @return the scheduler, or {@code null}
+	 * @return the scheduler, or {@code null} if none was attached or it has been collected
 	 */
 	public @Nullable Object scheduler() {
-		return this.scheduler;
+		WeakReference<Object> scheduler = this.scheduler;
+		return (scheduler != null) ? scheduler.get() : null;
 	}
 
 	public SchedulerProbe probe() {
@@ -350,7 +354,8 @@ public final class SchedulerTracker {
 				stats.releasePlace();
 			}
 		});
-		if (this.probe.isTerminated()) {
+		WeakReference<Object> scheduler = this.scheduler;
+		if (this.probe.isTerminated() || (scheduler != null && scheduler.get() == null)) {
 			close();
 		}
 	}

@@ -123,14 +123,13 @@ public final class TimerRegistry {
 
 	/**
 	 * Start tracking a scheduler. A name already in use by a scheduler that has not
-	 * terminated, and whose end timerwatch sees (its probe tells it, or it closes its tracker
-	 * itself), is kept by that scheduler, and this one is registered as {@code name#2} (or the
-	 * next number free): both go on running, and both are reported. Closing the earlier
+	 * terminated is kept by that scheduler, and this one is registered as {@code name#2} (or
+	 * the next number free): both go on running, and both are reported. Closing the earlier
 	 * tracker instead would leave its scheduler reporting to a tracker that nothing reads or
-	 * maintains (the instances of a prototype-scoped scheduler bean share their bean name).
-	 * A scheduler whose end timerwatch cannot see (a {@code TaskScheduler} of a class it has
-	 * no probe for) is replaced by the newcomer, as it could otherwise never give its name,
-	 * nor itself, back.
+	 * maintains (the instances of a prototype-scoped scheduler bean share their bean name). A
+	 * tracker gives its name back when its scheduler terminates, or, for a scheduler whose end
+	 * timerwatch cannot see, when the application has let it go (see
+	 * {@link SchedulerTracker#attach}).
 	 * @param name the scheduler's name
 	 * @param type the scheduler's type
 	 * @param scheduler the scheduler, attached before the tracker is registered, or
@@ -149,9 +148,9 @@ public final class TimerRegistry {
 			if (existing == null) {
 				return tracker;
 			}
-			if (existing.isClosed() || existing.probe() == SchedulerProbe.NONE || hasTerminated(existing)) {
-				// Its name is free, or is taken over: the close then gives back its origins'
-				// places, and unregisters nothing, as the name is this tracker's already.
+			if (existing.isClosed() || hasTerminated(existing)) {
+				// Its name is free: the close gives back its origins' places, and unregisters
+				// nothing, as the name is this tracker's already.
 				if (this.schedulers.replace(candidate, existing, tracker)) {
 					existing.close();
 					return tracker;

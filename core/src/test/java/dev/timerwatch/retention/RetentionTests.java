@@ -16,6 +16,7 @@ import dev.timerwatch.scheduling.TrackingScheduledExecutorService;
 import dev.timerwatch.scheduling.TrackingScheduledThreadPoolExecutor;
 import dev.timerwatch.tracking.CallSiteLocator;
 import dev.timerwatch.tracking.OriginStats;
+import dev.timerwatch.tracking.SchedulerProbe;
 import dev.timerwatch.tracking.SchedulerTracker;
 import dev.timerwatch.tracking.TaskOrigin;
 import dev.timerwatch.tracking.TimerRegistry;
@@ -131,6 +132,26 @@ class RetentionTests {
 			first.shutdownNow();
 			second.shutdownNow();
 		}
+	}
+
+	@Test
+	void aSchedulerWhoseEndCannotBeSeenGivesItsNameBackOnceTheApplicationLetsItGo() throws Exception {
+		AtomicLong clock = new AtomicLong(1_000_000);
+		TimerRegistry registry = new TimerRegistry(CallSiteLocator.withDefaults(), clock::get, 1_000, 100, 3);
+		Object kept = new Object();
+		registry.register("custom", "Custom", kept, SchedulerProbe.NONE);
+		registry.register("custom", "Custom", new Object(), SchedulerProbe.NONE);
+		assertThat(registry.schedulers()).extracting(SchedulerTracker::name)
+			.containsExactlyInAnyOrder("custom", "custom#2");
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+		while (registry.schedulers().size() > 1 && System.nanoTime() < deadline) {
+			System.gc();
+			clock.addAndGet(1_000);
+			registry.advance();
+			Thread.sleep(20);
+		}
+		assertThat(registry.schedulers()).extracting(SchedulerTracker::name).containsExactly("custom");
+		assertThat(registry.schedulers()).singleElement().satisfies((tracker) -> assertThat(tracker.scheduler()).isSameAs(kept));
 	}
 
 	@Test

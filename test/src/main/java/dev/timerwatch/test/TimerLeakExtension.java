@@ -1,6 +1,7 @@
 package dev.timerwatch.test;
 
 import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -37,7 +38,11 @@ public final class TimerLeakExtension implements BeforeEachCallback, AfterEachCa
 			TimerLeakOptions options = fileOptions();
 			// Outermost first: a nested class's annotation adds to its enclosing classes' ones.
 			List<VerifyNoTimerLeaks> enclosing = new ArrayList<>();
-			for (Class<?> type = testClass; type != null; type = type.getEnclosingClass()) {
+			// As JUnit's own search does: an inner (@Nested) class is within its enclosing one,
+			// a static nested class is not.
+			for (Class<?> type = testClass; type != null;
+					type = (type.isMemberClass() && !Modifier.isStatic(type.getModifiers())) ? type.getEnclosingClass()
+							: null) {
 				AnnotationSupport.findAnnotation(type, VerifyNoTimerLeaks.class)
 					.ifPresent((found) -> enclosing.add(0, found));
 			}
