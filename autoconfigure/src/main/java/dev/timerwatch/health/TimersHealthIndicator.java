@@ -97,6 +97,16 @@ public class TimersHealthIndicator extends AbstractHealthIndicator {
 		if (this.maxPending != null) {
 			builder.withDetail("maxPending", this.maxPending);
 		}
+		// Dated from the first attempt until a sample succeeds: a sampler that fails from its
+		// first sample is as stale as one that fails later. None before the first attempt.
+		long sampledAt = (report.sampledAtMillis() >= 0) ? report.sampledAtMillis()
+				: this.detector.firstSampleAttemptMillis();
+		long age = (sampledAt >= 0) ? this.detector.currentTimeMillis() - sampledAt : -1;
+		boolean stale = age > this.staleAfterMillis;
+		List<OriginVerdict> leaking = stale ? List.of() : report.leaking();
+		if (!leaking.isEmpty()) {
+			builder.withDetail("leaking", leaking.stream().map(TimersHealthIndicator::describe).toList());
+		}
 		if (this.maxPending != null && pending > this.maxPending) {
 			// Read live, not from the sampler: DOWN holds whatever the sampler does.
 			if (!this.capBreachLogged) {
@@ -109,17 +119,13 @@ public class TimersHealthIndicator extends AbstractHealthIndicator {
 		}
 		// Below the cap again: a later breach is news again.
 		this.capBreachLogged = false;
-		long age = (report.sampledAtMillis() >= 0) ? this.detector.currentTimeMillis() - report.sampledAtMillis() : -1;
-		if (age > this.staleAfterMillis) {
+		if (stale) {
 			// No sample for three intervals: the sampler fails (its log says why) or has
 			// stopped. Its last verdict, leak or none, is no longer news.
 			builder.unknown().withDetail("stale", "no sample for " + (age / 1000) + " s");
-			return;
 		}
-		List<OriginVerdict> leaking = report.leaking();
-		if (!leaking.isEmpty()) {
+		else if (!leaking.isEmpty()) {
 			builder.status(this.leakStatus);
-			builder.withDetail("leaking", leaking.stream().map(TimersHealthIndicator::describe).toList());
 		}
 		else {
 			builder.up();

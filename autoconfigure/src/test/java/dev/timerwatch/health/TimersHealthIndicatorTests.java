@@ -1,6 +1,7 @@
 package dev.timerwatch.health;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.timerwatch.tracking.CallSiteLocator;
@@ -16,6 +17,7 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.mockito.BDDMockito.given;
 import static org.mockito.Mockito.mock;
 
@@ -76,6 +78,27 @@ class TimersHealthIndicatorTests {
 		Health health = indicator.health(true);
 		assertThat(health.getStatus()).isEqualTo(Status.DOWN);
 		assertThat(health.getDetails()).containsEntry("pending", 2L).doesNotContainKey("stale");
+	}
+
+	@Test
+	void aSamplerThatFailsFromItsFirstSampleIsStaleToo() {
+		AtomicLong clock = new AtomicLong(1_000_000);
+		AtomicBoolean broken = new AtomicBoolean();
+		TimerRegistry registry = new TimerRegistry(CallSiteLocator.withDefaults(), () -> {
+			if (broken.get()) {
+				throw new IllegalStateException("broken clock");
+			}
+			return clock.get();
+		}, 1_000);
+		LeakDetector detector = new LeakDetector(registry, Duration.ofSeconds(10), Duration.ofMinutes(5), 1,
+				clock::get);
+		TimersHealthIndicator indicator = new TimersHealthIndicator(registry, detector, new Status("LEAKING"), null,
+				Duration.ofSeconds(10));
+		broken.set(true);
+		assertThatIllegalStateException().isThrownBy(detector::sample);
+		assertThat(indicator.health(true).getStatus()).as("at the first attempt").isEqualTo(Status.UP);
+		clock.addAndGet(31_000);
+		assertThat(indicator.health(true).getStatus()).isEqualTo(Status.UNKNOWN);
 	}
 
 	@Test

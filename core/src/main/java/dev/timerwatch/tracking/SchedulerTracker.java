@@ -228,8 +228,9 @@ public final class SchedulerTracker {
 
 	/**
 	 * Attach the live scheduler this tracker reports on. It is held weakly: once the
-	 * application has let it go (and its probe holds it no longer), maintenance closes this
-	 * tracker, as it does when the probe tells the scheduler has terminated.
+	 * application has let it go (and its probe holds it no longer) and none of its tasks is
+	 * pending or running, maintenance closes this tracker, as it does when the probe tells the
+	 * scheduler has terminated.
 	 * @param scheduler the scheduler
 	 * @param probe how to read its figures
 	 */
@@ -313,6 +314,22 @@ public final class SchedulerTracker {
 		}
 	}
 
+	// The application has let the scheduler go, and none of its tasks is pending or running:
+	// tasks of a scheduler the application dropped may still run on the executor under it (a
+	// periodic task on a ConcurrentTaskScheduler's executor), and stay reported until they end.
+	private boolean isLetGo() {
+		WeakReference<Object> scheduler = this.scheduler;
+		if (scheduler == null || scheduler.get() != null) {
+			return false;
+		}
+		for (OriginStats origin : this.origins.values()) {
+			if (origin.pending() + origin.running() > 0) {
+				return false;
+			}
+		}
+		return true;
+	}
+
 	/**
 	 * Whether this tracker has closed.
 	 * @return whether it is closed
@@ -354,8 +371,7 @@ public final class SchedulerTracker {
 				stats.releasePlace();
 			}
 		});
-		WeakReference<Object> scheduler = this.scheduler;
-		if (this.probe.isTerminated() || (scheduler != null && scheduler.get() == null)) {
+		if (this.probe.isTerminated() || isLetGo()) {
 			close();
 		}
 	}

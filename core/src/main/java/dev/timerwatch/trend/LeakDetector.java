@@ -64,6 +64,8 @@ public final class LeakDetector {
 
 	private volatile LeakReport report = LeakReport.empty();
 
+	private volatile long firstAttemptMillis = -1;
+
 	/**
 	 * Create a detector.
 	 * @param registry the registry to sample
@@ -110,6 +112,10 @@ public final class LeakDetector {
 	 * @return the origins found leaking at this sample for the first time
 	 */
 	public synchronized List<OriginVerdict> sample() {
+		if (this.firstAttemptMillis < 0) {
+			// Before any work that may fail: a sampler failing from its first sample is seen.
+			this.firstAttemptMillis = this.clock.getAsLong();
+		}
 		this.registry.advance();
 		long now = this.clock.getAsLong();
 		List<OriginStats> origins = this.registry.origins();
@@ -143,6 +149,14 @@ public final class LeakDetector {
 	 */
 	public LeakReport report() {
 		return this.report;
+	}
+
+	/**
+	 * When {@link #sample()} was first called, whether it succeeded or not.
+	 * @return epoch milliseconds by the detector's clock, or -1 before the first call
+	 */
+	public long firstSampleAttemptMillis() {
+		return this.firstAttemptMillis;
 	}
 
 	/**

@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
+import dev.timerwatch.fixtures.ManualTask;
 import dev.timerwatch.misuse.MisuseDetector;
 import dev.timerwatch.scheduling.TrackingScheduledExecutorService;
 import dev.timerwatch.scheduling.TrackingScheduledThreadPoolExecutor;
@@ -18,6 +19,7 @@ import dev.timerwatch.tracking.CallSiteLocator;
 import dev.timerwatch.tracking.OriginStats;
 import dev.timerwatch.tracking.SchedulerProbe;
 import dev.timerwatch.tracking.SchedulerTracker;
+import dev.timerwatch.tracking.TaskKind;
 import dev.timerwatch.tracking.TaskOrigin;
 import dev.timerwatch.tracking.TimerRegistry;
 import org.junit.jupiter.api.Test;
@@ -151,7 +153,32 @@ class RetentionTests {
 			Thread.sleep(20);
 		}
 		assertThat(registry.schedulers()).extracting(SchedulerTracker::name).containsExactly("custom");
-		assertThat(registry.schedulers()).singleElement().satisfies((tracker) -> assertThat(tracker.scheduler()).isSameAs(kept));
+		assertThat(registry.schedulers()).singleElement()
+			.satisfies((tracker) -> assertThat(tracker.scheduler()).isSameAs(kept));
+	}
+
+	@Test
+	void aLetGoSchedulerWhoseTasksStillRunStaysReportedUntilTheyEnd() throws Exception {
+		AtomicLong clock = new AtomicLong(1_000_000);
+		TimerRegistry registry = new TimerRegistry(CallSiteLocator.withDefaults(), clock::get, 1_000, 100, 3);
+		SchedulerTracker tracker = registry.register("dropped", "Custom", new Object(), SchedulerProbe.NONE);
+		// A periodic task that goes on running on the executor under the scheduler the
+		// application dropped.
+		ManualTask task = new ManualTask(tracker.admit(
+				TaskOrigin.callSite("com.example.Ticker", "start", "Ticker.java", 7), TaskKind.FIXED_RATE, 1_000, -1),
+				TaskKind.FIXED_RATE);
+		for (int i = 0; i < 20 && tracker.scheduler() != null; i++) {
+			System.gc();
+			Thread.sleep(20);
+		}
+		assertThat(tracker.scheduler()).as("collected").isNull();
+		clock.addAndGet(1_000);
+		registry.advance();
+		assertThat(registry.schedulers()).as("while its task is pending").containsExactly(tracker);
+		task.end();
+		clock.addAndGet(1_000);
+		registry.advance();
+		assertThat(registry.schedulers()).as("once its task has ended").isEmpty();
 	}
 
 	@Test
