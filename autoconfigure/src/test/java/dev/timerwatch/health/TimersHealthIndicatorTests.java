@@ -11,6 +11,7 @@ import dev.timerwatch.tracking.TaskOrigin;
 import dev.timerwatch.tracking.TimerRegistry;
 import dev.timerwatch.tracking.TrackingFailures;
 import dev.timerwatch.trend.LeakDetector;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.health.contributor.Health;
@@ -22,9 +23,19 @@ import static org.mockito.BDDMockito.given;
 import static org.mockito.Mockito.mock;
 
 /**
- * The {@code timers} health indicator when timerwatch itself fails.
+ * The {@code timers} health indicator when timerwatch itself fails, or its sampler does.
  */
 class TimersHealthIndicatorTests {
+
+	private final AtomicLong clock = new AtomicLong(1_000_000);
+
+	private final AtomicBoolean broken = new AtomicBoolean();
+
+	private final TimerRegistry registry = new TimerRegistry(CallSiteLocator.withDefaults(), this::registryClock,
+			1_000);
+
+	private final LeakDetector detector = new LeakDetector(this.registry, Duration.ofSeconds(10),
+			Duration.ofMinutes(5), 1, this.clock::get);
 
 	@Test
 	void aFailureOfTimerwatchItselfIsUnknownNeverDown() {
@@ -42,39 +53,29 @@ class TimersHealthIndicatorTests {
 
 	@Test
 	void aVerdictNoSampleHasRenewedForThreeIntervalsIsUnknown() {
-		AtomicLong clock = new AtomicLong(1_000_000);
-		TimerRegistry registry = new TimerRegistry(CallSiteLocator.withDefaults(), clock::get, 1_000);
-		LeakDetector detector = new LeakDetector(registry, Duration.ofSeconds(10), Duration.ofMinutes(5), 1,
-				clock::get);
-		TimersHealthIndicator indicator = new TimersHealthIndicator(registry, detector, new Status("LEAKING"), null,
-				Duration.ofSeconds(10));
-		detector.sample();
+		TimersHealthIndicator indicator = indicator(null);
+		this.detector.sample();
 		assertThat(indicator.health(true).getStatus()).isEqualTo(Status.UP);
-		clock.addAndGet(30_000);
+		this.clock.addAndGet(30_000);
 		assertThat(indicator.health(true).getStatus()).as("at 30 s").isEqualTo(Status.UP);
 		// The sampler fails from here on: no sample for over 30 s, and over three intervals.
-		clock.addAndGet(1_000);
+		this.clock.addAndGet(1_000);
 		Health stale = indicator.health(true);
 		assertThat(stale.getStatus()).isEqualTo(Status.UNKNOWN);
 		assertThat(stale.getDetails()).containsEntry("stale", "no sample for 31 s").containsEntry("pending", 0L);
-		detector.sample();
+		this.detector.sample();
 		assertThat(indicator.health(true).getStatus()).as("sampled again").isEqualTo(Status.UP);
 	}
 
 	@Test
 	void pendingAboveTheCapIsDownWhateverTheSamplerDoes() {
-		AtomicLong clock = new AtomicLong(1_000_000);
-		TimerRegistry registry = new TimerRegistry(CallSiteLocator.withDefaults(), clock::get, 1_000);
-		LeakDetector detector = new LeakDetector(registry, Duration.ofSeconds(10), Duration.ofMinutes(5), 1,
-				clock::get);
-		TimersHealthIndicator indicator = new TimersHealthIndicator(registry, detector, new Status("LEAKING"), 1L,
-				Duration.ofSeconds(10));
-		SchedulerTracker scheduler = registry.register("jobs", "Test");
+		TimersHealthIndicator indicator = indicator(1L);
+		SchedulerTracker scheduler = this.registry.register("jobs", "Test");
 		TaskOrigin line = TaskOrigin.callSite("com.example.Jobs", "run", "Jobs.java", 1);
 		scheduler.admit(line, TaskKind.ONCE, -1, -1);
 		scheduler.admit(line, TaskKind.ONCE, -1, -1);
-		detector.sample();
-		clock.addAndGet(60_000);
+		this.detector.sample();
+		this.clock.addAndGet(60_000);
 		Health health = indicator.health(true);
 		assertThat(health.getStatus()).isEqualTo(Status.DOWN);
 		assertThat(health.getDetails()).containsEntry("pending", 2L).doesNotContainKey("stale");
@@ -82,36 +83,33 @@ class TimersHealthIndicatorTests {
 
 	@Test
 	void aSamplerThatFailsFromItsFirstSampleIsStaleToo() {
-		AtomicLong clock = new AtomicLong(1_000_000);
-		AtomicBoolean broken = new AtomicBoolean();
-		TimerRegistry registry = new TimerRegistry(CallSiteLocator.withDefaults(), () -> {
-			if (broken.get()) {
-				throw new IllegalStateException("broken clock");
-			}
-			return clock.get();
-		}, 1_000);
-		LeakDetector detector = new LeakDetector(registry, Duration.ofSeconds(10), Duration.ofMinutes(5), 1,
-				clock::get);
-		TimersHealthIndicator indicator = new TimersHealthIndicator(registry, detector, new Status("LEAKING"), null,
-				Duration.ofSeconds(10));
-		broken.set(true);
-		assertThatIllegalStateException().isThrownBy(detector::sample);
+		TimersHealthIndicator indicator = indicator(null);
+		this.broken.set(true);
+		assertThatIllegalStateException().isThrownBy(this.detector::sample);
 		assertThat(indicator.health(true).getStatus()).as("at the first attempt").isEqualTo(Status.UP);
-		clock.addAndGet(31_000);
+		this.clock.addAndGet(31_000);
 		assertThat(indicator.health(true).getStatus()).isEqualTo(Status.UNKNOWN);
 	}
 
 	@Test
 	void beforeTheFirstSampleTheVerdictIsNotStale() {
-		AtomicLong clock = new AtomicLong(1_000_000);
-		TimerRegistry registry = new TimerRegistry(CallSiteLocator.withDefaults(), clock::get, 1_000);
-		LeakDetector detector = new LeakDetector(registry, Duration.ofSeconds(10), Duration.ofMinutes(5), 1,
-				clock::get);
-		TimersHealthIndicator indicator = new TimersHealthIndicator(registry, detector, new Status("LEAKING"), null,
-				Duration.ofSeconds(10));
+		TimersHealthIndicator indicator = indicator(null);
 		// A slow startup: the web server answers before the sampler's first sample.
-		clock.addAndGet(120_000);
+		this.clock.addAndGet(120_000);
 		assertThat(indicator.health(true).getStatus()).isEqualTo(Status.UP);
+	}
+
+	private TimersHealthIndicator indicator(@Nullable Long maxPending) {
+		return new TimersHealthIndicator(this.registry, this.detector, new Status("LEAKING"), maxPending,
+				Duration.ofSeconds(10));
+	}
+
+	// The registry's clock, which maintenance reads as the detector samples, can be broken.
+	private long registryClock() {
+		if (this.broken.get()) {
+			throw new IllegalStateException("broken clock");
+		}
+		return this.clock.get();
 	}
 
 }
