@@ -109,7 +109,8 @@ public final class LeakDetector {
 
 	/**
 	 * Take a sample of every origin and judge it.
-	 * @return the origins found leaking at this sample for the first time
+	 * @return the origins whose leak began at this sample (a leak that ended and came back
+	 * begins again)
 	 */
 	public synchronized List<OriginVerdict> sample() {
 		if (this.firstAttemptMillis < 0) {
@@ -132,7 +133,7 @@ public final class LeakDetector {
 			OriginVerdict verdict = watch.judge(origin, now);
 			total += verdict.pending();
 			verdicts.add(verdict);
-			if (watch.reportsFirstLeak(verdict)) {
+			if (watch.reportsNewLeak(verdict)) {
 				newlyLeaking.add(verdict);
 			}
 		}

@@ -118,12 +118,18 @@ final class OriginWatch {
 	}
 
 	/**
-	 * Whether the origin's leak is to be logged now: the first time it leaks, never again.
+	 * Whether the origin's leak is to be logged now: once per leak, when it begins. A leak
+	 * ends once its outlived count has made no new high for a window; one that begins after
+	 * that is a leak of its own, and is logged again.
 	 * @param verdict this sample's verdict
 	 * @return whether to report it
 	 */
-	boolean reportsFirstLeak(OriginVerdict verdict) {
-		if (verdict.isLeaking() && !this.reported) {
+	boolean reportsNewLeak(OriginVerdict verdict) {
+		if (!verdict.isLeaking()) {
+			this.reported = false;
+			return false;
+		}
+		if (!this.reported) {
 			this.reported = true;
 			return true;
 		}
