@@ -51,7 +51,11 @@ public class TrackingScheduledExecutorService implements ScheduledExecutorServic
 	 */
 	public TrackingScheduledExecutorService(ScheduledExecutorService delegate, TimerRegistry registry, String name) {
 		this.delegate = delegate;
-		this.tracker = registry.register(name, delegate.getClass().getSimpleName(), delegate, new SchedulerProbe() {
+		this.tracker = registry.register(name, delegate.getClass().getSimpleName());
+		this.admission = new TaskAdmission(this.tracker, true);
+		this.livePeriodic = this.admission.keepLivePeriodic();
+		this.tracker.onClose(this::settleAll);
+		this.tracker.attach(delegate, new SchedulerProbe() {
 
 			@Override
 			public boolean isTerminated() {
@@ -59,9 +63,6 @@ public class TrackingScheduledExecutorService implements ScheduledExecutorServic
 			}
 
 		});
-		this.admission = new TaskAdmission(this.tracker, true);
-		this.livePeriodic = this.admission.keepLivePeriodic();
-		this.tracker.onClose(this::settleAll);
 	}
 
 	/**

@@ -11,8 +11,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
-import org.jspecify.annotations.Nullable;
-
 /**
  * All tracked schedulers of one application, and the clock that dates their pending tasks.
  *
@@ -111,17 +109,6 @@ public final class TimerRegistry {
 	}
 
 	/**
-	 * Start tracking a scheduler that is attached later, or never (tests).
-	 * @param name the scheduler's name
-	 * @param type the scheduler's type
-	 * @return its tracker
-	 * @see #register(String, String, Object, SchedulerProbe)
-	 */
-	public SchedulerTracker register(String name, String type) {
-		return register(name, type, null, SchedulerProbe.NONE);
-	}
-
-	/**
 	 * Start tracking a scheduler. A name already in use by a scheduler that has not
 	 * terminated is kept by that scheduler, and this one is registered as {@code name#2} (or
 	 * the next number free): both go on running, and both are reported. Closing the earlier
@@ -132,18 +119,12 @@ public final class TimerRegistry {
 	 * {@link SchedulerTracker#attach}).
 	 * @param name the scheduler's name
 	 * @param type the scheduler's type
-	 * @param scheduler the scheduler, attached before the tracker is registered, or
-	 * {@code null}
-	 * @param probe how to read its figures
-	 * @return its tracker
+	 * @return its tracker, to which the scheduler is then attached
 	 */
-	public SchedulerTracker register(String name, String type, @Nullable Object scheduler, SchedulerProbe probe) {
+	public SchedulerTracker register(String name, String type) {
 		for (int n = 1;;) {
 			String candidate = (n == 1) ? name : name + "#" + n;
 			SchedulerTracker tracker = new SchedulerTracker(this, candidate, type);
-			if (scheduler != null) {
-				tracker.attach(scheduler, probe);
-			}
 			SchedulerTracker existing = this.schedulers.putIfAbsent(candidate, tracker);
 			if (existing == null) {
 				return tracker;

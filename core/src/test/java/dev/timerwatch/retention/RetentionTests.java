@@ -141,8 +141,8 @@ class RetentionTests {
 		AtomicLong clock = new AtomicLong(1_000_000);
 		TimerRegistry registry = new TimerRegistry(CallSiteLocator.withDefaults(), clock::get, 1_000, 100, 3);
 		Object kept = new Object();
-		registry.register("custom", "Custom", kept, SchedulerProbe.NONE);
-		registry.register("custom", "Custom", new Object(), SchedulerProbe.NONE);
+		registry.register("custom", "Custom").attach(kept, SchedulerProbe.NONE);
+		registry.register("custom", "Custom").attach(new Object(), SchedulerProbe.NONE);
 		assertThat(registry.schedulers()).extracting(SchedulerTracker::name)
 			.containsExactlyInAnyOrder("custom", "custom#2");
 		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -161,7 +161,8 @@ class RetentionTests {
 	void aLetGoSchedulerWhoseTasksStillRunStaysReportedUntilTheyEnd() throws Exception {
 		AtomicLong clock = new AtomicLong(1_000_000);
 		TimerRegistry registry = new TimerRegistry(CallSiteLocator.withDefaults(), clock::get, 1_000, 100, 3);
-		SchedulerTracker tracker = registry.register("dropped", "Custom", new Object(), SchedulerProbe.NONE);
+		SchedulerTracker tracker = registry.register("dropped", "Custom");
+		tracker.attach(new Object(), SchedulerProbe.NONE);
 		// A periodic task that goes on running on the executor under the scheduler the
 		// application dropped.
 		ManualTask task = new ManualTask(tracker.admit(

@@ -119,8 +119,8 @@ public final class SchedulerTracking {
 		if (scheduler instanceof Advised advised && advised.isFrozen()) {
 			return new Tracked(scheduler, "it is a frozen AOP proxy");
 		}
-		SchedulerTracker tracker = this.registry.get()
-			.register(name, type.getSimpleName(), scheduler, probeFor(scheduler));
+		SchedulerTracker tracker = this.registry.get().register(name, type.getSimpleName());
+		tracker.attach(scheduler, probeFor(scheduler));
 		if (scheduler instanceof Advised advised) {
 			advised.addAdvice(0, new TaskSchedulerTrackingInterceptor(tracker));
 			return new Tracked(scheduler, null);
