@@ -113,7 +113,8 @@ public final class TaskOrigin {
 
 	/**
 	 * The origin as a reader expects it: {@code com.example.PingService.start(PingService.java:42)}
-	 * for a call site, {@code com.example.ReportJob#generate} for a scheduled method.
+	 * for a call site, {@code com.example.ReportJob#generate} for a scheduled method. Distinct
+	 * origins have distinct descriptions.
 	 * @return a readable description
 	 */
 	public String describe() {
@@ -126,8 +127,11 @@ public final class TaskOrigin {
 		if (this == OVERFLOW) {
 			return "other origins (the origin table is full: raise timerwatch.origin.max-origins)";
 		}
-		String location = (this.fileName != null)
-				? (this.lineNumber >= 0 ? this.fileName + ":" + this.lineNumber : this.fileName) : "Unknown Source";
+		// Unlike StackTraceElement, a line is kept without its file (a class compiled with line
+		// numbers but no source file name): two lines of one method are two origins, and their
+		// descriptions name their meters and make their ids, which must differ too.
+		String file = (this.fileName != null) ? this.fileName : "Unknown Source";
+		String location = (this.lineNumber >= 0) ? file + ":" + this.lineNumber : file;
 		return this.className + "." + this.methodName + "(" + location + ")";
 	}
 
