@@ -1,31 +1,22 @@
 package dev.timerwatch.metrics;
 
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.HashMap;
-import java.util.HashSet;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.function.ToDoubleFunction;
-import java.util.function.ToLongFunction;
 
+import dev.timerwatch.metrics.SchedulerMeters.OriginMeters;
+import dev.timerwatch.metrics.SchedulerMeters.RunTimers;
+import dev.timerwatch.misuse.MisuseDetector;
+import dev.timerwatch.misuse.MisuseType;
 import dev.timerwatch.tracking.OriginStats;
 import dev.timerwatch.tracking.SchedulerTracker;
 import dev.timerwatch.tracking.TaskObserver;
-import dev.timerwatch.tracking.TaskOrigin;
 import dev.timerwatch.tracking.TimerRegistry;
-import dev.timerwatch.misuse.MisuseDetector;
-import dev.timerwatch.misuse.MisuseType;
 import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Tags;
-import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import org.jspecify.annotations.Nullable;
 
@@ -36,22 +27,22 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Origins appear while the application runs, so meters are bound by {@link #refresh()}
  * (after every health sample) rather than once; a scheduler's meters are removed once it has
- * shut down, and an origin's once the registry drops it as idle. The {@code origin} tag is bounded: past {@code maxOrigins} per scheduler, later
- * origins share {@code origin="other"}.
+ * shut down, and an origin's once the registry drops it as idle. The {@code origin} tag is
+ * bounded: past {@code maxOrigins} per scheduler, later origins share {@code origin="other"}.
+ *
+ * <p>Bound to several meter registries (Spring Boot binds each registry when there is no
+ * composite one), every registry gets every meter.
  */
 public class TimersMetrics implements MeterBinder, TaskObserver {
-
-	static final String OTHER = "other";
 
 	private final TimerRegistry registry;
 
 	private final int maxOrigins;
 
-	private final Map<SchedulerTracker, SchedulerMeters> schedulers = new ConcurrentHashMap<>();
-
 	private final @Nullable MisuseDetector misuses;
 
-	private volatile @Nullable MeterRegistry meterRegistry;
+	// Read on every run, so an array: no iterator, and one element in the usual case.
+	private volatile RegistryMeters[] bound = new RegistryMeters[0];
 
 	public TimersMetrics(TimerRegistry registry, int maxOrigins, @Nullable MisuseDetector misuses) {
 		this.registry = registry;
@@ -61,7 +52,16 @@ public class TimersMetrics implements MeterBinder, TaskObserver {
 
 	@Override
 	public void bindTo(MeterRegistry meterRegistry) {
-		this.meterRegistry = meterRegistry;
+		synchronized (this) {
+			for (RegistryMeters each : this.bound) {
+				if (each.meterRegistry == meterRegistry) {
+					return;
+				}
+			}
+			RegistryMeters[] grown = Arrays.copyOf(this.bound, this.bound.length + 1);
+			grown[this.bound.length] = new RegistryMeters(meterRegistry);
+			this.bound = grown;
+		}
 		MisuseDetector misuses = this.misuses;
 		if (misuses != null) {
 			for (MisuseType type : MisuseType.values()) {
@@ -78,253 +78,84 @@ public class TimersMetrics implements MeterBinder, TaskObserver {
 
 	/**
 	 * Bind meters for schedulers and origins that appeared, and remove those of schedulers
-	 * that shut down.
+	 * that shut down, in every meter registry bound.
 	 */
 	public synchronized void refresh() {
-		MeterRegistry meterRegistry = this.meterRegistry;
-		if (meterRegistry == null) {
+		RegistryMeters[] bound = this.bound;
+		if (bound.length == 0) {
 			return;
 		}
 		List<SchedulerTracker> live = new ArrayList<>(this.registry.schedulers());
-		// Removed before any is bound: a scheduler that took the name of one that shut down
-		// has meters of the same names and tags, which Micrometer would hand back, then lose
-		// with the old scheduler's.
-		this.schedulers.entrySet().removeIf((entry) -> {
-			if (live.contains(entry.getKey())) {
-				return false;
-			}
-			entry.getValue().remove();
-			return true;
-		});
-		for (SchedulerTracker scheduler : live) {
-			this.schedulers.computeIfAbsent(scheduler, (key) -> new SchedulerMeters(key, meterRegistry)).bindOrigins();
+		for (RegistryMeters each : bound) {
+			each.refresh(live);
 		}
 	}
 
 	@Override
 	public void runStarted(OriginStats origin, long lagNanos) {
 		if (lagNanos >= 0) {
-			RunTimers timers = runTimers(origin);
-			if (timers != null) {
-				timers.lag.record(lagNanos, TimeUnit.NANOSECONDS);
+			for (RegistryMeters each : this.bound) {
+				RunTimers timers = each.runTimers(origin);
+				if (timers != null) {
+					timers.lag().record(lagNanos, TimeUnit.NANOSECONDS);
+				}
 			}
 		}
 	}
 
 	@Override
 	public void runFinished(OriginStats origin, long durationNanos, @Nullable Throwable failure) {
-		RunTimers timers = runTimers(origin);
-		if (timers != null) {
-			timers.execution.record(durationNanos, TimeUnit.NANOSECONDS);
+		for (RegistryMeters each : this.bound) {
+			RunTimers timers = each.runTimers(origin);
+			if (timers != null) {
+				timers.execution().record(durationNanos, TimeUnit.NANOSECONDS);
+			}
 		}
-	}
-
-	// Found on the origin itself: no map lookup and no lock on the run path once bound.
-	private @Nullable RunTimers runTimers(OriginStats origin) {
-		OriginMeters meters = origin.attachment(this, this::bindOnFirstRun);
-		return (meters != null) ? meters.runTimers() : null;
-	}
-
-	private @Nullable OriginMeters bindOnFirstRun(OriginStats origin) {
-		SchedulerMeters scheduler = this.schedulers.get(origin.scheduler());
-		return (scheduler != null) ? scheduler.bind(origin) : null;
 	}
 
 	/**
-	 * The meters of one scheduler's origins. Origins come and go (the registry drops idle
-	 * ones), and so do their meters.
+	 * The meters of every scheduler in one meter registry.
 	 */
-	private final class SchedulerMeters {
-
-		private final SchedulerTracker scheduler;
+	private final class RegistryMeters {
 
 		private final MeterRegistry meterRegistry;
 
-		private final Gauge retained;
+		private final Map<SchedulerTracker, SchedulerMeters> schedulers = new ConcurrentHashMap<>();
 
-		private final Map<OriginStats, OriginMeters> bound = new ConcurrentHashMap<>();
-
-		// The bound origin of each line, guarded by this.
-		private final Map<TaskOrigin, OriginStats> byLine = new HashMap<>();
-
-		private final List<OriginStats> folded = new CopyOnWriteArrayList<>();
-
-		// What folded origins dropped from the registry had counted: the folded counters add it,
-		// so that they never go down (a counter that falls reads as a reset to Prometheus).
-		// Guarded by this, as the list's changes are, so that no read sees an origin twice or
-		// not at all.
-		private long retiredScheduled;
-
-		private long retiredCompleted;
-
-		private long retiredCancelled;
-
-		private long retiredFailed;
-
-		private final List<Meter> foldedMeters = new ArrayList<>();
-
-		private @Nullable RunTimers foldedTimers;
-
-		private int tagged;
-
-		// Guarded by this: once removed, nothing binds here again.
-		private boolean removed;
-
-		SchedulerMeters(SchedulerTracker scheduler, MeterRegistry meterRegistry) {
-			this.scheduler = scheduler;
+		RegistryMeters(MeterRegistry meterRegistry) {
 			this.meterRegistry = meterRegistry;
-			this.retained = Gauge.builder("timers.retained.cancelled", scheduler, (tracker) -> {
-				long retained = tracker.probe().retainedCancelled();
-				return (retained >= 0) ? retained : Double.NaN;
-			})
-				.tags("scheduler", scheduler.name())
-				.description("Cancelled tasks the scheduler keeps queued until their delay expires")
-				.baseUnit("tasks")
-				.register(meterRegistry);
 		}
 
-		synchronized void bindOrigins() {
-			Collection<OriginStats> live = this.scheduler.origins();
-			// Unbound first, for the reason refresh() removes first.
-			Set<OriginStats> gone = new HashSet<>(this.bound.keySet());
-			gone.removeAll(live);
-			gone.forEach(this::unbind);
-			for (OriginStats origin : live) {
-				origin.attachment(TimersMetrics.this, this::bind);
-			}
-		}
-
-		synchronized @Nullable OriginMeters bind(OriginStats origin) {
-			if (this.removed) {
-				// A first run that found these meters just before the scheduler's were removed.
-				return null;
-			}
-			OriginMeters existing = this.bound.get(origin);
-			if (existing != null) {
-				return existing;
-			}
-			// An origin dropped as idle and made again since the last sample: the one it
-			// replaces (a scheduler holds one origin per line at a time) holds meters of the
-			// same tags until it is unbound.
-			OriginStats replaced = this.byLine.get(origin.origin());
-			if (replaced != null) {
-				unbind(replaced);
-			}
-			OriginMeters meters;
-			if (this.tagged < TimersMetrics.this.maxOrigins) {
-				this.tagged++;
-				Tags tags = Tags.of("scheduler", this.scheduler.name(), "origin", origin.origin().describe());
-				List<Meter> counts = bindCounts(tags, origin, OriginStats::pending, OriginStats::scheduled,
-						OriginStats::completedAsCounted, OriginStats::cancelledAsCounted, OriginStats::failedAsCounted);
-				meters = new OriginMeters(false, counts, runTimers(tags));
-			}
-			else {
-				if (this.foldedMeters.isEmpty()) {
-					Tags tags = Tags.of("scheduler", this.scheduler.name(), "origin", OTHER);
-					this.foldedMeters.addAll(bindCounts(tags, this,
-							(scheduler) -> scheduler.folded(OriginStats::pending, (retired) -> 0),
-							(scheduler) -> scheduler.folded(OriginStats::scheduled, (retired) -> retired.retiredScheduled),
-							(scheduler) -> scheduler.folded(OriginStats::completedAsCounted,
-									(retired) -> retired.retiredCompleted),
-							(scheduler) -> scheduler.folded(OriginStats::cancelledAsCounted,
-									(retired) -> retired.retiredCancelled),
-							(scheduler) -> scheduler.folded(OriginStats::failedAsCounted,
-									(retired) -> retired.retiredFailed)));
-					this.foldedTimers = runTimers(tags);
+		void refresh(List<SchedulerTracker> live) {
+			// Removed before any is bound: a scheduler that took the name of one that shut down
+			// has meters of the same names and tags, which Micrometer would hand back, then lose
+			// with the old scheduler's.
+			this.schedulers.entrySet().removeIf((entry) -> {
+				if (live.contains(entry.getKey())) {
+					return false;
 				}
-				this.folded.add(origin);
-				meters = new OriginMeters(true, List.of(), this.foldedTimers);
+				entry.getValue().remove();
+				return true;
+			});
+			for (SchedulerTracker scheduler : live) {
+				this.schedulers
+					.computeIfAbsent(scheduler,
+							(key) -> new SchedulerMeters(key, this.meterRegistry, TimersMetrics.this.maxOrigins, this))
+					.bindOrigins();
 			}
-			this.bound.put(origin, meters);
-			this.byLine.put(origin.origin(), origin);
-			return meters;
 		}
 
-		// A figure summed over the folded origins, plus what dropped ones had counted; the
-		// retired figure is read under the same lock.
-		private synchronized long folded(ToLongFunction<OriginStats> figure, ToLongFunction<SchedulerMeters> retired) {
-			long sum = retired.applyAsLong(this);
-			for (OriginStats origin : this.folded) {
-				sum += figure.applyAsLong(origin);
-			}
-			return sum;
+		// Found on the origin itself: no map lookup and no lock on the run path once bound.
+		@Nullable RunTimers runTimers(OriginStats origin) {
+			OriginMeters meters = origin.attachment(this, this::bindOnFirstRun);
+			return (meters != null) ? meters.runTimers() : null;
 		}
 
-		private void unbind(OriginStats origin) {
-			OriginMeters meters = this.bound.remove(origin);
-			if (meters == null) {
-				return;
-			}
-			this.byLine.remove(origin.origin(), origin);
-			if (meters.folded()) {
-				// Dropped when idle, so its counts are final.
-				this.retiredScheduled += origin.scheduled();
-				this.retiredCompleted += origin.completedAsCounted();
-				this.retiredCancelled += origin.cancelledAsCounted();
-				this.retiredFailed += origin.failedAsCounted();
-				this.folded.remove(origin);
-				return;
-			}
-			this.tagged--;
-			meters.counts().forEach(this.meterRegistry::remove);
-			this.meterRegistry.remove(meters.runTimers().lag());
-			this.meterRegistry.remove(meters.runTimers().execution());
+		private @Nullable OriginMeters bindOnFirstRun(OriginStats origin) {
+			SchedulerMeters scheduler = this.schedulers.get(origin.scheduler());
+			return (scheduler != null) ? scheduler.bind(origin) : null;
 		}
 
-		private <T> List<Meter> bindCounts(Tags tags, T state, ToDoubleFunction<T> pending,
-				ToDoubleFunction<T> scheduled, ToDoubleFunction<T> completed, ToDoubleFunction<T> cancelled,
-				ToDoubleFunction<T> failed) {
-			return List.of(Gauge.builder("timers.pending", state, pending)
-				.tags(tags)
-				.description("Tasks waiting for their next run")
-				.baseUnit("tasks")
-				.strongReference(true)
-				.register(this.meterRegistry), counter("timers.scheduled", state, scheduled, tags, "Tasks scheduled"),
-					counter("timers.completed", state, completed, tags, "One-shot tasks that ran to completion"),
-					counter("timers.cancelled", state, cancelled, tags,
-							"Tasks cancelled, or removed from their scheduler without running"),
-					counter("timers.failed", state, failed, tags, "Tasks that threw and will not run again"));
-		}
-
-		private <T> FunctionCounter counter(String name, T state, ToDoubleFunction<T> count, Tags tags,
-				String description) {
-			return FunctionCounter.builder(name, state, count)
-				.tags(tags)
-				.description(description)
-				.baseUnit("tasks")
-				.register(this.meterRegistry);
-		}
-
-		private RunTimers runTimers(Tags tags) {
-			return new RunTimers(Timer.builder("timers.lag")
-				.tags(tags)
-				.description("How late runs start against their planned time")
-				.register(this.meterRegistry),
-					Timer.builder("timers.execution")
-						.tags(tags)
-						.description("How long runs take")
-						.register(this.meterRegistry));
-		}
-
-		synchronized void remove() {
-			this.removed = true;
-			new ArrayList<>(this.bound.keySet()).forEach(this::unbind);
-			this.foldedMeters.forEach(this.meterRegistry::remove);
-			if (this.foldedTimers != null) {
-				this.meterRegistry.remove(this.foldedTimers.lag());
-				this.meterRegistry.remove(this.foldedTimers.execution());
-			}
-			this.meterRegistry.remove(this.retained);
-		}
-
-	}
-
-
-
-	private record OriginMeters(boolean folded, List<Meter> counts, RunTimers runTimers) {
-	}
-
-	private record RunTimers(Timer lag, Timer execution) {
 	}
 
 }

@@ -1,5 +1,7 @@
 package dev.timerwatch.metrics;
 
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -8,6 +10,7 @@ import dev.timerwatch.scheduling.TrackingScheduledThreadPoolExecutor;
 import dev.timerwatch.tracking.CallSiteLocator;
 import dev.timerwatch.tracking.TimerRegistry;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
@@ -44,6 +47,44 @@ class TimersMetricsTests {
 		}
 		finally {
 			executor.shutdownNow();
+		}
+	}
+
+	@Test
+	void everyMeterRegistryItIsBoundToGetsEveryMeterAndEveryRun() throws Exception {
+		SimpleMeterRegistry second = new SimpleMeterRegistry();
+		this.registry.setObserver(this.metrics);
+		this.metrics.bindTo(this.meterRegistry);
+		this.metrics.bindTo(second);
+		// Bound twice to the same registry, as a context refreshed twice would: nothing doubles.
+		this.metrics.bindTo(second);
+		TrackingScheduledThreadPoolExecutor executor = new TrackingScheduledThreadPoolExecutor(1, this.registry,
+				"jobs");
+		try {
+			scheduleAnHourOut(executor);
+			CountDownLatch ran = new CountDownLatch(1);
+			executor.schedule(ran::countDown, 0, TimeUnit.MILLISECONDS);
+			assertThat(ran.await(10, TimeUnit.SECONDS)).isTrue();
+			this.metrics.refresh();
+			for (SimpleMeterRegistry each : List.of(this.meterRegistry, second)) {
+				await().untilAsserted(() -> assertThat(each.find("timers.execution").tag("scheduler", "jobs").timers())
+					.as("run timers")
+					.extracting(Timer::count)
+					.containsExactlyInAnyOrder(0L, 1L));
+				assertThat(each.find("timers.pending").tag("scheduler", "jobs").gauges()).extracting(Gauge::value)
+					.containsExactlyInAnyOrder(0.0, 1.0);
+				assertThat(each.find("timers.retained.cancelled").tag("scheduler", "jobs").gauge()).isNotNull();
+			}
+		}
+		finally {
+			executor.shutdownNow();
+		}
+		assertThat(executor.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+		this.registry.advance();
+		this.metrics.refresh();
+		for (SimpleMeterRegistry each : List.of(this.meterRegistry, second)) {
+			assertThat(each.find("timers.pending").tag("scheduler", "jobs").gauges()).isEmpty();
+			assertThat(each.find("timers.execution").tag("scheduler", "jobs").timers()).isEmpty();
 		}
 	}
 
