@@ -134,23 +134,48 @@ public class TrackingScheduledExecutorService implements ScheduledExecutorServic
 		});
 	}
 
+	// The submit methods call the executor's own: an executor's submit need not be a
+	// schedule(0) (a ForkJoinPool queues it at once, where its schedule goes through a delay
+	// scheduler). The task's delay is zero all the same.
+
 	@Override
 	public Future<?> submit(Runnable task) {
-		return schedule(task, 0, TimeUnit.NANOSECONDS);
+		Objects.requireNonNull(task, "task");
+		TrackedCommand<Void> tracked = this.admission.admit(task, TaskKind.ONCE, -1, 0, null);
+		if (tracked == null) {
+			return this.delegate.submit(task);
+		}
+		return tracked(this.admission.submit(tracked, () -> this.delegate.submit((Runnable) tracked)), tracked);
 	}
 
 	@Override
 	public <T> Future<T> submit(Runnable task, T result) {
 		Objects.requireNonNull(task, "task");
-		return schedule(() -> {
-			task.run();
-			return result;
-		}, 0, TimeUnit.NANOSECONDS);
+		TrackedCommand<Void> tracked = this.admission.admit(task, TaskKind.ONCE, -1, 0, null);
+		if (tracked == null) {
+			return this.delegate.submit(task, result);
+		}
+		return tracked(this.admission.submit(tracked, () -> this.delegate.submit((Runnable) tracked, result)),
+				tracked);
 	}
 
 	@Override
 	public <T> Future<T> submit(Callable<T> task) {
-		return schedule(task, 0, TimeUnit.NANOSECONDS);
+		Objects.requireNonNull(task, "task");
+		TrackedCommand<T> tracked = this.admission.admit(task, 0, null);
+		if (tracked == null) {
+			return this.delegate.submit(task);
+		}
+		return tracked(this.admission.submit(tracked, () -> this.delegate.submit((Callable<T>) tracked)), tracked);
+	}
+
+	// The executor's future, wrapped so that its cancellation is counted; a scheduled one stays
+	// a ScheduledFuture, as the executor returned it.
+	private static <T> Future<T> tracked(Future<T> future, TrackedCommand<?> command) {
+		if (future instanceof ScheduledFuture<T> scheduled) {
+			return new TrackedFuture<>(scheduled, command);
+		}
+		return (future != null) ? new TrackedSubmission<>(future, command) : null;
 	}
 
 	@Override

@@ -3,6 +3,7 @@ package dev.timerwatch.scheduling;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -11,8 +12,10 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 import dev.timerwatch.fixtures.PingService;
+import dev.timerwatch.fixtures.SubmitQueueingExecutor;
 import dev.timerwatch.tracking.OriginStats;
 import dev.timerwatch.tracking.TaskKind;
 import dev.timerwatch.tracking.TimerRegistry;
@@ -47,6 +50,77 @@ class TrackingScheduledExecutorServiceTests {
 		assertThat(origin.origin().getLineNumber()).isEqualTo(PingService.LEAK_LINE);
 		assertThat(origin.kinds()).containsExactly(TaskKind.FIXED_RATE);
 		assertThat(origin.pending()).isEqualTo(1);
+	}
+
+	@Test
+	void submitIsTheExecutorsOwnSubmitAndReturnsWhatItReturnsAlike() throws Exception {
+		List<String> rawCalls = submitThree(new SubmitQueueingExecutor(), (executor) -> executor);
+		TimerRegistry registry = new TimerRegistry();
+		List<String> trackedCalls = submitThree(new SubmitQueueingExecutor(),
+				(executor) -> new TrackingScheduledExecutorService(executor, registry, "queueing"));
+		assertThat(rawCalls).containsExactly("execute", "execute", "execute");
+		assertThat(trackedCalls).isEqualTo(rawCalls);
+	}
+
+	// Submits a Runnable, a Runnable with a result and a Callable, checks what each future
+	// reads, and returns the calls the executor saw.
+	private static List<String> submitThree(SubmitQueueingExecutor executor,
+			Function<SubmitQueueingExecutor, ScheduledExecutorService> decoration) throws Exception {
+		ScheduledExecutorService decorated = decoration.apply(executor);
+		try {
+			Future<?> runnable = decorated.submit(() -> { });
+			Future<String> withResult = decorated.submit(() -> { }, "done");
+			Future<Integer> callable = decorated.submit(() -> 42);
+			assertThat(runnable.get(5, TimeUnit.SECONDS)).isNull();
+			assertThat(withResult.get(5, TimeUnit.SECONDS)).isEqualTo("done");
+			assertThat(callable.get(5, TimeUnit.SECONDS)).isEqualTo(42);
+			assertThat(List.of(runnable, withResult, callable)).noneMatch(ScheduledFuture.class::isInstance);
+			if (decorated instanceof TrackingScheduledExecutorService tracked) {
+				await().untilAsserted(() -> assertThat(tracked.getTracker().origins().stream()
+					.mapToLong(OriginStats::completed)
+					.sum()).isEqualTo(3));
+			}
+			return executor.calls();
+		}
+		finally {
+			decorated.shutdownNow();
+		}
+	}
+
+	@Test
+	void aSubmittedTaskCancelledBeforeItRunsIsCountedCancelledWhateverFutureTheExecutorReturns()
+			throws Exception {
+		SubmitQueueingExecutor queueing = new SubmitQueueingExecutor();
+		TimerRegistry registry = new TimerRegistry();
+		TrackingScheduledExecutorService decorated = new TrackingScheduledExecutorService(queueing, registry,
+				"queueing");
+		CountDownLatch release = new CountDownLatch(1);
+		try {
+			decorated.submit(() -> awaitQuietly(release));
+			Future<?> queued = decorated.submit(() -> { });
+			assertThat(queued.cancel(false)).isTrue();
+			assertThat(queued.isCancelled()).isTrue();
+			release.countDown();
+			await().untilAsserted(() -> assertThat(registry.origins()).allSatisfy((origin) -> {
+				assertThat(origin.pending()).isZero();
+				assertThat(origin.running()).isZero();
+			}));
+			assertThat(registry.origins().stream().mapToLong(OriginStats::cancelled).sum()).isEqualTo(1);
+			assertThat(registry.origins().stream().mapToLong(OriginStats::completed).sum()).isEqualTo(1);
+		}
+		finally {
+			release.countDown();
+			decorated.shutdownNow();
+		}
+	}
+
+	private static void awaitQuietly(CountDownLatch latch) {
+		try {
+			latch.await(10, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	@Test
