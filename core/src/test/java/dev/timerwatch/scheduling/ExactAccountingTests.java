@@ -7,6 +7,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -16,6 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
+import dev.timerwatch.fixtures.SubmitQueueingExecutor;
 import dev.timerwatch.tracking.CallSiteLocator;
 import dev.timerwatch.tracking.OriginStats;
 import dev.timerwatch.tracking.TaskObserver;
@@ -44,6 +46,15 @@ class ExactAccountingTests {
 				Arguments.of("tracking executor, remove on cancel", decorator((registry) -> tracking(registry, true))),
 				Arguments.of("interface decorator", decorator((registry) -> new TrackingScheduledExecutorService(
 						Executors.newScheduledThreadPool(2), registry, "decorated"))));
+	}
+
+	// Every decorator, and the interface decorator over an executor whose submit is its own
+	// (futures that are no ScheduledFuture, as a ForkJoinPool's on Java 25).
+	static Stream<Arguments> submitters() {
+		return Stream.concat(decorators(),
+				Stream.of(Arguments.of("interface decorator, executor's own submit", decorator(
+						(registry) -> new TrackingScheduledExecutorService(new SubmitQueueingExecutor(), registry,
+								"queueing")))));
 	}
 
 	private static Function<TimerRegistry, ScheduledExecutorService> decorator(
@@ -109,6 +120,43 @@ class ExactAccountingTests {
 			await().atMost(30, TimeUnit.SECONDS).until(() -> origin(registry).running() == 0);
 			OriginStats origin = origin(registry);
 			long cancelled = futures.stream().filter(ScheduledFuture::isCancelled).count();
+			assertThat(origin.cancelled()).isEqualTo(cancelled);
+			assertThat(origin.completed()).isEqualTo(futures.size() - cancelled);
+			assertThat(origin.pending()).isZero();
+			assertIdentity(origin);
+		}
+		finally {
+			executor.shutdownNow();
+		}
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("submitters")
+	void submissionsCancelledRacingTheirRunsAreCountedAsTheFuturesSay(String name,
+			Function<TimerRegistry, ScheduledExecutorService> factory) throws Exception {
+		TimerRegistry registry = new TimerRegistry();
+		ScheduledExecutorService executor = factory.apply(registry);
+		List<Future<?>> futures = new ArrayList<>();
+		try {
+			for (int i = 0; i < 4_000; i++) {
+				Future<?> future = (i % 2 == 0) ? executor.submit(() -> spin(2_000))
+						: executor.submit(() -> spin(2_000), "done");
+				spin(1_000 + (i % 7) * 500);
+				future.cancel(i % 3 == 0);
+				futures.add(future);
+			}
+			for (Future<?> future : futures) {
+				try {
+					future.get(5, TimeUnit.SECONDS);
+				}
+				catch (Exception ex) {
+					// Cancelled: counted below.
+				}
+			}
+			await().atMost(30, TimeUnit.SECONDS).until(() -> origin(registry).running() == 0);
+			OriginStats origin = origin(registry);
+			long cancelled = futures.stream().filter(Future::isCancelled).count();
+			assertThat(cancelled).as("cancellations that won").isPositive().isLessThan(futures.size());
 			assertThat(origin.cancelled()).isEqualTo(cancelled);
 			assertThat(origin.completed()).isEqualTo(futures.size() - cancelled);
 			assertThat(origin.pending()).isZero();
