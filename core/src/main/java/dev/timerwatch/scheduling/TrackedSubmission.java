@@ -8,19 +8,27 @@ import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The future the tracking decorator's {@code submit} returns when the executor's own is not
- * a {@link java.util.concurrent.ScheduledFuture} (that one is a {@link TrackedFuture}): the
- * executor's future, with cancellation reported to the tracker.
+ * The future a decorator returns for a submitted {@link TrackedCommand} when the executor's
+ * own is neither a {@link java.util.concurrent.ScheduledFuture} (that one becomes a
+ * {@link TrackedFuture}) nor a {@code CompletableFuture}: the executor's future (a
+ * {@code FutureTask}, a {@code ForkJoinTask}), with cancellation reported to the tracker. A
+ * {@code FutureTask} cancelled before its run never calls the command, so without this the
+ * task would stay pending for ever.
  *
  * @param <V> the result type
  */
-final class TrackedSubmission<V> implements Future<V> {
+public final class TrackedSubmission<V> implements Future<V> {
 
 	private final Future<V> delegate;
 
 	private final TrackedCommand<?> command;
 
-	TrackedSubmission(Future<V> delegate, TrackedCommand<?> command) {
+	/**
+	 * Wrap an executor's future.
+	 * @param delegate the future the executor returned
+	 * @param command the command it runs
+	 */
+	public TrackedSubmission(Future<V> delegate, TrackedCommand<?> command) {
 		this.delegate = delegate;
 		this.command = command;
 	}

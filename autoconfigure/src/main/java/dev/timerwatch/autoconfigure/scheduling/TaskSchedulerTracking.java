@@ -7,12 +7,14 @@ import java.util.Date;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 import dev.timerwatch.scheduling.TaskAdmission;
 import dev.timerwatch.scheduling.TrackedCommand;
 import dev.timerwatch.scheduling.TrackedFuture;
+import dev.timerwatch.scheduling.TrackedSubmission;
 import dev.timerwatch.tracking.SchedulerTracker;
 import dev.timerwatch.tracking.TaskKind;
 import dev.timerwatch.tracking.TaskOrigin;
@@ -144,6 +146,15 @@ final class TaskSchedulerTracking {
 					tracked.onCancel();
 				}
 			});
+			return result;
+		}
+		if (result instanceof Future<?> future) {
+			// A FutureTask (SimpleAsyncTaskScheduler's submit, a ConcurrentTaskScheduler's over a
+			// plain executor) cancelled before its run never calls the command: seen here.
+			if (future.isCancelled()) {
+				tracked.onCancel();
+			}
+			return new TrackedSubmission<>(future, tracked);
 		}
 		return result;
 	}

@@ -1,5 +1,11 @@
 package dev.timerwatch.autoconfigure.scheduling;
 
+import org.springframework.scheduling.concurrent.ConcurrentTaskScheduler;
+import java.util.function.Function;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Executor;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CancellationException;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -248,6 +254,59 @@ class TaskSchedulerConformanceTests {
 			});
 			transcript.thrown(() -> failing.get(10, TimeUnit.SECONDS));
 		});
+	}
+
+	// Schedulers whose submit returns a FutureTask that runs on an executor of the test's, which
+	// holds every run until the test lets it go.
+	static Stream<Arguments> plainFutureSchedulers() {
+		Function<Executor, TaskScheduler> simpleAsync = (runs) -> {
+			SimpleAsyncTaskScheduler scheduler = new SimpleAsyncTaskScheduler();
+			scheduler.setTargetTaskExecutor(runs);
+			return scheduler;
+		};
+		Function<Executor, TaskScheduler> concurrent = (runs) -> new ConcurrentTaskScheduler(runs,
+				Executors.newSingleThreadScheduledExecutor());
+		return Stream.of(Arguments.of("SimpleAsyncTaskScheduler handing runs to an executor", simpleAsync),
+				Arguments.of("ConcurrentTaskScheduler over a plain executor", concurrent));
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("plainFutureSchedulers")
+	void aSubmittedTaskCancelledBeforeItsRunReadsAlikeAndEndsCancelled(String name,
+			Function<Executor, TaskScheduler> factory) throws Exception {
+		List<Object> expected = cancelSubmissionsBeforeTheirRuns(factory.andThen(this::use));
+		TimerRegistry registry = new TimerRegistry();
+		List<Object> actual = cancelSubmissionsBeforeTheirRuns(
+				factory.andThen(this::use).andThen((scheduler) -> track(scheduler, registry)));
+		assertThat(actual).isEqualTo(expected);
+		assertThat(registry.origins()).isNotEmpty();
+		assertThat(sum(registry, OriginStats::live)).isZero();
+		assertThat(sum(registry, OriginStats::cancelled)).isEqualTo(2);
+		assertThat(sum(registry, OriginStats::completed)).isEqualTo(1);
+	}
+
+	private static List<Object> cancelSubmissionsBeforeTheirRuns(Function<Executor, TaskScheduler> factory)
+			throws Exception {
+		List<Runnable> held = new CopyOnWriteArrayList<>();
+		AsyncTaskExecutor executor = (AsyncTaskExecutor) factory.apply(held::add);
+		List<Object> transcript = new ArrayList<>();
+		Future<?> runnable = executor.submit(() -> { });
+		Future<Integer> callable = executor.submit(() -> 42);
+		Future<Integer> kept = executor.submit(() -> 7);
+		transcript.add(runnable.cancel(false));
+		transcript.add(callable.cancel(true));
+		transcript.add(List.of(runnable.isCancelled(), runnable.isDone(), callable.isCancelled(), kept.isDone()));
+		transcript.add(held.size());
+		held.forEach(Runnable::run);
+		transcript.add(kept.get(10, TimeUnit.SECONDS));
+		try {
+			callable.get(10, TimeUnit.SECONDS);
+			transcript.add("no exception");
+		}
+		catch (CancellationException ex) {
+			transcript.add(ex.getClass());
+		}
+		return transcript;
 	}
 
 	@ParameterizedTest(name = "{0}")
