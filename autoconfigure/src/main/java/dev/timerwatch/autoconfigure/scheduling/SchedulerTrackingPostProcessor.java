@@ -41,7 +41,8 @@ import org.springframework.scheduling.TaskScheduler;
  * {@link TrackingScheduledExecutorService}.</li>
  * </ul>
  * Beans that cannot be tracked without changing their type are named, with the reason, in one
- * warning once all singletons exist.
+ * warning once all singletons exist. Mockito mocks and spies (a test's {@code @MockitoSpyBean})
+ * are left as they are.
  */
 public class SchedulerTrackingPostProcessor
 		implements BeanPostProcessor, BeanFactoryAware, SmartInitializingSingleton, Ordered {
@@ -80,6 +81,11 @@ public class SchedulerTrackingPostProcessor
 		if (bean instanceof ScopedObject) {
 			// A scoped proxy hands every call to its target, a bean of its own that is tracked:
 			// tracking the proxy too would count each task twice.
+			return bean;
+		}
+		if ((bean instanceof TaskScheduler || bean instanceof ScheduledExecutorService)
+				&& MockitoBeans.isMockOrSpy(bean)) {
+			// A test's mock or spy stays the object the test verifies.
 			return bean;
 		}
 		if (bean instanceof TaskScheduler scheduler) {
