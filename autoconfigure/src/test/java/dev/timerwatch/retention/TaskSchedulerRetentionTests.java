@@ -11,6 +11,7 @@ import java.util.stream.Stream;
 import dev.timerwatch.autoconfigure.scheduling.SchedulerTracking;
 import dev.timerwatch.fixtures.TaskSchedulers;
 import dev.timerwatch.tracking.TimerRegistry;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -63,6 +64,34 @@ class TaskSchedulerRetentionTests {
 		assertThat(dropped.stream().filter((reference) -> reference.get() != null).count())
 			.as("schedulers and proxies still reachable")
 			.isZero();
+	}
+
+	@Test
+	void aSimpleAsyncTaskSchedulerDroppedUnclosedAfterRunningTasksLeavesTheRegistryAndCanBeCollected()
+			throws Exception {
+		TimerRegistry registry = new TimerRegistry();
+		SchedulerTracking tracking = new SchedulerTracking(() -> registry);
+		List<WeakReference<Object>> dropped = new ArrayList<>();
+		for (int round = 0; round < 3; round++) {
+			// Used as an executor only, it has no lasting thread: the raw one can be collected.
+			SimpleAsyncTaskScheduler raw = new SimpleAsyncTaskScheduler();
+			SimpleAsyncTaskScheduler tracked = tracking.track(raw, "per-call");
+			tracked.submit(TaskSchedulerRetentionTests::noop).get(10, TimeUnit.SECONDS);
+			tracked.execute(TaskSchedulerRetentionTests::noop);
+			dropped.add(new WeakReference<>(raw));
+			dropped.add(new WeakReference<>(tracked));
+		}
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+		while ((!registry.schedulers().isEmpty() || dropped.stream().anyMatch((reference) -> reference.get() != null))
+				&& System.nanoTime() < deadline) {
+			registry.advance();
+			System.gc();
+			Thread.sleep(50);
+		}
+		assertThat(dropped.stream().filter((reference) -> reference.get() != null).count())
+			.as("schedulers and proxies still reachable")
+			.isZero();
+		assertThat(registry.schedulers()).as("trackers of dropped schedulers").isEmpty();
 	}
 
 	static void noop() {

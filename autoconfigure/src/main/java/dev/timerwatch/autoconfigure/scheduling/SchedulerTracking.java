@@ -1,5 +1,6 @@
 package dev.timerwatch.autoconfigure.scheduling;
 
+import java.lang.ref.WeakReference;
 import java.lang.reflect.Modifier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
@@ -140,7 +141,15 @@ public final class SchedulerTracking {
 			return new ThreadPoolTaskSchedulerProbe(threadPool);
 		}
 		if (scheduler instanceof SimpleAsyncTaskScheduler simple) {
-			return terminatedWhen(() -> !simple.isActive());
+			// Held weakly, as the tracker holds it: used for execute and submit only, it has no
+			// lasting thread, and one the application drops unclosed can be collected. Collected,
+			// it has terminated: the thread of its trigger executor would have kept it reachable,
+			// so no task still queued there will ever run.
+			WeakReference<SimpleAsyncTaskScheduler> held = new WeakReference<>(simple);
+			return terminatedWhen(() -> {
+				SimpleAsyncTaskScheduler live = held.get();
+				return live == null || !live.isActive();
+			});
 		}
 		if (scheduler instanceof ConcurrentTaskScheduler concurrent
 				&& concurrent.getConcurrentExecutor() instanceof ExecutorService executor) {
