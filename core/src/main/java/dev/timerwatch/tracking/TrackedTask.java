@@ -86,7 +86,7 @@ public abstract class TrackedTask {
 
 	private static final int DUE = 0b11 << 6;
 
-	// Runs in progress, in bits 8 to 15.
+	// Runs in progress, in bits 8 to 15: at most 255 are tracked at once.
 	private static final int ONE_RUN = 1 << 8;
 
 	private static final int RUNS = 0xFF << 8;
@@ -277,6 +277,16 @@ public abstract class TrackedTask {
 					}
 					break;
 				case RUNNING:
+					if ((s & RUNS) == RUNS) {
+						// As many runs overlap as the state word counts (a scheduler that runs
+						// each on a thread of its own, every run long): this one goes untracked,
+						// but is started, for a trigger's runs due, and the task ends with the
+						// last tracked run.
+						if (STATE.compareAndSet(this, s, startedOneDue(s + ONE_START))) {
+							return false;
+						}
+						break;
+					}
 					if (STATE.compareAndSet(this, s, startedOneDue(s + ONE_RUN + ONE_START))) {
 						return true;
 					}
