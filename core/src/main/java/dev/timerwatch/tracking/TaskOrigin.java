@@ -46,7 +46,8 @@ public final class TaskOrigin {
 	 */
 	public static TaskOrigin callSite(String className, String methodName, @Nullable String fileName,
 			int lineNumber) {
-		return new TaskOrigin(className, methodName, fileName, lineNumber, false);
+		// A frame tells an unknown line as -1, or -2 in a native method: both are no line.
+		return new TaskOrigin(className, methodName, fileName, Math.max(lineNumber, -1), false);
 	}
 
 	/**
@@ -114,7 +115,7 @@ public final class TaskOrigin {
 	/**
 	 * The origin as a reader expects it: {@code com.example.PingService.start(PingService.java:42)}
 	 * for a call site, {@code com.example.ReportJob#generate} for a scheduled method. Distinct
-	 * origins have distinct descriptions.
+	 * origins have distinct descriptions (short of a source file named "Unknown Source").
 	 * @return a readable description
 	 */
 	public String describe() {

@@ -58,7 +58,8 @@ class TrackingScheduledExecutorServiceTests {
 		TimerRegistry registry = new TimerRegistry();
 		List<String> trackedCalls = submitThree(new SubmitQueueingExecutor(),
 				(executor) -> new TrackingScheduledExecutorService(executor, registry, "queueing"));
-		assertThat(rawCalls).containsExactly("execute", "execute", "execute");
+		assertThat(rawCalls).containsExactly("submit(Runnable)", "execute", "submit(Runnable, result)", "execute",
+				"submit(Callable)", "execute");
 		assertThat(trackedCalls).isEqualTo(rawCalls);
 	}
 

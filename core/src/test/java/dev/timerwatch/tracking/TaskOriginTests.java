@@ -29,6 +29,12 @@ class TaskOriginTests {
 	}
 
 	@Test
+	void aFrameWithNoLineIsOneOriginWhateverNegativeLineItTells() {
+		assertThat(TaskOrigin.callSite("com.example.Ping", "start", "Ping.java", -2))
+			.isEqualTo(TaskOrigin.callSite("com.example.Ping", "start", "Ping.java", -1));
+	}
+
+	@Test
 	void aScheduledMethodIsDescribedByItsBeanClassAndName() {
 		assertThat(TaskOrigin.scheduledMethod("com.example.Report", "generate").describe())
 			.isEqualTo("com.example.Report#generate");
