@@ -4,12 +4,16 @@ import java.lang.ref.WeakReference;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 import dev.timerwatch.autoconfigure.scheduling.SchedulerTracking;
 import dev.timerwatch.fixtures.TaskSchedulers;
+import dev.timerwatch.tracking.CallSiteLocator;
+import dev.timerwatch.tracking.OriginStats;
 import dev.timerwatch.tracking.TimerRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -92,6 +96,56 @@ class TaskSchedulerRetentionTests {
 			.as("schedulers and proxies still reachable")
 			.isZero();
 		assertThat(registry.schedulers()).as("trackers of dropped schedulers").isEmpty();
+	}
+
+	@Test
+	void aSimpleAsyncTaskSchedulerDroppedWhileATaskRunsStaysReportedUntilTheRunEnds() throws Exception {
+		AtomicLong clock = new AtomicLong(1_000_000);
+		TimerRegistry registry = new TimerRegistry(CallSiteLocator.withDefaults(), clock::get, 1_000);
+		SchedulerTracking tracking = new SchedulerTracking(() -> registry);
+		CountDownLatch running = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		WeakReference<Object> dropped = submitAndDrop(tracking, running, release);
+		try {
+			assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
+			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+			while (dropped.get() != null && System.nanoTime() < deadline) {
+				System.gc();
+				Thread.sleep(20);
+			}
+			assertThat(dropped.get()).as("the dropped scheduler").isNull();
+			for (int epoch = 0; epoch < 3; epoch++) {
+				clock.addAndGet(1_000);
+				registry.advance();
+			}
+			assertThat(registry.schedulers()).as("trackers while a run goes on").hasSize(1);
+			assertThat(registry.origins()).extracting(OriginStats::running).containsExactly(1L);
+		}
+		finally {
+			release.countDown();
+		}
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+		while (!registry.schedulers().isEmpty() && System.nanoTime() < deadline) {
+			clock.addAndGet(1_000);
+			registry.advance();
+			Thread.sleep(20);
+		}
+		assertThat(registry.schedulers()).as("trackers once the run has ended").isEmpty();
+	}
+
+	private static WeakReference<Object> submitAndDrop(SchedulerTracking tracking, CountDownLatch running,
+			CountDownLatch release) {
+		SimpleAsyncTaskScheduler tracked = tracking.track(new SimpleAsyncTaskScheduler(), "per-call");
+		tracked.submit(() -> {
+			running.countDown();
+			try {
+				release.await(30, TimeUnit.SECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		});
+		return new WeakReference<>(tracked);
 	}
 
 	static void noop() {

@@ -44,4 +44,16 @@ public interface SchedulerProbe {
 		return false;
 	}
 
+	/**
+	 * Whether tasks still pending when the application has let the scheduler go (and it was
+	 * collected) may run later: they may when they wait in an executor that outlives the
+	 * scheduler. A scheduler whose queue dies with it (a {@code SimpleAsyncTaskScheduler}, whose
+	 * queue's thread would have kept it reachable) answers {@code false}, and its tracker then
+	 * leaves the registry once no task is running, however many never-run tasks it counted.
+	 * @return whether pending tasks may outlive the scheduler
+	 */
+	default boolean pendingTasksOutliveTheScheduler() {
+		return true;
+	}
+
 }

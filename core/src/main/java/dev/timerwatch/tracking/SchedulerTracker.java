@@ -317,13 +317,15 @@ public final class SchedulerTracker {
 	// The application has let the scheduler go, and none of its tasks is pending or running:
 	// tasks of a scheduler the application dropped may still run on the executor under it (a
 	// periodic task on a ConcurrentTaskScheduler's executor), and stay reported until they end.
+	// Pending tasks of a scheduler whose queue died with it never will.
 	private boolean isLetGo() {
 		WeakReference<Object> scheduler = this.scheduler;
 		if (scheduler == null || scheduler.get() != null) {
 			return false;
 		}
+		boolean pendingMayRun = this.probe.pendingTasksOutliveTheScheduler();
 		for (OriginStats origin : this.origins.values()) {
-			if (origin.pending() + origin.running() > 0) {
+			if (origin.running() > 0 || (pendingMayRun && origin.pending() > 0)) {
 				return false;
 			}
 		}

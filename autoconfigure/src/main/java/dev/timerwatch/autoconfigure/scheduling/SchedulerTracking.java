@@ -141,15 +141,7 @@ public final class SchedulerTracking {
 			return new ThreadPoolTaskSchedulerProbe(threadPool);
 		}
 		if (scheduler instanceof SimpleAsyncTaskScheduler simple) {
-			// Held weakly, as the tracker holds it: used for execute and submit only, it has no
-			// lasting thread, and one the application drops unclosed can be collected. Collected,
-			// it has terminated: the thread of its trigger executor would have kept it reachable,
-			// so no task still queued there will ever run.
-			WeakReference<SimpleAsyncTaskScheduler> held = new WeakReference<>(simple);
-			return terminatedWhen(() -> {
-				SimpleAsyncTaskScheduler live = held.get();
-				return live == null || !live.isActive();
-			});
+			return new SimpleAsyncTaskSchedulerProbe(simple);
 		}
 		if (scheduler instanceof ConcurrentTaskScheduler concurrent
 				&& concurrent.getConcurrentExecutor() instanceof ExecutorService executor) {
@@ -168,6 +160,34 @@ public final class SchedulerTracking {
 			}
 
 		};
+	}
+
+	/**
+	 * Reads a {@link SimpleAsyncTaskScheduler}, held weakly as its tracker holds it: used to
+	 * {@code execute} and {@code submit} only, it has no lasting thread, and one the application
+	 * drops unclosed can be collected. Its scheduled tasks wait in its own trigger executor,
+	 * whose thread keeps it reachable while it lives: once it is collected they never run, and
+	 * its tracker leaves the registry when the runs on their own threads have ended.
+	 */
+	private static final class SimpleAsyncTaskSchedulerProbe implements SchedulerProbe {
+
+		private final WeakReference<SimpleAsyncTaskScheduler> scheduler;
+
+		SimpleAsyncTaskSchedulerProbe(SimpleAsyncTaskScheduler scheduler) {
+			this.scheduler = new WeakReference<>(scheduler);
+		}
+
+		@Override
+		public boolean isTerminated() {
+			SimpleAsyncTaskScheduler scheduler = this.scheduler.get();
+			return scheduler != null && !scheduler.isActive();
+		}
+
+		@Override
+		public boolean pendingTasksOutliveTheScheduler() {
+			return false;
+		}
+
 	}
 
 	/**
