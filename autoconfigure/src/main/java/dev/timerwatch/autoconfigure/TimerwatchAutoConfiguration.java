@@ -100,8 +100,8 @@ public final class TimerwatchAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	SchedulerTracking timerwatchSchedulerTracking(ObjectProvider<TimerRegistry> registry) {
-		return new SchedulerTracking(registry::getObject);
+	SchedulerTracking timerwatchSchedulerTracking(ObjectProvider<TimerRegistry> registry, BeanFactory beanFactory) {
+		return SchedulerTracking.of(registry::getObject, beanFactory);
 	}
 
 	@Bean

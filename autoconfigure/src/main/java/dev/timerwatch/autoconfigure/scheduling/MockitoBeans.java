@@ -4,13 +4,20 @@ import java.lang.reflect.Method;
 
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.beans.factory.BeanFactory;
+
 /**
- * Tells a Mockito mock or spy, when Mockito is on the class path, without depending on it. A
- * scheduler bean that is one (a test's {@code @MockitoSpyBean} or {@code @MockitoBean}) is left
- * as it is: wrapped or replaced, it would no longer be the mock the test verifies and resets,
- * and it would receive tracked commands instead of the tasks the test matches.
+ * Tells a Mockito mock or spy in a test context that overrides beans ({@code @MockitoBean},
+ * {@code @MockitoSpyBean}), without depending on Mockito. A scheduler that is one is left as it
+ * is: wrapped or replaced, it would no longer be the mock the test verifies and resets, and it
+ * would receive tracked commands instead of the tasks the test matches. Mockito is asked only
+ * in such a context, where it is running already: asked anywhere else, it would start its mock
+ * maker (and attach its agent to the JVM) in every application and test with a scheduler.
  */
 final class MockitoBeans {
+
+	// Registered by Spring's test context when a test class overrides beans.
+	private static final String BEAN_OVERRIDES = "org.springframework.test.context.bean.override.internalBeanOverridePostProcessor";
 
 	private static final @Nullable Method MOCKING_DETAILS;
 
@@ -35,18 +42,20 @@ final class MockitoBeans {
 	}
 
 	/**
-	 * Whether an object is a Mockito mock or spy.
-	 * @param bean a bean
-	 * @return whether it is, or {@code false} without Mockito
+	 * Whether an object is a Mockito mock or spy of a test context that overrides beans.
+	 * @param candidate a scheduler
+	 * @param beanFactory the context's bean factory, if known
+	 * @return whether it is, or {@code false} outside such a context or without Mockito
 	 */
-	static boolean isMockOrSpy(Object bean) {
-		if (MOCKING_DETAILS == null || IS_MOCK == null) {
+	static boolean isTestMock(Object candidate, @Nullable BeanFactory beanFactory) {
+		if (MOCKING_DETAILS == null || IS_MOCK == null || beanFactory == null
+				|| !beanFactory.containsBean(BEAN_OVERRIDES)) {
 			return false;
 		}
 		try {
-			return (Boolean) IS_MOCK.invoke(MOCKING_DETAILS.invoke(null, bean));
+			return (Boolean) IS_MOCK.invoke(MOCKING_DETAILS.invoke(null, candidate));
 		}
-		catch (ReflectiveOperationException | RuntimeException ex) {
+		catch (ReflectiveOperationException | RuntimeException | LinkageError ex) {
 			return false;
 		}
 	}

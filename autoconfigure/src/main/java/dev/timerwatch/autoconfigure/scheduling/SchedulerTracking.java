@@ -5,6 +5,7 @@ import java.lang.reflect.Modifier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import dev.timerwatch.scheduling.TrackingScheduledExecutorService;
@@ -18,6 +19,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.aop.framework.Advised;
 import org.springframework.aop.support.AopUtils;
+import org.springframework.beans.factory.BeanFactory;
 import org.springframework.scheduling.TaskScheduler;
 import org.springframework.scheduling.concurrent.ConcurrentTaskScheduler;
 import org.springframework.scheduling.concurrent.SimpleAsyncTaskScheduler;
@@ -42,12 +44,40 @@ public final class SchedulerTracking {
 
 	private final Supplier<TimerRegistry> registry;
 
+	private final Predicate<Object> leftAlone;
+
 	/**
 	 * Create the tracking of one application.
 	 * @param registry the application's registry, looked up when first needed
 	 */
 	public SchedulerTracking(Supplier<TimerRegistry> registry) {
+		this(registry, (scheduler) -> false);
+	}
+
+	private SchedulerTracking(Supplier<TimerRegistry> registry, Predicate<Object> leftAlone) {
 		this.registry = registry;
+		this.leftAlone = leftAlone;
+	}
+
+	/**
+	 * Create the tracking of one application context, which leaves the Mockito mocks and spies
+	 * of a test ({@code @MockitoBean}, {@code @MockitoSpyBean}) as they are.
+	 * @param registry the application's registry, looked up when first needed
+	 * @param beanFactory the context's bean factory
+	 * @return the tracking
+	 */
+	public static SchedulerTracking of(Supplier<TimerRegistry> registry, @Nullable BeanFactory beanFactory) {
+		return new SchedulerTracking(registry, (scheduler) -> MockitoBeans.isTestMock(scheduler, beanFactory));
+	}
+
+	/**
+	 * Whether a scheduler is to be left as it is: a test's mock or spy, or a scheduler over one.
+	 * @param scheduler a scheduler
+	 * @return whether to leave it alone
+	 */
+	boolean leavesAlone(Object scheduler) {
+		return this.leftAlone.test(scheduler) || (scheduler instanceof ConcurrentTaskScheduler concurrent
+				&& this.leftAlone.test(concurrent.getConcurrentExecutor()));
 	}
 
 	/**
@@ -60,7 +90,7 @@ public final class SchedulerTracking {
 	 * @return the tracking decorator, or the executor itself if it is tracked already
 	 */
 	public ScheduledExecutorService track(ScheduledExecutorService executor, String name) {
-		if (isTracked(executor)) {
+		if (isTracked(executor) || leavesAlone(executor)) {
 			return executor;
 		}
 		return new TrackingScheduledExecutorService(executor, this.registry.get(), name);
@@ -109,7 +139,7 @@ public final class SchedulerTracking {
 	}
 
 	Tracked trackTaskScheduler(TaskScheduler scheduler, String name) {
-		if (isTracked(scheduler) || scheduler instanceof NoOpTaskScheduler) {
+		if (isTracked(scheduler) || scheduler instanceof NoOpTaskScheduler || leavesAlone(scheduler)) {
 			// Spring's NoOpTaskScheduler (scheduling switched off in tests) never runs anything.
 			return new Tracked(scheduler, null);
 		}

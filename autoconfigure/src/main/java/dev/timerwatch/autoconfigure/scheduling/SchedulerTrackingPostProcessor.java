@@ -51,7 +51,8 @@ public class SchedulerTrackingPostProcessor
 
 	private final ObjectProvider<TimerRegistry> registry;
 
-	private final SchedulerTracking tracking;
+	// Replaced once the bean factory is known, which tells a test context that overrides beans.
+	private volatile SchedulerTracking tracking;
 
 	private final Map<String, String> untracked = new LinkedHashMap<>();
 
@@ -59,11 +60,12 @@ public class SchedulerTrackingPostProcessor
 
 	public SchedulerTrackingPostProcessor(ObjectProvider<TimerRegistry> registry) {
 		this.registry = registry;
-		this.tracking = new SchedulerTracking(registry::getObject);
+		this.tracking = SchedulerTracking.of(registry::getObject, null);
 	}
 
 	@Override
 	public void setBeanFactory(BeanFactory beanFactory) throws BeansException {
+		this.tracking = SchedulerTracking.of(this.registry::getObject, beanFactory);
 		if (beanFactory instanceof ConfigurableListableBeanFactory listable) {
 			this.beanFactory = listable;
 		}
@@ -84,7 +86,7 @@ public class SchedulerTrackingPostProcessor
 			return bean;
 		}
 		if ((bean instanceof TaskScheduler || bean instanceof ScheduledExecutorService)
-				&& MockitoBeans.isMockOrSpy(bean)) {
+				&& this.tracking.leavesAlone(bean)) {
 			// A test's mock or spy stays the object the test verifies.
 			return bean;
 		}
