@@ -49,7 +49,10 @@ public final class TimerwatchAutoConfiguration {
 		// Task ages are known to an epoch: the leak detector needs them finer than its window.
 		long epochMillis = LeakDetector.epochMillisFor(health.getSampleInterval(), health.getWindow());
 		int idleEpochs = (int) Math.max(3, Math.min(Integer.MAX_VALUE, origin.getIdleTimeout().toMillis() / epochMillis));
-		return new TimerRegistry(locator, MonotonicClock::millis, epochMillis, origin.getMaxOrigins(), idleEpochs);
+		TimerRegistry registry = new TimerRegistry(locator, MonotonicClock::millis, epochMillis, origin.getMaxOrigins(),
+				idleEpochs);
+		registry.setDeclaredOrigins(SchedulerTracking.scheduledMethodOrigins());
+		return registry;
 	}
 
 	@Bean

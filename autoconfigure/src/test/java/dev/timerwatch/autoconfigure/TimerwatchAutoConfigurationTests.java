@@ -252,6 +252,24 @@ class TimerwatchAutoConfigurationTests {
 			});
 	}
 
+	@ParameterizedTest(name = "{0}")
+	@CsvSource({ "a ScheduledThreadPoolExecutor bean, exact", "a ScheduledExecutorService bean, decorated" })
+	void scheduledMethodsRunByAnExecutorBeanAreAttributedToTheirMethod(String name, String how) {
+		this.contextRunner.withConfiguration(AutoConfigurations.of(TaskSchedulingAutoConfiguration.class))
+			.withUserConfiguration(ScheduledJobConfiguration.class)
+			.withBean("jobExecutor", ScheduledExecutorService.class,
+					() -> how.equals("exact") ? new ScheduledThreadPoolExecutor(1)
+							: Executors.newSingleThreadScheduledExecutor())
+			.run((context) -> {
+				ReportJob job = context.getBean(ReportJob.class);
+				await().untilAsserted(() -> assertThat(job.runs).hasValueGreaterThanOrEqualTo(3));
+				OriginStats origin = single(context.getBean(TimerRegistry.class));
+				assertThat(origin.origin().describe()).isEqualTo(ReportJob.class.getName() + "#generate");
+				assertThat(origin.schedulerName()).isEqualTo("jobExecutor");
+				assertThat(origin.kinds()).containsExactly(TaskKind.FIXED_RATE);
+			});
+	}
+
 	@Test
 	void originMaxDepthMustBePositive() {
 		this.contextRunner.withPropertyValues("timerwatch.origin.max-depth=0").run((context) -> {

@@ -177,6 +177,13 @@ public final class SchedulerTracker {
 			learned.remember(stats);
 			return stats;
 		}
+		if (learned.excluded) {
+			// A framework's task (Spring's wrapper of a @Scheduled method) may know its origin.
+			TaskOrigin declared = this.registry.declaredOrigin(task);
+			if (declared != null) {
+				return originAt(declared);
+			}
+		}
 		TaskOrigin located = this.registry.locator().locate();
 		if (!learned.excluded) {
 			learned.observe(located);

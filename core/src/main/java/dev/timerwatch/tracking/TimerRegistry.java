@@ -9,7 +9,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * All tracked schedulers of one application, and the clock that dates their pending tasks.
@@ -50,6 +53,8 @@ public final class TimerRegistry {
 	private volatile long epochStartMillis;
 
 	private volatile TaskObserver observer = TaskObserver.NONE;
+
+	private volatile @Nullable Function<Object, @Nullable TaskOrigin> declaredOrigins;
 
 	// One per registry, not per scheduler: a JVM with many ClassValues for one class falls
 	// back to a slow, synchronized lookup.
@@ -260,6 +265,32 @@ public final class TimerRegistry {
 
 	public TaskObserver observer() {
 		return this.observer;
+	}
+
+	/**
+	 * Tell the origin of tasks whose call site would name the framework that scheduled them
+	 * rather than the application: a task that runs a method the application annotated to be
+	 * scheduled (Spring's {@code @Scheduled} methods, on any executor). It is asked only about
+	 * tasks of framework and JDK classes (those the call-site locator skips), before their
+	 * call site is walked; what it throws is reported, and the call site is used.
+	 * @param declaredOrigins the origin of such a task, or {@code null} to use its call site
+	 */
+	public void setDeclaredOrigins(Function<Object, @Nullable TaskOrigin> declaredOrigins) {
+		this.declaredOrigins = declaredOrigins;
+	}
+
+	@Nullable TaskOrigin declaredOrigin(Object task) {
+		Function<Object, @Nullable TaskOrigin> declaredOrigins = this.declaredOrigins;
+		if (declaredOrigins == null) {
+			return null;
+		}
+		try {
+			return declaredOrigins.apply(task);
+		}
+		catch (Throwable ex) {
+			TrackingFailures.report(ex);
+			return null;
+		}
 	}
 
 	LearnedOrigin learnedOrigin(Class<?> taskType) {

@@ -5,6 +5,7 @@ import java.lang.reflect.Modifier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -12,6 +13,7 @@ import dev.timerwatch.scheduling.TrackingScheduledExecutorService;
 import dev.timerwatch.scheduling.TrackingScheduledThreadPoolExecutor;
 import dev.timerwatch.tracking.SchedulerProbe;
 import dev.timerwatch.tracking.SchedulerTracker;
+import dev.timerwatch.tracking.TaskOrigin;
 import dev.timerwatch.tracking.TimerRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -68,6 +70,18 @@ public final class SchedulerTracking {
 	 */
 	public static SchedulerTracking of(Supplier<TimerRegistry> registry, @Nullable BeanFactory beanFactory) {
 		return new SchedulerTracking(registry, (scheduler) -> MockitoBeans.isTestMock(scheduler, beanFactory));
+	}
+
+	/**
+	 * The origin of a task that runs a {@code @Scheduled} method, for the registry to ask about
+	 * tasks of Spring's classes ({@link TimerRegistry#setDeclaredOrigins}): on an executor that
+	 * is no {@code TaskScheduler} (a {@code ScheduledExecutorService} bean runs the
+	 * {@code @Scheduled} methods then), the call site of every one of them would be the same
+	 * line of the application that started the context.
+	 * @return the origins of scheduled methods
+	 */
+	public static Function<Object, @Nullable TaskOrigin> scheduledMethodOrigins() {
+		return new ScheduledMethodOrigins()::originOf;
 	}
 
 	/**
