@@ -68,7 +68,20 @@ class MisuseDetectionTests {
 	}
 
 	@Test
-	void aRunLongerThanItsPeriodIsAnOverrun(CapturedOutput output) {
+	void aFixedDelayShorterThanTheThresholdWithShortRunsIsAHotLoop(CapturedOutput output) {
+		this.contextRunner.withUserConfiguration(SchedulingConfiguration.class)
+			.withBean(MisbehavingJobs.FixedDelayHotLoopJob.class)
+			.run((context) -> {
+				MisuseDescriptor finding = awaitFinding(context, MisuseType.HOT_LOOP);
+				assertThat(finding.getOrigin()).endsWith("FixedDelayHotLoopJob#poll");
+				assertThat(finding.getEvidence())
+					.matches("runs every [\\d.]+ ms \\(a delay of 5 ms after each run; threshold 100 ms\\)");
+				assertCountedAndLoggedOnce(context, output, MisuseType.HOT_LOOP);
+			});
+	}
+
+	@Test
+	void aRunLongerThanItsPeriodIsAnOverrunAndTheLateRunsItCausesAreNoStarvation(CapturedOutput output) {
 		this.contextRunner.withUserConfiguration(SchedulingConfiguration.class)
 			.withBean(MisbehavingJobs.OverrunningJob.class)
 			.run((context) -> {
@@ -76,6 +89,13 @@ class MisuseDetectionTests {
 				assertThat(finding.getOrigin()).endsWith("OverrunningJob#export");
 				assertThat(finding.getEvidence()).matches("a run took \\d+ ms, longer than its period of 30 ms");
 				assertCountedAndLoggedOnce(context, output, MisuseType.OVERRUN);
+				// Each run of 80 ms every 30 ms starts 50 ms later than the last: past the
+				// starvation threshold of 1 s after about 20 runs.
+				Thread.sleep(2_500);
+				context.getBean(MisuseDetector.class).check();
+				assertThat(context.getBean(MisuseDetector.class).findings()).extracting(Misuse::type)
+					.contains(MisuseType.OVERRUN)
+					.doesNotContain(MisuseType.STARVATION);
 			});
 	}
 

@@ -85,7 +85,8 @@ public final class MisuseDetector implements TaskObserver {
 	@Override
 	public void runStarted(OriginStats origin, long lagNanos) {
 		this.running.put(Thread.currentThread(), new Run(origin, System.nanoTime()));
-		if (lagNanos > this.starvationNanos) {
+		// A fixed-rate task whose last run overran starts late by its own doing: an overrun.
+		if (lagNanos > this.starvationNanos && !origin.lastRunOverran()) {
 			LongRun hog = this.lastLongRuns.get(origin.schedulerName());
 			String evidence = "a run started " + millis(lagNanos) + " late"
 					+ ((hog != null && !hog.originId().equals(origin.id()))
@@ -110,7 +111,21 @@ public final class MisuseDetector implements TaskObserver {
 					new LongRun(origin.id(), origin.origin().describe(), durationNanos));
 		}
 		long period = origin.periodNanos();
-		if (period > 0 && durationNanos > period) {
+		if (period <= 0) {
+			return;
+		}
+		if (origin.isFixedDelayOnly()) {
+			// The next run starts a delay after this one ends: runs never overlap nor bunch up,
+			// and the loop is hot only if delay and run together are short.
+			if (period + durationNanos < this.hotLoopNanos) {
+				report(MisuseType.HOT_LOOP, origin, "runs every " + millis(period + durationNanos) + " (a delay of "
+						+ millis(period) + " after each run; threshold " + millis(this.hotLoopNanos) + ")");
+			}
+			return;
+		}
+		boolean overran = durationNanos > period;
+		origin.noteRunOverran(overran);
+		if (overran) {
 			report(MisuseType.OVERRUN, origin, String.format(Locale.ROOT, "a run took %s, longer than its period of %s",
 					millis(durationNanos), millis(period)));
 		}
@@ -155,7 +170,8 @@ public final class MisuseDetector implements TaskObserver {
 		for (OriginStats origin : this.registry.origins()) {
 			boolean periodic = origin.kinds().stream().anyMatch(TaskKind::isPeriodic);
 			long period = origin.periodNanos();
-			if (period > 0 && period < this.hotLoopNanos) {
+			// A fixed delay's loop is judged as its runs end, with their durations.
+			if (period > 0 && period < this.hotLoopNanos && !origin.isFixedDelayOnly()) {
 				report(MisuseType.HOT_LOOP, origin, "runs every " + millis(period) + " (threshold "
 						+ millis(this.hotLoopNanos) + ")");
 			}
@@ -163,7 +179,9 @@ public final class MisuseDetector implements TaskObserver {
 				report(MisuseType.SILENT_DEATH, origin, origin.failed() + " periodic task(s) stopped for ever after "
 						+ "throwing " + origin.lastFailureType(), origin.lastFailure());
 			}
-			if (origin.consecutiveFailedRuns() >= this.repeatedFailures) {
+			// Runs of one periodic task, which its scheduler runs again: failed one-shot tasks
+			// of one line are as many tasks, each failing once.
+			if (periodic && origin.consecutiveFailedRuns() >= this.repeatedFailures) {
 				report(MisuseType.REPEATED_FAILURE, origin, origin.consecutiveFailedRuns()
 						+ " runs in a row failed, the last with " + origin.lastFailureType(), origin.lastFailure());
 			}

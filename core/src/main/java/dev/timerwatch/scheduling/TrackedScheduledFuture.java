@@ -81,6 +81,12 @@ final class TrackedScheduledFuture<V> extends TrackedTask implements RunnableSch
 		catch (CancellationException | InterruptedException ex) {
 			return null;
 		}
+		catch (RuntimeException | Error ex) {
+			// The ExecutionException could not be made: its constructor calls the failure's
+			// toString, which runs the application's getMessage, which threw. The run failed
+			// all the same; what is known of it is what was thrown here.
+			return ex;
+		}
 	}
 
 	@Override

@@ -73,6 +73,8 @@ public final class OriginStats {
 	// Misuse figures: written on the task's thread, read by the sampler; last writer wins.
 	private volatile long periodNanos = -1;
 
+	private volatile boolean lastRunOverran;
+
 	private volatile int consecutiveFailedRuns;
 
 	private volatile @Nullable String lastFailure;
@@ -592,6 +594,45 @@ public final class OriginStats {
 		return -1;
 	}
 
+	// An exception's toString runs the application's getMessage, which may throw: what it
+	// throws must not stop the run's end from being tracked.
+	private static String describe(Throwable failure) {
+		try {
+			return failure.toString();
+		}
+		catch (Throwable ex) {
+			return failure.getClass().getName() + " (its toString() threw " + ex.getClass().getName() + ")";
+		}
+	}
+
+	/**
+	 * Whether every periodic task of this origin runs with a fixed delay, and nothing else:
+	 * its runs never overlap nor bunch up, whatever they take.
+	 * @return whether the origin's only kind is {@link TaskKind#FIXED_DELAY}
+	 */
+	public boolean isFixedDelayOnly() {
+		return this.kinds.get() == (1 << TaskKind.FIXED_DELAY.ordinal());
+	}
+
+	/**
+	 * Whether the last run of this origin's periodic tasks took longer than their period, so
+	 * that the next run of a fixed-rate task starts late by its own doing.
+	 * @return whether it overran
+	 */
+	public boolean lastRunOverran() {
+		return this.lastRunOverran;
+	}
+
+	/**
+	 * Record whether a run took longer than the period.
+	 * @param overran whether it did
+	 */
+	public void noteRunOverran(boolean overran) {
+		if (this.lastRunOverran != overran) {
+			this.lastRunOverran = overran;
+		}
+	}
+
 	/**
 	 * The period or fixed delay of the origin's periodic tasks, as last scheduled.
 	 * @return nanoseconds, or -1 if unknown or not periodic
@@ -639,7 +680,7 @@ public final class OriginStats {
 		if (failure != null) {
 			this.consecutiveFailedRuns = this.consecutiveFailedRuns + 1;
 			this.lastFailureType = failure.getClass().getName();
-			this.lastFailure = failure.toString();
+			this.lastFailure = describe(failure);
 		}
 		else if (this.consecutiveFailedRuns != 0) {
 			this.consecutiveFailedRuns = 0;

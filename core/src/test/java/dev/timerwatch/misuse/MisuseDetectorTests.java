@@ -1,0 +1,120 @@
+package dev.timerwatch.misuse;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor.AbortPolicy;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+import dev.timerwatch.scheduling.TrackingScheduledThreadPoolExecutor;
+import dev.timerwatch.tracking.OriginStats;
+import dev.timerwatch.tracking.TimerRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Tests for {@link MisuseDetector} driven by a tracked executor.
+ */
+class MisuseDetectorTests {
+
+	private final TimerRegistry registry = new TimerRegistry();
+
+	private final MisuseDetector detector = new MisuseDetector(this.registry, Duration.ofMillis(100), 3,
+			System::currentTimeMillis);
+
+	private final TrackingScheduledThreadPoolExecutor executor = new TrackingScheduledThreadPoolExecutor(1,
+			this.registry, "jobs");
+
+	@AfterEach
+	void shutdown() {
+		this.executor.shutdownNow();
+	}
+
+	@Test
+	void oneShotTasksOfOneLineThatEachFailOnceAreNoRepeatedFailure() throws Exception {
+		this.registry.setObserver(this.detector);
+		List<Future<?>> retries = new ArrayList<>();
+		for (int attempt = 0; attempt < 5; attempt++) {
+			retries.add(this.executor.schedule(MisuseDetectorTests::failingCall, 0, TimeUnit.MILLISECONDS));
+		}
+		for (Future<?> retry : retries) {
+			assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> retry.get(10, TimeUnit.SECONDS));
+		}
+		this.detector.check();
+		assertThat(this.detector.findings()).isEmpty();
+	}
+
+	@Test
+	void aRunWhoseExceptionCannotTellItsMessageEndsItsTaskAndLeavesTheWorkerAliveAsTheRawExecutorDoes()
+			throws Exception {
+		assertThat(threadsStartedForAFailureThatCannotTellItsMessage(
+				(threads) -> new ScheduledThreadPoolExecutor(1, threads), () -> {
+				}))
+			.isEqualTo(1);
+		assertThat(threadsStartedForAFailureThatCannotTellItsMessage(
+				(threads) -> new TrackingScheduledThreadPoolExecutor(1, threads, new AbortPolicy(), this.registry,
+						"unspeakable"),
+				() -> {
+					List<OriginStats> origins = this.registry.origins()
+						.stream()
+						.filter((candidate) -> candidate.schedulerName().equals("unspeakable"))
+						.toList();
+					assertThat(origins.stream().mapToLong(OriginStats::failed).sum()).isEqualTo(2);
+					assertThat(origins.stream().mapToLong(OriginStats::running).sum()).isZero();
+					assertThat(origins.stream().mapToLong(OriginStats::pending).sum()).isZero();
+				}))
+			.isEqualTo(1);
+	}
+
+	// A periodic task and a one-shot one, each throwing an exception whose getMessage throws;
+	// returns how many threads the executor started: a second one replaces a worker that died.
+	private static int threadsStartedForAFailureThatCannotTellItsMessage(
+			Function<ThreadFactory, ScheduledThreadPoolExecutor> factory, Runnable beforeShutdown) throws Exception {
+		AtomicInteger started = new AtomicInteger();
+		ScheduledThreadPoolExecutor executor = factory.apply((task) -> {
+			started.incrementAndGet();
+			return new Thread(task);
+		});
+		try {
+			ScheduledFuture<?> periodic = executor.scheduleAtFixedRate(() -> {
+				throw new UnspeakableException();
+			}, 0, 10, TimeUnit.MILLISECONDS);
+			ScheduledFuture<?> once = executor.schedule(() -> {
+				throw new UnspeakableException();
+			}, 0, TimeUnit.MILLISECONDS);
+			await().atMost(Duration.ofSeconds(10)).until(() -> periodic.isDone() && once.isDone());
+			// A worker killed by what escaped the run would be replaced by the next task.
+			executor.submit(() -> { }).get(10, TimeUnit.SECONDS);
+			beforeShutdown.run();
+			return started.get();
+		}
+		finally {
+			executor.shutdownNow();
+		}
+	}
+
+	private static Object failingCall() throws Exception {
+		throw new java.io.IOException("remote system down");
+	}
+
+	static final class UnspeakableException extends RuntimeException {
+
+		@Override
+		public String getMessage() {
+			throw new IllegalStateException("no message today");
+		}
+
+	}
+
+}
