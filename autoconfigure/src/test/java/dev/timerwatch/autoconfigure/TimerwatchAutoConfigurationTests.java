@@ -7,6 +7,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
+import dev.timerwatch.fixtures.CronJob;
 import dev.timerwatch.fixtures.ReportJob;
 import dev.timerwatch.fixtures.TimeoutClient;
 import dev.timerwatch.scheduling.TrackingScheduledExecutorService;
@@ -39,6 +40,7 @@ import org.springframework.scheduling.concurrent.SimpleAsyncTaskScheduler;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 @ExtendWith(OutputCaptureExtension.class)
@@ -260,13 +262,18 @@ class TimerwatchAutoConfigurationTests {
 			.withBean("jobExecutor", ScheduledExecutorService.class,
 					() -> how.equals("exact") ? new ScheduledThreadPoolExecutor(1)
 							: Executors.newSingleThreadScheduledExecutor())
+			.withBean(CronJob.class)
 			.run((context) -> {
 				ReportJob job = context.getBean(ReportJob.class);
-				await().untilAsserted(() -> assertThat(job.runs).hasValueGreaterThanOrEqualTo(3));
-				OriginStats origin = single(context.getBean(TimerRegistry.class));
-				assertThat(origin.origin().describe()).isEqualTo(ReportJob.class.getName() + "#generate");
-				assertThat(origin.schedulerName()).isEqualTo("jobExecutor");
-				assertThat(origin.kinds()).containsExactly(TaskKind.FIXED_RATE);
+				CronJob cron = context.getBean(CronJob.class);
+				// A cron task is scheduled again after each run, on the executor's thread.
+				await().atMost(Duration.ofSeconds(10))
+					.untilAsserted(() -> assertThat(cron.runs).hasValueGreaterThanOrEqualTo(2));
+				assertThat(job.runs).hasValueGreaterThanOrEqualTo(3);
+				assertThat(context.getBean(TimerRegistry.class).origins())
+					.extracting((origin) -> origin.origin().describe(), OriginStats::schedulerName)
+					.containsExactlyInAnyOrder(tuple(ReportJob.class.getName() + "#generate", "jobExecutor"),
+							tuple(CronJob.class.getName() + "#tick", "jobExecutor"));
 			});
 	}
 

@@ -159,10 +159,13 @@ public final class SchedulerTracker {
 
 	private static @Nullable PendingBucket admitTo(OriginStats origin, TaskKind kind, long periodNanos,
 			long delayNanos) {
-		if (periodNanos > 0) {
+		PendingBucket bucket = origin.admit(kind, delayNanos);
+		// After the admission, which marks the origin's kinds: a check between the two never
+		// sees a period without its kind (a fixed delay judged as a fixed rate).
+		if (periodNanos > 0 && bucket != null) {
 			origin.notePeriod(periodNanos);
 		}
-		return origin.admit(kind, delayNanos);
+		return bucket;
 	}
 
 	OriginStats originFor(Object task) {
@@ -177,18 +180,24 @@ public final class SchedulerTracker {
 			learned.remember(stats);
 			return stats;
 		}
+		return originAt(locate(task, learned));
+	}
+
+	// Off the hot path, apart so that the hot path stays small enough to inline: a framework's
+	// task (Spring's wrapper of a @Scheduled method) may know its origin; other tasks are
+	// walked, and teach their class.
+	private TaskOrigin locate(Object task, LearnedOrigin learned) {
 		if (learned.excluded) {
-			// A framework's task (Spring's wrapper of a @Scheduled method) may know its origin.
 			TaskOrigin declared = this.registry.declaredOrigin(task);
 			if (declared != null) {
-				return originAt(declared);
+				return declared;
 			}
 		}
 		TaskOrigin located = this.registry.locator().locate();
 		if (!learned.excluded) {
 			learned.observe(located);
 		}
-		return originAt(located);
+		return located;
 	}
 
 	OriginStats originAt(TaskOrigin origin) {

@@ -3,7 +3,6 @@ package dev.timerwatch.autoconfigure.scheduling;
 import java.lang.reflect.Field;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 import dev.timerwatch.tracking.TaskOrigin;
 import org.jspecify.annotations.Nullable;
@@ -26,7 +25,13 @@ final class ScheduledMethodOrigins {
 
 	private static final int MAX_WRAPPERS = 4;
 
-	private final Map<Class<?>, Optional<Field>> fields = new ConcurrentHashMap<>();
+	// On the class itself: nothing here keeps an application's class (a task's lambda) loaded.
+	private static final ClassValue<Optional<Field>> DELEGATE = new ClassValue<>() {
+		@Override
+		protected Optional<Field> computeValue(Class<?> type) {
+			return delegateField(type);
+		}
+	};
 
 	/**
 	 * The origin of a task if it runs a {@code @Scheduled} method.
@@ -46,17 +51,25 @@ final class ScheduledMethodOrigins {
 	}
 
 	private @Nullable Object unwrap(Object wrapper) {
-		String fieldName = DELEGATE_FIELDS.get(wrapper.getClass().getName());
-		if (fieldName == null) {
-			return null;
-		}
-		Optional<Field> field = this.fields.computeIfAbsent(wrapper.getClass(), (type) -> accessibleField(type, fieldName));
+		Optional<Field> field = DELEGATE.get(wrapper.getClass());
 		try {
 			return field.isPresent() ? field.get().get(wrapper) : null;
 		}
 		catch (IllegalAccessException ex) {
 			return null;
 		}
+	}
+
+	// The wrapper's class or a superclass of it (a cron task's ReschedulingRunnable is a
+	// DelegatingErrorHandlingRunnable) is one whose delegate field is known.
+	private static Optional<Field> delegateField(Class<?> wrapperType) {
+		for (Class<?> type = wrapperType; type != null && type != Object.class; type = type.getSuperclass()) {
+			String fieldName = DELEGATE_FIELDS.get(type.getName());
+			if (fieldName != null) {
+				return accessibleField(type, fieldName);
+			}
+		}
+		return Optional.empty();
 	}
 
 	private static Optional<Field> accessibleField(Class<?> type, String name) {
