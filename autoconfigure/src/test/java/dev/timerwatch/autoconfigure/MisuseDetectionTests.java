@@ -75,7 +75,7 @@ class MisuseDetectionTests {
 				MisuseDescriptor finding = awaitFinding(context, MisuseType.HOT_LOOP);
 				assertThat(finding.getOrigin()).endsWith("FixedDelayHotLoopJob#poll");
 				assertThat(finding.getEvidence())
-					.matches("runs every [\\d.]+ ms \\(a delay of 5 ms after each run; threshold 100 ms\\)");
+					.matches("runs every [\\d.]+ ms \\(a delay of 5 ms after each run, 20 cycles in a row; threshold 100 ms\\)");
 				assertCountedAndLoggedOnce(context, output, MisuseType.HOT_LOOP);
 			});
 	}

@@ -26,6 +26,9 @@ import org.jspecify.annotations.Nullable;
  */
 public final class MisuseDetector implements TaskObserver {
 
+	// Short cycles in a row, with none longer before, that make a fixed delay a hot loop.
+	static final int HOT_CYCLES = 20;
+
 	private final TimerRegistry registry;
 
 	private final long hotLoopNanos;
@@ -85,12 +88,15 @@ public final class MisuseDetector implements TaskObserver {
 	@Override
 	public void runStarted(OriginStats origin, long lagNanos) {
 		this.running.put(Thread.currentThread(), new Run(origin, System.nanoTime()));
-		// A fixed-rate task whose last run overran starts late by its own doing: an overrun.
-		if (lagNanos > this.starvationNanos && !origin.lastRunOverran()) {
+		if (lagNanos > this.starvationNanos) {
 			LongRun hog = this.lastLongRuns.get(origin.schedulerName());
+			if (origin.lastRunOverran() || (hog != null && hog.originId().equals(origin.id()))) {
+				// A fixed-rate task late by its own doing (its last run overran, or it held the
+				// thread last, and its runs catch up): an overrun, not starvation.
+				return;
+			}
 			String evidence = "a run started " + millis(lagNanos) + " late"
-					+ ((hog != null && !hog.originId().equals(origin.id()))
-							? ", after " + hog.origin() + " held a thread for " + millis(hog.nanos()) : "");
+					+ ((hog != null) ? ", after " + hog.origin() + " held a thread for " + millis(hog.nanos()) : "");
 			report(MisuseType.STARVATION, origin, evidence);
 		}
 	}
@@ -116,10 +122,13 @@ public final class MisuseDetector implements TaskObserver {
 		}
 		if (origin.isFixedDelayOnly()) {
 			// The next run starts a delay after this one ends: runs never overlap nor bunch up,
-			// and the loop is hot only if delay and run together are short.
-			if (period + durationNanos < this.hotLoopNanos) {
+			// and the loop is hot only if delay and run together are short, cycle after cycle.
+			// (Compared without adding: a delay of Long.MAX_VALUE, "run once", must not wrap.)
+			boolean hot = durationNanos < this.hotLoopNanos - period;
+			if (origin.noteFixedDelayCycle(hot) >= HOT_CYCLES) {
 				report(MisuseType.HOT_LOOP, origin, "runs every " + millis(period + durationNanos) + " (a delay of "
-						+ millis(period) + " after each run; threshold " + millis(this.hotLoopNanos) + ")");
+						+ millis(period) + " after each run, " + HOT_CYCLES + " cycles in a row; threshold "
+						+ millis(this.hotLoopNanos) + ")");
 			}
 			return;
 		}

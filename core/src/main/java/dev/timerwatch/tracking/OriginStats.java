@@ -75,6 +75,9 @@ public final class OriginStats {
 
 	private volatile boolean lastRunOverran;
 
+	// Racy on purpose: a lost count delays a hot-loop finding by a cycle.
+	private int hotCycles;
+
 	private volatile int consecutiveFailedRuns;
 
 	private volatile @Nullable String lastFailure;
@@ -612,6 +615,23 @@ public final class OriginStats {
 	 */
 	public boolean isFixedDelayOnly() {
 		return this.kinds.get() == (1 << TaskKind.FIXED_DELAY.ordinal());
+	}
+
+	/**
+	 * Count a cycle of a fixed-delay task (its delay and its run) shorter than a hot loop's
+	 * threshold, or record one that was not: a task that once took its time (a long poll
+	 * waiting for messages) is no hot loop, however often it returns at once later.
+	 * @param hot whether the cycle was shorter than the threshold
+	 * @return the short cycles counted so far, or -1 once a cycle was not short
+	 */
+	public int noteFixedDelayCycle(boolean hot) {
+		int cycles = this.hotCycles;
+		if (cycles < 0) {
+			return -1;
+		}
+		cycles = hot ? cycles + 1 : -1;
+		this.hotCycles = cycles;
+		return cycles;
 	}
 
 	/**

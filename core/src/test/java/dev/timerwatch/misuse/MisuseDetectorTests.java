@@ -3,6 +3,7 @@ package dev.timerwatch.misuse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledFuture;
@@ -101,6 +102,68 @@ class MisuseDetectorTests {
 		}
 		finally {
 			executor.shutdownNow();
+		}
+	}
+
+	@Test
+	void aFixedRateTaskCatchingUpAfterItsOwnLongRunOverranAndIsNotStarved() throws Exception {
+		this.registry.setObserver(this.detector);
+		AtomicInteger runs = new AtomicInteger();
+		CountDownLatch caughtUp = new CountDownLatch(1);
+		this.executor.scheduleAtFixedRate(() -> {
+			if (runs.incrementAndGet() == 1) {
+				sleep(1_500);
+			}
+			else if (runs.get() == 20) {
+				caughtUp.countDown();
+			}
+		}, 0, 100, TimeUnit.MILLISECONDS);
+		assertThat(caughtUp.await(10, TimeUnit.SECONDS)).isTrue();
+		this.detector.check();
+		assertThat(this.detector.findings()).extracting(Misuse::type)
+			.contains(MisuseType.OVERRUN)
+			.doesNotContain(MisuseType.STARVATION);
+	}
+
+	@Test
+	void aFixedDelayTaskThatOnceTookItsTimeIsNoHotLoopWhenItsRunsTurnShort() throws Exception {
+		this.registry.setObserver(this.detector);
+		AtomicInteger runs = new AtomicInteger();
+		CountDownLatch done = new CountDownLatch(1);
+		this.executor.scheduleWithFixedDelay(() -> {
+			// A long poll: waits for messages while there are none, then drains a backlog.
+			if (runs.incrementAndGet() == 1) {
+				sleep(150);
+			}
+			else if (runs.get() == 3 * MisuseDetector.HOT_CYCLES) {
+				done.countDown();
+			}
+		}, 0, 1, TimeUnit.MILLISECONDS);
+		assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
+		this.detector.check();
+		assertThat(this.detector.findings()).isEmpty();
+	}
+
+	@Test
+	void aFixedDelayTaskWhoseCyclesAreAllShortIsAHotLoop() throws Exception {
+		this.registry.setObserver(this.detector);
+		AtomicInteger runs = new AtomicInteger();
+		CountDownLatch done = new CountDownLatch(1);
+		this.executor.scheduleWithFixedDelay(() -> {
+			if (runs.incrementAndGet() == MisuseDetector.HOT_CYCLES + 1) {
+				done.countDown();
+			}
+		}, 0, 1, TimeUnit.MILLISECONDS);
+		assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
+		assertThat(this.detector.findings()).extracting(Misuse::type).containsExactly(MisuseType.HOT_LOOP);
+	}
+
+	private static void sleep(long millis) {
+		try {
+			Thread.sleep(millis);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
 		}
 	}
 
