@@ -26,7 +26,8 @@ import org.jspecify.annotations.Nullable;
  */
 public final class MisuseDetector implements TaskObserver {
 
-	// Short cycles in a row, with none longer before, that make a fixed delay a hot loop.
+	// Short cycles in a row after the warm-up, with none longer, that make a fixed delay a
+	// hot loop.
 	static final int HOT_CYCLES = 20;
 
 	private final TimerRegistry registry;
@@ -87,12 +88,18 @@ public final class MisuseDetector implements TaskObserver {
 
 	@Override
 	public void runStarted(OriginStats origin, long lagNanos) {
-		this.running.put(Thread.currentThread(), new Run(origin, System.nanoTime()));
+		long now = System.nanoTime();
+		this.running.put(Thread.currentThread(), new Run(origin, now));
 		if (lagNanos > this.starvationNanos) {
+			// The last long run names the hog only if it ended after this run was due.
 			LongRun hog = this.lastLongRuns.get(origin.schedulerName());
-			if (origin.lastRunOverran() || (hog != null && hog.originId().equals(origin.id()))) {
+			if (hog != null && hog.endNanos() - (now - lagNanos) < 0) {
+				hog = null;
+			}
+			if (origin.hasKind(TaskKind.FIXED_RATE) && (origin.lastRunOverran()
+					|| (hog != null && hog.originId().equals(origin.id())))) {
 				// A fixed-rate task late by its own doing (its last run overran, or it held the
-				// thread last, and its runs catch up): an overrun, not starvation.
+				// thread while this run was due, and its runs catch up): an overrun.
 				return;
 			}
 			String evidence = "a run started " + millis(lagNanos) + " late"
@@ -114,7 +121,7 @@ public final class MisuseDetector implements TaskObserver {
 		this.running.remove(Thread.currentThread());
 		if (durationNanos > this.starvationNanos) {
 			this.lastLongRuns.put(origin.schedulerName(),
-					new LongRun(origin.id(), origin.origin().describe(), durationNanos));
+					new LongRun(origin.id(), origin.origin().describe(), durationNanos, System.nanoTime()));
 		}
 		long period = origin.periodNanos();
 		if (period <= 0) {
@@ -293,7 +300,7 @@ public final class MisuseDetector implements TaskObserver {
 	private record Run(OriginStats origin, long startNanos) {
 	}
 
-	private record LongRun(String originId, String origin, long nanos) {
+	private record LongRun(String originId, String origin, long nanos, long endNanos) {
 	}
 
 	private static String millis(long nanos) {

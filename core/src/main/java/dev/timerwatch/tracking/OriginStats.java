@@ -75,8 +75,12 @@ public final class OriginStats {
 
 	private volatile boolean lastRunOverran;
 
-	// Racy on purpose: a lost count delays a hot-loop finding by a cycle.
-	private int hotCycles;
+	/** Cycles of a fixed-delay task not judged for a hot loop: its cold start. */
+	public static final int WARM_UP_CYCLES = 3;
+
+	private int fixedDelayCycles;
+
+	private volatile boolean fixedDelayTookItsTime;
 
 	private volatile int consecutiveFailedRuns;
 
@@ -618,20 +622,35 @@ public final class OriginStats {
 	}
 
 	/**
-	 * Count a cycle of a fixed-delay task (its delay and its run) shorter than a hot loop's
-	 * threshold, or record one that was not: a task that once took its time (a long poll
-	 * waiting for messages) is no hot loop, however often it returns at once later.
+	 * Whether some task of this origin was scheduled in the given way, without a set.
+	 * @param kind the kind
+	 * @return whether the origin has it
+	 */
+	public boolean hasKind(TaskKind kind) {
+		return (this.kinds.get() & (1 << kind.ordinal())) != 0;
+	}
+
+	/**
+	 * Count a cycle of a fixed-delay task (its delay and its run), and tell how many cycles
+	 * after the first {@value #WARM_UP_CYCLES} (a cold start: a connection pool opened, code not
+	 * compiled yet) were shorter than a hot loop's threshold, as long as none was longer: a
+	 * task that took its time once after warming up (a long poll waiting for messages) is no
+	 * hot loop, however often it returns at once.
 	 * @param hot whether the cycle was shorter than the threshold
-	 * @return the short cycles counted so far, or -1 once a cycle was not short
+	 * @return the short cycles counted after the warm-up, or -1 once a cycle after it was not
+	 * short
 	 */
 	public int noteFixedDelayCycle(boolean hot) {
-		int cycles = this.hotCycles;
-		if (cycles < 0) {
-			return -1;
+		// Racy on purpose: a lost count delays a finding by a cycle; a long cycle, once seen,
+		// is never forgotten.
+		int cycle = ++this.fixedDelayCycles;
+		if (cycle <= WARM_UP_CYCLES) {
+			return 0;
 		}
-		cycles = hot ? cycles + 1 : -1;
-		this.hotCycles = cycles;
-		return cycles;
+		if (!hot) {
+			this.fixedDelayTookItsTime = true;
+		}
+		return this.fixedDelayTookItsTime ? -1 : cycle - WARM_UP_CYCLES;
 	}
 
 	/**

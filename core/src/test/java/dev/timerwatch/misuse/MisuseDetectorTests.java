@@ -16,6 +16,7 @@ import java.util.function.Function;
 
 import dev.timerwatch.scheduling.TrackingScheduledThreadPoolExecutor;
 import dev.timerwatch.tracking.OriginStats;
+import dev.timerwatch.tracking.TaskKind;
 import dev.timerwatch.tracking.TimerRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -126,13 +127,13 @@ class MisuseDetectorTests {
 	}
 
 	@Test
-	void aFixedDelayTaskThatOnceTookItsTimeIsNoHotLoopWhenItsRunsTurnShort() throws Exception {
+	void aFixedDelayTaskThatTookItsTimeOnceWarmIsNoHotLoopWhenItsRunsTurnShort() throws Exception {
 		this.registry.setObserver(this.detector);
 		AtomicInteger runs = new AtomicInteger();
 		CountDownLatch done = new CountDownLatch(1);
 		this.executor.scheduleWithFixedDelay(() -> {
 			// A long poll: waits for messages while there are none, then drains a backlog.
-			if (runs.incrementAndGet() == 1) {
+			if (runs.incrementAndGet() == OriginStats.WARM_UP_CYCLES + 2) {
 				sleep(150);
 			}
 			else if (runs.get() == 3 * MisuseDetector.HOT_CYCLES) {
@@ -145,17 +146,49 @@ class MisuseDetectorTests {
 	}
 
 	@Test
-	void aFixedDelayTaskWhoseCyclesAreAllShortIsAHotLoop() throws Exception {
+	void aFixedDelayTaskWhoseCyclesAreAllShortIsAHotLoopWhateverItsColdStartTook() throws Exception {
 		this.registry.setObserver(this.detector);
 		AtomicInteger runs = new AtomicInteger();
 		CountDownLatch done = new CountDownLatch(1);
 		this.executor.scheduleWithFixedDelay(() -> {
-			if (runs.incrementAndGet() == MisuseDetector.HOT_CYCLES + 1) {
+			// The first run opens a connection pool.
+			if (runs.incrementAndGet() == 1) {
+				sleep(150);
+			}
+			else if (runs.get() == OriginStats.WARM_UP_CYCLES + MisuseDetector.HOT_CYCLES + 1) {
 				done.countDown();
 			}
 		}, 0, 1, TimeUnit.MILLISECONDS);
 		assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
 		assertThat(this.detector.findings()).extracting(Misuse::type).containsExactly(MisuseType.HOT_LOOP);
+	}
+
+	@Test
+	void aTaskLateBehindOthersIsStarvedWhateverItsOwnLongRunLongAgo() throws Exception {
+		this.registry.setObserver(this.detector);
+		AtomicInteger runs = new AtomicInteger();
+		CountDownLatch steady = new CountDownLatch(3);
+		this.executor.scheduleWithFixedDelay(() -> {
+			if (runs.incrementAndGet() == 1) {
+				sleep(1_200);
+			}
+			steady.countDown();
+		}, 0, 200, TimeUnit.MILLISECONDS);
+		assertThat(steady.await(10, TimeUnit.SECONDS)).isTrue();
+		for (int i = 0; i < 3; i++) {
+			this.executor.schedule(() -> sleep(700), 0, TimeUnit.MILLISECONDS);
+		}
+		String victim = this.registry.origins()
+			.stream()
+			.filter((origin) -> origin.hasKind(TaskKind.FIXED_DELAY))
+			.findFirst()
+			.orElseThrow()
+			.id();
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(this.detector.findings())
+				.filteredOn((misuse) -> misuse.originId().equals(victim))
+				.extracting(Misuse::type)
+				.containsExactly(MisuseType.STARVATION));
 	}
 
 	private static void sleep(long millis) {
