@@ -20,9 +20,10 @@ import dev.timerwatch.tracking.TimerRegistry;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Finds scheduling misuse from what tracking already records: overruns as runs end, the rest
- * at each {@link #check()} (run by the health sampler), so the only cost on a task's thread is
- * one comparison per run. Each finding is reported once per origin and type.
+ * Finds scheduling misuse from what tracking already records: starvation as runs start,
+ * overruns and a fixed delay's hot loop as they end, the rest at each {@link #check()} (run by
+ * the health sampler). On a task's thread a run costs a few comparisons and an entry in the
+ * table of running threads (for stuck runs). Each finding is reported once per origin and type.
  */
 public final class MisuseDetector implements TaskObserver {
 

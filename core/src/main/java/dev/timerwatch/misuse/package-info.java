@@ -1,6 +1,7 @@
 /**
- * Detection of scheduling misuse: hot loops, overruns, silent deaths, repeated failures and
- * non-singleton scheduled beans.
+ * Detection of scheduling misuse: hot loops, overruns, silent deaths, repeated failures,
+ * starvation, stuck runs, periodic tasks that schedule on each run, and non-singleton scheduled
+ * beans.
  */
 @NullMarked
 package dev.timerwatch.misuse;
