@@ -142,6 +142,16 @@ class MisuseDetectionTests {
 	}
 
 	@Test
+	void aScheduledMethodOnARequestScopedBeanIsNotReportedSinceEachInstanceIsDestroyedWithItsTasks() {
+		this.contextRunner.withUserConfiguration(SchedulingConfiguration.class, RequestScopeConfiguration.class)
+			.run((context) -> {
+				MisuseDetector detector = context.getBean(MisuseDetector.class);
+				detector.check();
+				assertThat(detector.findings()).isEmpty();
+			});
+	}
+
+	@Test
 	void aScheduledMethodOnAPrototypeBeanIsReportedAtStartup(CapturedOutput output) {
 		this.contextRunner.withUserConfiguration(SchedulingConfiguration.class, PrototypeConfiguration.class)
 			.run((context) -> {
@@ -334,6 +344,16 @@ class MisuseDetectionTests {
 	}
 
 	@Configuration(proxyBeanMethods = false)
+	static class RequestScopeConfiguration {
+
+		@Bean
+		@Scope("request")
+		MisbehavingJobs.PrototypeJob requestJob() {
+			return new MisbehavingJobs.PrototypeJob();
+		}
+
+	}
+
 	static class PrototypeConfiguration {
 
 		@Bean

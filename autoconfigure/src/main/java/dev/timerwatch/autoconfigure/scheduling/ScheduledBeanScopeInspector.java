@@ -1,6 +1,7 @@
 package dev.timerwatch.autoconfigure.scheduling;
 
 import java.lang.reflect.Method;
+import java.util.Set;
 
 import dev.timerwatch.misuse.Misuse;
 import dev.timerwatch.misuse.MisuseDetector;
@@ -21,11 +22,17 @@ import org.springframework.util.ClassUtils;
 import org.springframework.util.ReflectionUtils;
 
 /**
- * Reports, once all singletons exist, every {@code @Scheduled} method on a bean that is not a
- * singleton (prototype, request, session, refresh or a custom scope): Spring schedules the
- * method again for every instance and keeps each instance's tasks until the context closes.
+ * Reports, once all singletons exist, every {@code @Scheduled} method on a bean whose
+ * instances are never destroyed before the context closes: a prototype, or a bean of a custom
+ * scope. Spring schedules the method again for every instance, and cancels an instance's tasks
+ * only when that instance is destroyed, which the request, session, application, websocket and
+ * refresh scopes do at their end: those are not reported.
  */
 public class ScheduledBeanScopeInspector implements SmartInitializingSingleton, BeanFactoryAware {
+
+	// Scopes that destroy their beans at their end, when Spring cancels the beans' tasks.
+	private static final Set<String> DESTROYING_SCOPES = Set.of("request", "session", "application", "websocket",
+			"refresh");
 
 	private final ObjectProvider<MisuseDetector> detector;
 
@@ -50,7 +57,8 @@ public class ScheduledBeanScopeInspector implements SmartInitializingSingleton, 
 		}
 		for (String name : this.beanFactory.getBeanDefinitionNames()) {
 			BeanDefinition definition = this.beanFactory.getMergedBeanDefinition(name);
-			if (definition.isSingleton() || definition.isAbstract()) {
+			if (definition.isSingleton() || definition.isAbstract()
+					|| DESTROYING_SCOPES.contains(definition.getScope())) {
 				continue;
 			}
 			Class<?> type = this.beanFactory.getType(name, false);
