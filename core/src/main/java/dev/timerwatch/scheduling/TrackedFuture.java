@@ -1,22 +1,17 @@
 package dev.timerwatch.scheduling;
 
 import java.util.concurrent.Delayed;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import org.jspecify.annotations.Nullable;
 
 /**
  * The future a decorator returns for a {@link TrackedCommand}: the scheduler's own future,
- * with cancellation reported to the tracker.
+ * with cancellation reported to the tracker. A {@link TrackedSubmission} whose future is a
+ * {@link ScheduledFuture}, and is one itself.
  */
-public final class TrackedFuture<V> implements ScheduledFuture<V> {
-
-	private final ScheduledFuture<V> delegate;
-
-	private final TrackedCommand<?> command;
+public final class TrackedFuture<V> extends TrackedSubmission<V> implements ScheduledFuture<V> {
 
 	/**
 	 * Wrap a scheduler's future.
@@ -24,8 +19,7 @@ public final class TrackedFuture<V> implements ScheduledFuture<V> {
 	 * @param command the command it runs
 	 */
 	public TrackedFuture(ScheduledFuture<V> delegate, TrackedCommand<?> command) {
-		this.delegate = delegate;
-		this.command = command;
+		super(delegate, command);
 	}
 
 	/**
@@ -44,62 +38,20 @@ public final class TrackedFuture<V> implements ScheduledFuture<V> {
 	 * The scheduler's own future.
 	 * @return the wrapped future
 	 */
-	public ScheduledFuture<V> getDelegate() {
-		return this.delegate;
-	}
-
 	@Override
-	public boolean cancel(boolean mayInterruptIfRunning) {
-		boolean cancelled = this.delegate.cancel(mayInterruptIfRunning);
-		if (cancelled) {
-			this.command.onCancel();
-		}
-		return cancelled;
+	@SuppressWarnings("unchecked")
+	public ScheduledFuture<V> getDelegate() {
+		return (ScheduledFuture<V>) super.getDelegate();
 	}
 
 	@Override
 	public long getDelay(TimeUnit unit) {
-		return this.delegate.getDelay(unit);
+		return getDelegate().getDelay(unit);
 	}
 
 	@Override
 	public int compareTo(Delayed other) {
-		return this.delegate.compareTo((other instanceof TrackedFuture<?> tracked) ? tracked.delegate : other);
-	}
-
-	@Override
-	public boolean isCancelled() {
-		return this.delegate.isCancelled();
-	}
-
-	@Override
-	public boolean isDone() {
-		return this.delegate.isDone();
-	}
-
-	@Override
-	public V get() throws InterruptedException, ExecutionException {
-		return this.delegate.get();
-	}
-
-	@Override
-	public V get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {
-		return this.delegate.get(timeout, unit);
-	}
-
-	@Override
-	public boolean equals(@Nullable Object other) {
-		return this == other;
-	}
-
-	@Override
-	public int hashCode() {
-		return System.identityHashCode(this);
-	}
-
-	@Override
-	public String toString() {
-		return this.delegate.toString();
+		return getDelegate().compareTo((other instanceof TrackedFuture<?> tracked) ? tracked.getDelegate() : other);
 	}
 
 }

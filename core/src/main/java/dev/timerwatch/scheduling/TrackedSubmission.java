@@ -17,7 +17,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @param <V> the result type
  */
-public final class TrackedSubmission<V> implements Future<V> {
+public sealed class TrackedSubmission<V> implements Future<V> permits TrackedFuture {
 
 	private final Future<V> delegate;
 
@@ -31,6 +31,14 @@ public final class TrackedSubmission<V> implements Future<V> {
 	public TrackedSubmission(Future<V> delegate, TrackedCommand<?> command) {
 		this.delegate = delegate;
 		this.command = command;
+	}
+
+	/**
+	 * The executor's own future.
+	 * @return the wrapped future
+	 */
+	public Future<V> getDelegate() {
+		return this.delegate;
 	}
 
 	@Override
@@ -63,12 +71,12 @@ public final class TrackedSubmission<V> implements Future<V> {
 	}
 
 	@Override
-	public boolean equals(@Nullable Object other) {
+	public final boolean equals(@Nullable Object other) {
 		return this == other;
 	}
 
 	@Override
-	public int hashCode() {
+	public final int hashCode() {
 		return System.identityHashCode(this);
 	}
 
