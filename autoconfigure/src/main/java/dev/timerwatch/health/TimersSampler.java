@@ -92,11 +92,23 @@ public class TimersSampler implements SmartLifecycle {
 	}
 
 	private void failed(String what, Throwable ex) {
-		if (this.failureLogged.compareAndSet(false, true)) {
-			logger.warn("timerwatch " + what + "; later failures of the sampler are logged at debug level", ex);
+		try {
+			if (this.failureLogged.compareAndSet(false, true)) {
+				logger.warn("timerwatch " + what + "; later failures of the sampler are logged at debug level", ex);
+			}
+			else if (logger.isDebugEnabled()) {
+				logger.debug("timerwatch " + what, ex);
+			}
 		}
-		else if (logger.isDebugEnabled()) {
-			logger.debug("timerwatch " + what, ex);
+		catch (Throwable loggingFailure) {
+			// Logging reads the exception's message, which may itself throw: a sample that threw
+			// would end the sampler's fixed-delay schedule for good. Said without the exception.
+			try {
+				logger.warn("timerwatch " + what + " (" + ex.getClass().getName() + ", which could not be logged)");
+			}
+			catch (Throwable ignored) {
+				// Nothing left to tell with.
+			}
 		}
 	}
 
