@@ -33,7 +33,7 @@ import dev.timerwatch.tracking.TimerRegistry;
  * (seen by {@code awaitTermination}, {@code isTerminated} or the registry's maintenance,
  * whichever comes first), the scheduler leaves the registry with its counts.
  */
-public class TrackingScheduledExecutorService implements ScheduledExecutorService {
+public class TrackingScheduledExecutorService implements ScheduledExecutorService, AutoCloseable {
 
 	private final ScheduledExecutorService delegate;
 
@@ -237,7 +237,11 @@ public class TrackingScheduledExecutorService implements ScheduledExecutorServic
 	@Override
 	public void shutdown() {
 		this.delegate.shutdown();
-		// The periodic tasks the executor cancels on shutdown are never heard of again.
+		settleShutdown();
+	}
+
+	// The periodic tasks the executor cancels on shutdown are never heard of again.
+	private void settleShutdown() {
 		for (TrackedCommand<?> command : this.livePeriodic) {
 			Future<?> future = command.future();
 			if (future != null && future.isCancelled()) {
@@ -252,9 +256,60 @@ public class TrackingScheduledExecutorService implements ScheduledExecutorServic
 	@Override
 	public List<Runnable> shutdownNow() {
 		List<Runnable> drained = this.delegate.shutdownNow();
-		// Nothing queued will run: the scheduler leaves the registry now, with its counts.
-		this.tracker.close();
+		if (this.delegate.isShutdown()) {
+			// Nothing queued will run: the scheduler leaves the registry now, with its counts.
+			// An executor that ignores the call (a ForkJoinPool's common pool) runs on, tracked.
+			this.tracker.close();
+		}
 		return drained;
+	}
+
+	/**
+	 * Close the executor with its own {@code close()} (Java 19 and later), then settle what
+	 * that shutdown dropped, as {@link #shutdown()} does. An executor's own close may differ
+	 * from the interface's default, which waits for every queued task: a
+	 * {@code ForkJoinPool}'s returns at once, and the common pool's does nothing. Before
+	 * Java 19, where an executor has no {@code close()}, this does what Java 19's default does:
+	 * shut down, wait for termination, and shut down now if interrupted while waiting.
+	 */
+	@Override
+	public void close() {
+		if (this.delegate instanceof AutoCloseable closeable) {
+			try {
+				closeable.close();
+			}
+			catch (Exception ex) {
+				// ExecutorService.close declares none: one thrown sneakily passes on unchanged.
+				throw TrackingScheduledExecutorService.<RuntimeException>sneaky(ex);
+			}
+			settleShutdown();
+			return;
+		}
+		boolean terminated = isTerminated();
+		if (terminated) {
+			return;
+		}
+		shutdown();
+		boolean interrupted = false;
+		while (!terminated) {
+			try {
+				terminated = awaitTermination(1, TimeUnit.DAYS);
+			}
+			catch (InterruptedException ex) {
+				if (!interrupted) {
+					shutdownNow();
+					interrupted = true;
+				}
+			}
+		}
+		if (interrupted) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	@SuppressWarnings("unchecked")
+	private static <E extends Throwable> E sneaky(Throwable ex) throws E {
+		throw (E) ex;
 	}
 
 	@Override

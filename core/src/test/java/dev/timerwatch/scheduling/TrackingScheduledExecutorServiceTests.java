@@ -1,5 +1,6 @@
 package dev.timerwatch.scheduling;
 
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -27,6 +28,7 @@ import static dev.timerwatch.scheduling.TrackingScheduledThreadPoolExecutorTests
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatNullPointerException;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.awaitility.Awaitility.await;
 
 class TrackingScheduledExecutorServiceTests {
@@ -41,6 +43,75 @@ class TrackingScheduledExecutorServiceTests {
 	@AfterEach
 	void shutdown() {
 		this.executor.shutdownNow();
+	}
+
+	@Test
+	void closeIsTheExecutorsOwnCloseAndReturnsWhenItDoes() throws Exception {
+		SubmitQueueingExecutor raw = new SubmitQueueingExecutor();
+		SubmitQueueingExecutor delegate = new SubmitQueueingExecutor();
+		TrackingScheduledExecutorService tracked = new TrackingScheduledExecutorService(delegate, this.registry,
+				"own-close");
+		for (ScheduledExecutorService executor : List.of(raw, tracked)) {
+			executor.schedule(() -> {
+			}, 1, TimeUnit.HOURS);
+			// An executor's own close may return with tasks queued (a ForkJoinPool's does); the
+			// interface's default close would wait for them, here for an hour.
+			assertTimeoutPreemptively(Duration.ofSeconds(10), ((AutoCloseable) executor)::close);
+		}
+		assertThat(delegate.calls()).isEqualTo(raw.calls()).containsExactly("schedule", "close");
+	}
+
+	@Test
+	void anExecutorThatIgnoresShutdownNowStaysTrackedWithItsTasks() {
+		// As the common pool, a ScheduledExecutorService on Java 25, ignores it.
+		class Unstoppable extends SubmitQueueingExecutor {
+
+			@Override
+			public List<Runnable> shutdownNow() {
+				calls().add("shutdownNow");
+				return List.of();
+			}
+
+		}
+		Unstoppable raw = new Unstoppable();
+		Unstoppable delegate = new Unstoppable();
+		TrackingScheduledExecutorService tracked = new TrackingScheduledExecutorService(delegate, this.registry,
+				"unstoppable");
+		try {
+			for (ScheduledExecutorService executor : List.of(raw, tracked)) {
+				executor.schedule(() -> {
+				}, 1, TimeUnit.HOURS);
+				assertThat(executor.shutdownNow()).isEmpty();
+				assertThat(executor.isShutdown()).isFalse();
+			}
+			assertThat(delegate.calls()).isEqualTo(raw.calls());
+			assertThat(tracked.getTracker().isClosed()).isFalse();
+			assertThat(single(List.copyOf(tracked.getTracker().origins())).pending()).isEqualTo(1);
+		}
+		finally {
+			raw.shutdown();
+			delegate.shutdown();
+		}
+	}
+
+	@Test
+	void closeCountsWhatTheExecutorDroppedAndLeavesTheRegistryOnceTerminated() throws Exception {
+		ScheduledExecutorService raw = Executors.newSingleThreadScheduledExecutor();
+		TrackingScheduledExecutorService tracked = new TrackingScheduledExecutorService(raw, this.registry, "closed");
+		ScheduledFuture<?> periodic = tracked.scheduleAtFixedRate(() -> {
+		}, 1, 1, TimeUnit.HOURS);
+		ScheduledFuture<?> soon = tracked.schedule(() -> {
+		}, 50, TimeUnit.MILLISECONDS);
+		assertTimeoutPreemptively(Duration.ofSeconds(10), tracked::close);
+		assertThat(raw.isTerminated()).isTrue();
+		assertThat(periodic.isCancelled()).isTrue();
+		assertThat(soon.isDone() && !soon.isCancelled()).isTrue();
+		assertThat(tracked.getTracker().isClosed()).isTrue();
+		assertThat(this.registry.schedulers()).doesNotContain(tracked.getTracker());
+		List<OriginStats> origins = List.copyOf(tracked.getTracker().origins());
+		assertThat(origins.stream().mapToLong(OriginStats::pending).sum()).isZero();
+		assertThat(origins.stream().mapToLong(OriginStats::cancelled).sum()).isEqualTo(1);
+		assertThat(origins.stream().mapToLong(OriginStats::completed).sum()).isEqualTo(1);
 	}
 
 	@Test
