@@ -7,6 +7,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
+import dev.timerwatch.autoconfigure.scheduling.SchedulerTracking;
 import dev.timerwatch.fixtures.CronJob;
 import dev.timerwatch.fixtures.ReportJob;
 import dev.timerwatch.fixtures.TimeoutClient;
@@ -98,6 +99,38 @@ class TimerwatchAutoConfigurationTests {
 				assertThat(context).doesNotHaveBean(TimerRegistry.class);
 				assertThat(context.getBean(TaskScheduler.class)).hasSameClassAs(new ThreadPoolTaskScheduler());
 			});
+	}
+
+	@Test
+	void codeThatTracksItsOwnSchedulersStartsAndRunsUntrackedWhenDisabled() {
+		this.contextRunner.withConfiguration(AutoConfigurations.of(TimerwatchOffAutoConfiguration.class))
+			.withPropertyValues("timerwatch.enabled=false")
+			.withUserConfiguration(SelfTrackingConfiguration.class)
+			.run((context) -> {
+				assertThat(context).hasNotFailed().doesNotHaveBean(TimerRegistry.class);
+				SelfTrackingConfiguration configuration = context.getBean(SelfTrackingConfiguration.class);
+				assertThat(configuration.executor).isSameAs(configuration.created);
+				assertThat(configuration.scheduler).isSameAs(configuration.createdScheduler);
+			});
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class SelfTrackingConfiguration {
+
+		final ScheduledExecutorService created = Executors.newSingleThreadScheduledExecutor();
+
+		final ThreadPoolTaskScheduler createdScheduler = new ThreadPoolTaskScheduler();
+
+		final ScheduledExecutorService executor;
+
+		final ThreadPoolTaskScheduler scheduler;
+
+		SelfTrackingConfiguration(SchedulerTracking tracking) {
+			this.executor = tracking.track(this.created, "own-executor");
+			this.scheduler = tracking.track(this.createdScheduler, "own-scheduler");
+			this.created.shutdownNow();
+		}
+
 	}
 
 	@Test

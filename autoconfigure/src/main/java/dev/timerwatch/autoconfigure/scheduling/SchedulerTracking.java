@@ -73,6 +73,18 @@ public final class SchedulerTracking {
 	}
 
 	/**
+	 * The tracking of an application that has timerwatch turned off
+	 * ({@code timerwatch.enabled=false}): every scheduler given to it is returned as it is,
+	 * so code that tracks the schedulers it creates runs unchanged, and untracked.
+	 * @return tracking that tracks nothing
+	 */
+	public static SchedulerTracking off() {
+		return new SchedulerTracking(() -> {
+			throw new IllegalStateException("timerwatch is turned off (timerwatch.enabled=false)");
+		}, (scheduler) -> true);
+	}
+
+	/**
 	 * The origin of a task that runs a {@code @Scheduled} method, for the registry to ask about
 	 * tasks of Spring's classes ({@link TimerRegistry#setDeclaredOrigins}): on an executor that
 	 * is no {@code TaskScheduler} (a {@code ScheduledExecutorService} bean runs the
