@@ -1,5 +1,6 @@
 package dev.timerwatch.scheduling;
 
+import java.time.Clock;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
@@ -85,6 +86,30 @@ public final class TaskAdmission {
 			PendingBucket bucket = (origin != null) ? this.tracker.admit(origin, kind, periodNanos, delayNanos)
 					: this.tracker.admit(runnable, kind, periodNanos, delayNanos);
 			return added(new TrackedCommand.OfRunnable(runnable, bucket, kind, this));
+		}
+		catch (Throwable ex) {
+			TrackingFailures.report(ex);
+			return null;
+		}
+	}
+
+	/**
+	 * Admit and wrap a runnable that runs once, at an instant by the given clock (a Spring
+	 * {@code TaskScheduler}'s {@code schedule(task, Instant)}): its delay is told as
+	 * {@link #admit(Runnable, TaskKind, long, long, TaskOrigin)} tells it, and the clock is
+	 * read for it only when the task's origin needs to know it.
+	 * @param runnable the user's task
+	 * @param startMillis when it is to run, by the clock
+	 * @param clock the scheduler's clock
+	 * @param origin its origin if already known, else {@code null} to locate it
+	 * @return the tracked command, or {@code null} if tracking failed
+	 */
+	public @Nullable TrackedCommand<Void> admitAt(Runnable runnable, long startMillis, Clock clock,
+			@Nullable TaskOrigin origin) {
+		try {
+			PendingBucket bucket = (origin != null) ? this.tracker.admitAt(origin, startMillis, clock)
+					: this.tracker.admitAt(runnable, startMillis, clock);
+			return added(new TrackedCommand.OfRunnable(runnable, bucket, TaskKind.ONCE, this));
 		}
 		catch (Throwable ex) {
 			TrackingFailures.report(ex);

@@ -1,6 +1,7 @@
 package dev.timerwatch.tracking;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -169,6 +170,31 @@ public final class OriginStats {
 		Lane lane = kind.isPeriodic() ? Lane.PERIODIC
 				: (delayNanos < 0 || delayNanos <= this.longestDelayNanos) ? Lane.ONE_SHOT
 						: laneOfLongerDelay(delayNanos);
+		return admitTo(lane);
+	}
+
+	/**
+	 * Count a one-shot task scheduled to run at an instant, as {@link #admit(TaskKind, long)}
+	 * with its delay. A delay within the longest of the one-shot lane needs no more than a
+	 * bound from the scheduler's clock as last read ({@link InstantDelays}): it goes to the
+	 * one-shot lane and raises nothing, whatever it is. Only a task whose bound is over that
+	 * longest has its scheduler's clock read for its delay.
+	 * @param startMillis when the task is to run, by the scheduler's clock
+	 * @param clock the scheduler's clock
+	 * @return the bucket, or {@code null} if this origin has been evicted, in which case the
+	 * caller looks the origin up again
+	 */
+	@Nullable PendingBucket admitAt(long startMillis, Clock clock) {
+		InstantDelays delays = this.scheduler.instantDelays();
+		long atLeastTheDelay = delays.atLeastTheDelayNanos(clock, startMillis);
+		if (atLeastTheDelay < 0 || atLeastTheDelay > this.longestDelayNanos) {
+			return admit(TaskKind.ONCE, delays.delayNanos(clock, startMillis));
+		}
+		noteKind(TaskKind.ONCE);
+		return admitTo(Lane.ONE_SHOT);
+	}
+
+	private @Nullable PendingBucket admitTo(Lane lane) {
 		for (;;) {
 			PendingBucket bucket = current(lane);
 			int epoch = this.registry.epoch();

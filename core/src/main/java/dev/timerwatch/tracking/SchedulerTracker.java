@@ -1,6 +1,7 @@
 package dev.timerwatch.tracking;
 
 import java.lang.ref.WeakReference;
+import java.time.Clock;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
@@ -45,10 +46,13 @@ public final class SchedulerTracker {
 	// one reports. At most one entry per such task, until it runs again or ends.
 	private final ConcurrentHashMap<TrackedTask, Integer> failedRuns = new ConcurrentHashMap<>();
 
+	private final InstantDelays instantDelays;
+
 	SchedulerTracker(TimerRegistry registry, String name, String type) {
 		this.registry = registry;
 		this.name = name;
 		this.type = type;
+		this.instantDelays = new InstantDelays(registry);
 	}
 
 	/**
@@ -122,6 +126,49 @@ public final class SchedulerTracker {
 		OriginStats stats = originFor(task);
 		PendingBucket bucket = admitTo(stats, kind, periodNanos, delayNanos);
 		return (bucket != null) ? bucket : admitAgain(stats.origin(), kind, periodNanos, delayNanos);
+	}
+
+	/**
+	 * Count a one-shot task scheduled to run at an instant by the given clock, from the origin
+	 * of the given task object, as {@link #admit(Object, TaskKind, long, long)} with the
+	 * delay until that instant, which the clock is read for only when its origin needs to
+	 * know it (see {@link InstantDelays}).
+	 * @param task the runnable being scheduled
+	 * @param startMillis when it is to run, by the clock
+	 * @param clock the scheduler's clock
+	 * @return the task's pending bucket
+	 */
+	public PendingBucket admitAt(Object task, long startMillis, Clock clock) {
+		OriginStats stats = originFor(task);
+		PendingBucket bucket = stats.admitAt(startMillis, clock);
+		return (bucket != null) ? bucket : admitAgainAt(stats.origin(), startMillis, clock);
+	}
+
+	/**
+	 * Count a one-shot task scheduled to run at an instant by the given clock, from an origin
+	 * already known, as {@link #admitAt(Object, long, Clock)}.
+	 * @param origin where the task comes from
+	 * @param startMillis when it is to run, by the clock
+	 * @param clock the scheduler's clock
+	 * @return the task's pending bucket
+	 */
+	public PendingBucket admitAt(TaskOrigin origin, long startMillis, Clock clock) {
+		PendingBucket bucket = originAt(origin).admitAt(startMillis, clock);
+		return (bucket != null) ? bucket : admitAgainAt(origin, startMillis, clock);
+	}
+
+	// As admitAgain: the origin was evicted between the lookup and the admission.
+	private PendingBucket admitAgainAt(TaskOrigin origin, long startMillis, Clock clock) {
+		for (;;) {
+			PendingBucket bucket = originAt(origin).admitAt(startMillis, clock);
+			if (bucket != null) {
+				return bucket;
+			}
+		}
+	}
+
+	InstantDelays instantDelays() {
+		return this.instantDelays;
 	}
 
 	/**

@@ -1,6 +1,7 @@
 package dev.timerwatch.autoconfigure.scheduling;
 
 import java.lang.reflect.Method;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
@@ -33,6 +34,12 @@ import org.springframework.scheduling.Trigger;
  * checked exceptions included.
  */
 final class TaskSchedulerTracking {
+
+	// Instants whose epoch milliseconds fit in a long: one beyond (Instant.MAX for "never") is
+	// too far off to tell a delay for.
+	private static final Instant EARLIEST = Instant.ofEpochMilli(Long.MIN_VALUE);
+
+	private static final Instant LATEST = Instant.ofEpochMilli(Long.MAX_VALUE);
 
 	private final TaskAdmission admission;
 
@@ -86,44 +93,36 @@ final class TaskSchedulerTracking {
 		catch (Throwable ex) {
 			method = null;
 		}
-		long delayNanos;
-		try {
-			delayNanos = delayNanos(kind, arguments, scheduler);
-		}
-		catch (ArithmeticException ex) {
-			// An instant too far off to subtract (Instant.MAX for "never"): too far to tell.
-			delayNanos = -1;
-		}
-		catch (Throwable ex) {
-			// A clock that throws: the delay is unknown.
-			TrackingFailures.report(ex);
-			delayNanos = -1;
-		}
 		if (callable || !(task instanceof Runnable)) {
-			return this.admission.admit((Callable<?>) task, delayNanos, method);
+			return this.admission.admit((Callable<?>) task, -1, method);
 		}
-		return this.admission.admit((Runnable) task, kind, periodNanos(kind, arguments), delayNanos, method);
+		Clock clock = (kind == TaskKind.ONCE && arguments.length == 2) ? clockOf(scheduler) : null;
+		if (clock != null) {
+			// A one-shot task scheduled for an instant, schedule(task, Instant or Date): its delay
+			// is by the scheduler's own clock, which it runs the task by. Other one-shot methods
+			// run the task at once (execute, submit), and have no delay to tell.
+			if (arguments[1] instanceof Instant instant && instant.isAfter(EARLIEST) && instant.isBefore(LATEST)) {
+				return this.admission.admitAt((Runnable) task, instant.toEpochMilli(), clock, method);
+			}
+			if (arguments[1] instanceof Date date) {
+				return this.admission.admitAt((Runnable) task, date.getTime(), clock, method);
+			}
+		}
+		return this.admission.admit((Runnable) task, kind, periodNanos(kind, arguments), -1, method);
 	}
 
-	// A one-shot task scheduled for an instant, schedule(task, Instant or Date): its delay by the
-	// scheduler's own clock, which is what it runs the task by. Other one-shot methods run the
-	// task at once (execute, submit), and have no delay to tell.
-	private static long delayNanos(TaskKind kind, @Nullable Object[] arguments, @Nullable TaskScheduler scheduler) {
-		if (kind != TaskKind.ONCE || arguments.length != 2 || scheduler == null) {
-			return -1;
+	private static @Nullable Clock clockOf(@Nullable TaskScheduler scheduler) {
+		if (scheduler == null) {
+			return null;
 		}
-		long startMillis;
-		if (arguments[1] instanceof Instant instant) {
-			startMillis = instant.toEpochMilli();
+		try {
+			return scheduler.getClock();
 		}
-		else if (arguments[1] instanceof Date date) {
-			startMillis = date.getTime();
+		catch (Throwable ex) {
+			// A scheduler whose clock cannot be had: the delay is unknown.
+			TrackingFailures.report(ex);
+			return null;
 		}
-		else {
-			return -1;
-		}
-		return TaskAdmission.delayNanos(Math.subtractExact(startMillis, scheduler.getClock().millis()),
-				TimeUnit.MILLISECONDS);
 	}
 
 	private static @Nullable Object trackedResult(@Nullable Object result, TrackedCommand<?> tracked) {
