@@ -163,10 +163,11 @@ public class TimerwatchProperties {
 		private final Duration sampleInterval;
 
 		/**
-		 * The shortest age at which a pending task can count as having outlived its origin's
-		 * healthy lifetimes (twice that until one of the origin's tasks has ended), and how long
-		 * a leaking origin's count of such tasks must make no new high for the leak to end. An
-		 * eighth of it is the shortest block of history compared. Must hold at least two samples.
+		 * Twice the shortest age at which a pending task can count as having outlived its
+		 * origin's healthy lifetimes (the whole window while none of the origin's tasks has
+		 * ended), and how long a leaking origin's count of such tasks must make no new high for
+		 * the leak to end. An eighth of it is the shortest block of history compared. Must hold
+		 * at least two samples.
 		 */
 		private final Duration window;
 
