@@ -55,6 +55,7 @@ public class TrackingScheduledExecutorService implements ScheduledExecutorServic
 		this.admission = new TaskAdmission(this.tracker, true);
 		this.livePeriodic = this.admission.keepLivePeriodic();
 		this.tracker.onClose(this::settleAll);
+		this.tracker.onMaintain(this::settleAfterShutdown);
 		this.tracker.attach(delegate, new SchedulerProbe() {
 
 			@Override
@@ -238,6 +239,14 @@ public class TrackingScheduledExecutorService implements ScheduledExecutorServic
 	public void shutdown() {
 		this.delegate.shutdown();
 		settleShutdown();
+	}
+
+	// A periodic task running when the executor was shut down, or not yet handed its future, is
+	// cancelled by the executor after that run, with no word to anyone: maintenance settles it.
+	private void settleAfterShutdown() {
+		if (this.delegate.isShutdown()) {
+			settleShutdown();
+		}
 	}
 
 	// The periodic tasks the executor cancels on shutdown are never heard of again.

@@ -39,6 +39,9 @@ public final class SchedulerTracker {
 	private volatile Runnable onClose = () -> {
 	};
 
+	private volatile Runnable onMaintain = () -> {
+	};
+
 	private final AtomicBoolean closed = new AtomicBoolean();
 
 	// Periodic tasks whose last run failed on a scheduler that usually runs them again, with the
@@ -363,6 +366,16 @@ public final class SchedulerTracker {
 	}
 
 	/**
+	 * Run the given action at each of the registry's maintenance rounds (once an epoch), before
+	 * this tracker is checked for closing: a decorator that cannot see its executor's queue
+	 * settles there what the executor dropped since without a word.
+	 * @param action the action; what it throws is reported, not passed on
+	 */
+	public void onMaintain(Runnable action) {
+		this.onMaintain = action;
+	}
+
+	/**
 	 * Stop reporting this scheduler: it has terminated. Idempotent.
 	 */
 	public void close() {
@@ -430,6 +443,12 @@ public final class SchedulerTracker {
 	 */
 	void maintain(int epoch, int idleEpochs) {
 		this.failedRuns.entrySet().removeIf(SchedulerTracker::settledAfterFailedRun);
+		try {
+			this.onMaintain.run();
+		}
+		catch (Throwable ex) {
+			TrackingFailures.report(ex);
+		}
 		this.origins.values().forEach((stats) -> {
 			stats.prune(epoch);
 			if (stats.retireIfIdle(epoch, idleEpochs) && this.origins.remove(stats.origin(), stats)) {

@@ -1,6 +1,7 @@
 package dev.timerwatch.scheduling;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -11,12 +12,15 @@ import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 import dev.timerwatch.fixtures.PingService;
 import dev.timerwatch.fixtures.SubmitQueueingExecutor;
+import dev.timerwatch.tracking.CallSiteLocator;
 import dev.timerwatch.tracking.OriginStats;
 import dev.timerwatch.tracking.TaskKind;
 import dev.timerwatch.tracking.TimerRegistry;
@@ -112,6 +116,48 @@ class TrackingScheduledExecutorServiceTests {
 		assertThat(origins.stream().mapToLong(OriginStats::pending).sum()).isZero();
 		assertThat(origins.stream().mapToLong(OriginStats::cancelled).sum()).isEqualTo(1);
 		assertThat(origins.stream().mapToLong(OriginStats::completed).sum()).isEqualTo(1);
+	}
+
+	@Test
+	void aPeriodicTaskRunningWhenTheExecutorShutsDownIsCountedCancelledWhenTheExecutorCancelsIt() throws Exception {
+		AtomicLong clock = new AtomicLong(1_000_000);
+		TimerRegistry registry = new TimerRegistry(CallSiteLocator.withDefaults(), clock::get, 1_000);
+		ScheduledThreadPoolExecutor raw = new ScheduledThreadPoolExecutor(1);
+		ScheduledThreadPoolExecutor delegate = new ScheduledThreadPoolExecutor(1);
+		TrackingScheduledExecutorService tracked = new TrackingScheduledExecutorService(delegate, registry, "shut");
+		try {
+			List<ScheduledFuture<?>> periodic = new ArrayList<>();
+			for (ScheduledExecutorService executor : List.of(raw, tracked)) {
+				CountDownLatch running = new CountDownLatch(1);
+				CountDownLatch release = new CountDownLatch(1);
+				// Kept after shutdown, as the JDK's default policy keeps delayed tasks: no termination.
+				executor.schedule(() -> {
+				}, 1, TimeUnit.HOURS);
+				periodic.add(executor.scheduleAtFixedRate(() -> {
+					running.countDown();
+					awaitQuietly(release);
+				}, 0, 10, TimeUnit.MILLISECONDS));
+				assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
+				executor.shutdown();
+				release.countDown();
+			}
+			// The executor cancels it after the run that was going on when it shut down.
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> periodic.get(0).isCancelled() && periodic.get(1).isCancelled());
+			assertThat(raw.isTerminated()).isFalse();
+			assertThat(delegate.isTerminated()).isFalse();
+			clock.addAndGet(1_000);
+			registry.advance();
+			// Tests in timerwatch's packages share one origin: the one-shot task is still pending.
+			OriginStats origin = single(registry.origins());
+			assertThat(origin.pending()).isOne();
+			assertThat(origin.cancelled()).isOne();
+			assertThat(tracked.getTracker().isClosed()).isFalse();
+		}
+		finally {
+			raw.shutdownNow();
+			tracked.shutdownNow();
+		}
 	}
 
 	@Test
