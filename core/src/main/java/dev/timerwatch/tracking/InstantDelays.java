@@ -14,12 +14,11 @@ import org.jspecify.annotations.Nullable;
  * one-shot tasks (see {@link OriginStats#admitAt}), and almost every delay is within that
  * longest. So the clock's last reading is kept: the start less that reading is never less
  * than the true delay, since the clock has only moved on since, and when it is within the
- * longest, so is the delay, and nothing else needs to be known. Only a task whose bound is
- * over the longest reads the clock (about 30 ns, a sixth of a raw {@code schedule}), which
- * renews the reading. A reading serves within the registry epoch it was taken in, so that a
- * clock set back (a test's, or the system's by a time daemon) misleads for one epoch at most,
- * and then only by leaving the longest delay lower than it is by as much as the clock went
- * back.
+ * longest (give or take a sixteenth), so is the delay, and nothing else needs to be known.
+ * Only a task whose bound is further over reads the clock (about 30 ns, a sixth of a raw
+ * {@code schedule}), which renews the reading. A reading serves within the registry epoch it
+ * was taken in, so that a clock set back (a test's, or the system's by a time daemon)
+ * misleads until the next epoch at most: its bounds are short by as much as it went back.
  */
 public final class InstantDelays {
 

@@ -48,6 +48,21 @@ class InstantDelaysTests {
 	}
 
 	@Test
+	void aLineOfFixedTimeoutsReadsTheClockOncePerSixteenthOfItsDelay() {
+		scheduleIn(32_000);
+		for (int i = 0; i < 1_999; i++) {
+			this.clock.advance(1);
+			scheduleIn(32_000);
+		}
+		// Every bound was up to 2 s over the longest, within its sixteenth.
+		assertThat(this.clock.reads()).isOne();
+		this.clock.advance(2);
+		scheduleIn(32_000);
+		assertThat(this.clock.reads()).isEqualTo(2);
+		assertThat(pending(origin(), OriginStats.Lane.ONE_SHOT)).isEqualTo(2_001);
+	}
+
+	@Test
 	void aTaskWhoseBoundIsOverTheLongestReadsTheClockAndRaisesTheLongestOnlyByItsTrueDelay() {
 		scheduleIn(30_000);
 		// The clock moves on unread: a task of 30 s now has a bound of 50 s from the last reading.

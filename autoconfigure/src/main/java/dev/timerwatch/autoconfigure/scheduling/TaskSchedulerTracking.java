@@ -41,6 +41,8 @@ final class TaskSchedulerTracking {
 
 	private static final Instant LATEST = Instant.ofEpochMilli(Long.MAX_VALUE);
 
+	private static final long NO_START = Long.MIN_VALUE;
+
 	private final TaskAdmission admission;
 
 	private final ScheduledMethodOrigins scheduledMethods = new ScheduledMethodOrigins();
@@ -96,19 +98,27 @@ final class TaskSchedulerTracking {
 		if (callable || !(task instanceof Runnable)) {
 			return this.admission.admit((Callable<?>) task, -1, method);
 		}
-		Clock clock = (kind == TaskKind.ONCE && arguments.length == 2) ? clockOf(scheduler) : null;
+		// A one-shot task scheduled for an instant, schedule(task, Instant or Date): its delay is
+		// by the scheduler's own clock, which it runs the task by. Other one-shot methods run the
+		// task at once (execute, submit), and have no delay to tell.
+		long startMillis = (kind == TaskKind.ONCE && arguments.length == 2) ? startMillis(arguments[1]) : NO_START;
+		Clock clock = (startMillis != NO_START) ? clockOf(scheduler) : null;
 		if (clock != null) {
-			// A one-shot task scheduled for an instant, schedule(task, Instant or Date): its delay
-			// is by the scheduler's own clock, which it runs the task by. Other one-shot methods
-			// run the task at once (execute, submit), and have no delay to tell.
-			if (arguments[1] instanceof Instant instant && instant.isAfter(EARLIEST) && instant.isBefore(LATEST)) {
-				return this.admission.admitAt((Runnable) task, instant.toEpochMilli(), clock, method);
-			}
-			if (arguments[1] instanceof Date date) {
-				return this.admission.admitAt((Runnable) task, date.getTime(), clock, method);
-			}
+			return this.admission.admitAt((Runnable) task, startMillis, clock, method);
 		}
 		return this.admission.admit((Runnable) task, kind, periodNanos(kind, arguments), -1, method);
+	}
+
+	// An instant too far off for epoch milliseconds (Instant.MAX for "never") has no start to
+	// tell a delay by.
+	private static long startMillis(@Nullable Object argument) {
+		if (argument instanceof Instant instant && instant.isAfter(EARLIEST) && instant.isBefore(LATEST)) {
+			return instant.toEpochMilli();
+		}
+		if (argument instanceof Date date && date.getTime() != NO_START) {
+			return date.getTime();
+		}
+		return NO_START;
 	}
 
 	private static @Nullable Clock clockOf(@Nullable TaskScheduler scheduler) {
