@@ -29,9 +29,11 @@ import dev.timerwatch.tracking.TimerRegistry;
  * counted. Like the JDK executors, it takes a periodic task that throws as never running
  * again. It keeps its live periodic tasks (which the executor holds anyway; one-shot tasks,
  * the hot path of timeouts, cost no set) so that it can settle those a {@code shutdown()}
- * cancels without a word. After {@code shutdownNow()}, or once the executor terminates
- * (seen by {@code awaitTermination}, {@code isTerminated} or the registry's maintenance,
- * whichever comes first), the scheduler leaves the registry with its counts.
+ * cancels without a word, at shutdown or, for one running then, at the registry's next
+ * maintenance. After {@code shutdownNow()} (unless the executor ignores it, as the common
+ * pool does), or once the executor terminates (seen by {@code awaitTermination},
+ * {@code isTerminated} or the registry's maintenance, whichever comes first), the scheduler
+ * leaves the registry with its counts.
  */
 public class TrackingScheduledExecutorService implements ScheduledExecutorService, AutoCloseable {
 
@@ -276,8 +278,8 @@ public class TrackingScheduledExecutorService implements ScheduledExecutorServic
 	/**
 	 * Close the executor with its own {@code close()} (Java 19 and later), then settle what
 	 * that shutdown dropped, as {@link #shutdown()} does. An executor's own close may differ
-	 * from the interface's default, which waits for every queued task: a
-	 * {@code ForkJoinPool}'s returns at once, and the common pool's does nothing. Before
+	 * from the interface's default, which waits until the executor terminates: the common
+	 * pool's does nothing and returns, where the default would wait for ever. Before
 	 * Java 19, where an executor has no {@code close()}, this does what Java 19's default does:
 	 * shut down, wait for termination, and shut down now if interrupted while waiting.
 	 */
@@ -291,7 +293,9 @@ public class TrackingScheduledExecutorService implements ScheduledExecutorServic
 				// ExecutorService.close declares none: one thrown sneakily passes on unchanged.
 				throw TrackingScheduledExecutorService.<RuntimeException>sneaky(ex);
 			}
-			settleShutdown();
+			finally {
+				settleShutdown();
+			}
 			return;
 		}
 		boolean terminated = isTerminated();

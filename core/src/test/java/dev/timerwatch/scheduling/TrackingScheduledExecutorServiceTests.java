@@ -58,7 +58,7 @@ class TrackingScheduledExecutorServiceTests {
 		for (ScheduledExecutorService executor : List.of(raw, tracked)) {
 			executor.schedule(() -> {
 			}, 1, TimeUnit.HOURS);
-			// An executor's own close may return with tasks queued (a ForkJoinPool's does); the
+			// An executor's own close may return with tasks queued (the common pool's does); the
 			// interface's default close would wait for them, here for an hour.
 			assertTimeoutPreemptively(Duration.ofSeconds(10), ((AutoCloseable) executor)::close);
 		}
