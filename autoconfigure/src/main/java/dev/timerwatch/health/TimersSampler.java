@@ -92,8 +92,9 @@ public class TimersSampler implements SmartLifecycle {
 	}
 
 	private void failed(String what, Throwable ex) {
+		boolean first = this.failureLogged.compareAndSet(false, true);
 		try {
-			if (this.failureLogged.compareAndSet(false, true)) {
+			if (first) {
 				logger.warn("timerwatch " + what + "; later failures of the sampler are logged at debug level", ex);
 			}
 			else if (logger.isDebugEnabled()) {
@@ -102,9 +103,16 @@ public class TimersSampler implements SmartLifecycle {
 		}
 		catch (Throwable loggingFailure) {
 			// Logging reads the exception's message, which may itself throw: a sample that threw
-			// would end the sampler's fixed-delay schedule for good. Said without the exception.
+			// would end the sampler's fixed-delay schedule for good. Said without the exception,
+			// at the level it was to be said at.
 			try {
-				logger.warn("timerwatch " + what + " (" + ex.getClass().getName() + ", which could not be logged)");
+				String message = "timerwatch " + what + " (" + ex.getClass().getName() + ", which could not be logged)";
+				if (first) {
+					logger.warn(message);
+				}
+				else {
+					logger.debug(message);
+				}
 			}
 			catch (Throwable ignored) {
 				// Nothing left to tell with.
