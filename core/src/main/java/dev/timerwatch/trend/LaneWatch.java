@@ -99,6 +99,18 @@ final class LaneWatch {
 					: this.windowMillis;
 			learning = anyEnded && !trusts(longest, pendingNow - this.ages.olderThan(horizon, now), now);
 			fresh = !anyEnded;
+			if (learning && this.episode.since() >= 0) {
+				// A lane learning counts nothing as outlived, so it leaks only as it was found
+				// leaking before its first task ended: against a window. Its first tasks to end
+				// (leaked ones cancelled, say) must not end that leak, nor blind the lane to it
+				// until ten times its pending tasks have ended; so it goes on being judged as
+				// before, until the leak ends. A healthy lane is judged as before its first end
+				// only if it alarmed then, which a lane warming up with tasks that live longer than
+				// a window can do; it then leaks only while the count goes on rising.
+				horizon = this.windowMillis;
+				learning = false;
+				fresh = true;
+			}
 		}
 		long outlivedNow = learning ? 0 : this.ages.olderThan(horizon, now);
 		this.minima.add(now, outlivedNow);

@@ -30,7 +30,8 @@ import dev.timerwatch.tracking.TimerRegistry;
  * lane has been watched for three such lifetimes, and has seen ten times more tasks end
  * than it has pending short of the horizon, that lifetime is not trusted (the first tasks to
  * end are the short-lived ones) and nothing counts as outlived. A lane none of whose tasks
- * has ended yet, a new line that may keep every task, gets a horizon of one window;</li>
+ * has ended yet, a new line that may keep every task, gets a horizon of one window; if it
+ * was found leaking so, it is judged so until that leak ends, whatever ends meanwhile;</li>
  * <li>count the pending tasks older than the horizon, the outlived tasks;</li>
  * <li>judge that count with {@link BlockMinima}: it rises when the minimum of each of three
  * consecutive blocks is above the last, by {@value BlockMinima#MIN_RISE} tasks or more and at

@@ -1,0 +1,76 @@
+package dev.timerwatch.trend;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+import dev.timerwatch.fixtures.ManualTask;
+import dev.timerwatch.tracking.CallSiteLocator;
+import dev.timerwatch.tracking.SchedulerTracker;
+import dev.timerwatch.tracking.TaskKind;
+import dev.timerwatch.tracking.TaskOrigin;
+import dev.timerwatch.tracking.TimerRegistry;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * How one lane of an origin learns its tasks' lifetime, and what it is judged against
+ * meanwhile.
+ */
+class LaneWatchTests {
+
+	private static final TaskOrigin ORIGIN = TaskOrigin.callSite("com.example.Session", "open", "Session.java", 12);
+
+	private static final Duration INTERVAL = Duration.ofSeconds(2);
+
+	private static final Duration WINDOW = Duration.ofSeconds(30);
+
+	private final AtomicLong clock = new AtomicLong(1_800_000_000_000L);
+
+	private final TimerRegistry registry = new TimerRegistry(CallSiteLocator.withDefaults(), this.clock::get,
+			LeakDetector.epochMillisFor(INTERVAL, WINDOW));
+
+	private final SchedulerTracker scheduler = this.registry.register("scheduler", "Test");
+
+	private final LeakDetector detector = new LeakDetector(this.registry, INTERVAL, WINDOW, 0.5, this.clock::get);
+
+	@Test
+	void aLeakingLaneWhoseFirstTaskEndsKeepsBeingJudged() {
+		// A periodic leak on a new line: none of its tasks has ended, so it is judged against
+		// a window, and leaks.
+		List<ManualTask> tasks = new ArrayList<>();
+		for (int i = 0; i < 90; i++) {
+			tasks.add(task(TaskKind.FIXED_RATE));
+			sampleFor(INTERVAL);
+		}
+		assertThat(verdict().isLeaking()).isTrue();
+		// Its oldest task is cancelled: the lane has seen one end, far too few to trust that
+		// lifetime, and must not go blind to the leak while it learns.
+		tasks.get(0).end();
+		for (int i = 0; i < 60; i++) {
+			task(TaskKind.FIXED_RATE);
+			sampleFor(INTERVAL);
+			assertThat(verdict().isLeaking()).as("after %d samples", i + 1).isTrue();
+		}
+		assertThat(verdict().isLeaking()).isTrue();
+		assertThat(verdict().outlived()).isPositive();
+	}
+
+	private OriginVerdict verdict() {
+		return this.detector.report().verdicts().get(0);
+	}
+
+	private ManualTask task(TaskKind kind) {
+		return new ManualTask(this.scheduler.admit(ORIGIN, kind), kind);
+	}
+
+	private void sampleFor(Duration duration) {
+		for (long elapsed = 0; elapsed < duration.toMillis(); elapsed += INTERVAL.toMillis()) {
+			this.clock.addAndGet(INTERVAL.toMillis());
+			this.detector.sample();
+		}
+	}
+
+}
