@@ -97,7 +97,10 @@ final class LaneWatch {
 		else {
 			horizon = anyEnded ? Math.max(this.windowMillis / 2, Math.round(HORIZON_FACTOR * longest))
 					: this.windowMillis;
-			learning = anyEnded && !trusts(longest, pendingNow - this.ages.olderThan(horizon, now), now);
+			// Pending short of the horizon, counted as the outlived are: the pending count less
+			// the outlived would count tasks cancelled since the last sample as below zero young
+			// ones, and could grant trust for good with almost nothing ended.
+			learning = anyEnded && !trusts(longest, this.ages.youngerThan(horizon, now), now);
 			fresh = !anyEnded;
 			if (learning && this.episode.since() >= 0) {
 				// A lane learning counts nothing as outlived, so it leaks only as it was found

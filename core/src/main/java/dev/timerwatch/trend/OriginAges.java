@@ -135,14 +135,38 @@ final class OriginAges {
 	 * @return the count
 	 */
 	long olderThan(long horizonMillis, long now) {
-		long count = 0;
-		for (int i = 0; i < this.starts.length; i++) {
+		return held(0, firstYoung(horizonMillis, now));
+	}
+
+	/**
+	 * How many tasks of the last observed sample are not surely older than the horizon: the
+	 * rest of those {@link #olderThan} counts, counted alike (a task pending at either of the
+	 * last two samples), so that the two add up to the same tasks.
+	 * @param horizonMillis the age
+	 * @param now the sample's time
+	 * @return the count
+	 */
+	long youngerThan(long horizonMillis, long now) {
+		return held(firstYoung(horizonMillis, now), this.starts.length);
+	}
+
+	// The first epoch not surely older than the horizon.
+	private int firstYoung(long horizonMillis, long now) {
+		int i = 0;
+		for (; i < this.starts.length; i++) {
 			// The epoch's end is the next live epoch's start; a pruned epoch in between only
 			// moves that end later, so the count errs low. The newest epoch may still be open.
 			long end = (i + 1 < this.starts.length) ? this.starts[i + 1] : now;
 			if (now - end < horizonMillis) {
 				break;
 			}
+		}
+		return i;
+	}
+
+	private long held(int from, int to) {
+		long count = 0;
+		for (int i = from; i < to; i++) {
 			count += this.held[i];
 		}
 		return count;

@@ -58,6 +58,33 @@ class LaneWatchTests {
 		assertThat(verdict().outlived()).isPositive();
 	}
 
+	@Test
+	void oldTasksCancelledAtOnceDoNotMakeALaneTrustItsLifetime() {
+		ManualTask first = task(TaskKind.ONCE);
+		List<ManualTask> old = new ArrayList<>();
+		for (int i = 0; i < 30; i++) {
+			old.add(task(TaskKind.ONCE));
+		}
+		sampleFor(INTERVAL);
+		first.end();
+		// Watched for far more than three times the one lifetime seen, with a task a sample
+		// that stays: the old tasks are past any horizon, and a few are pending short of it.
+		for (int i = 0; i < 20; i++) {
+			task(TaskKind.ONCE);
+			sampleFor(INTERVAL);
+		}
+		// All old tasks but one are cancelled, so that their epoch stays: gone at this sample,
+		// still held from the last one. No reason to trust the lifetime: 30 tasks ended is far
+		// from ten times the tasks pending short of the horizon.
+		old.subList(1, old.size()).forEach(ManualTask::end);
+		for (int i = 0; i < 5; i++) {
+			task(TaskKind.ONCE);
+			sampleFor(INTERVAL);
+		}
+		assertThat(verdict().horizonMillis()).isEqualTo(-1);
+		assertThat(verdict().evidence()).startsWith("learning how long this origin's tasks live");
+	}
+
 	private OriginVerdict verdict() {
 		return this.detector.report().verdicts().get(0);
 	}
