@@ -15,9 +15,10 @@ import java.util.Arrays;
  * block: a rise that merely straddles one block boundary, such as a batch of tasks created
  * together ageing past a horizon, rises in two blocks at most. Short blocks (an eighth of the
  * window, and at least two samples) catch fast leaks quickly; blocks doubling in length up to
- * {@value #LONGEST_BLOCK_MINUTES} minutes catch leaks too slow to add a task to every short
- * block. A caller unsure of its count (see {@link #risePerMinute}) starts at a quarter of a
- * window, so that the count must rise for longer than that.
+ * {@value #LONGEST_BLOCK_MINUTES} minutes (or a quarter of the window, if longer) catch leaks
+ * too slow to add a task to every short block. A caller unsure of its count (see
+ * {@link #risePerMinute}) starts at a quarter of a window, so that the count must rise for
+ * longer than that.
  */
 final class BlockMinima {
 
@@ -33,9 +34,12 @@ final class BlockMinima {
 
 	BlockMinima(long windowMillis, long intervalMillis) {
 		long shortest = Math.max(windowMillis / 8, 2 * intervalMillis);
-		long longest = Math.max(shortest, LONGEST_BLOCK_MINUTES * 60_000);
+		long longest = LONGEST_BLOCK_MINUTES * 60_000;
+		// Doubling up to the longest, and past it until a block is a quarter of a window: with
+		// a window over four times the longest, a caller unsure of its count would otherwise be
+		// judged on blocks of an eighth.
 		int count = 1;
-		for (long length = shortest * 2; length <= longest; length *= 2) {
+		for (long length = shortest; length * 2 <= longest || length < windowMillis / 4; length *= 2) {
 			count++;
 		}
 		this.scales = new Scale[count];

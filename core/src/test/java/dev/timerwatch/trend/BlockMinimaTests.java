@@ -74,4 +74,23 @@ class BlockMinimaTests {
 		assertThat(seenByShortBlocks).isTrue();
 	}
 
+	@Test
+	void blocksOfAQuarterWindowJudgeAWindowLongerThanTheLongestBlocks() {
+		long window = 160 * 60_000;
+		long interval = 10_000;
+		BlockMinima minima = new BlockMinima(window, interval);
+		BlockMinima shortBlocks = new BlockMinima(window, interval);
+		boolean seenByShortBlocks = false;
+		for (long t = 0; t <= 600 * 60_000; t += interval) {
+			// Rises one a minute for 50 min: long enough to rise through a whole block of an
+			// eighth of the window, 20 min, not through a whole one of a quarter, 40 min.
+			long count = Math.max(0, Math.min(50, (t - 200 * 60_000) / 60_000));
+			minima.add(t, count);
+			shortBlocks.add(t, count);
+			assertThat(minima.risePerMinute(t, 0.5, true)).as("at %d ms", t).isZero();
+			seenByShortBlocks |= shortBlocks.risePerMinute(t, 0.5, false) > 0;
+		}
+		assertThat(seenByShortBlocks).isTrue();
+	}
+
 }
