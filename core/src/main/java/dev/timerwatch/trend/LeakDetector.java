@@ -70,24 +70,33 @@ public final class LeakDetector {
 	/**
 	 * Create a detector.
 	 * @param registry the registry to sample
-	 * @param interval time between samples
+	 * @param interval time between samples, at least 1 ms
 	 * @param window the horizon of an origin none of whose tasks has ended yet (at least half
 	 * of it for the others), and how long a leak's outlived count must make no new high for
-	 * the leak to end; the shortest block of history compared is an eighth of it
+	 * the leak to end; the shortest block of history compared is an eighth of it. At least two
+	 * intervals, and fewer than {@link Integer#MAX_VALUE} of them
 	 * @param minGrowthPerMinute the slowest rise of the outlived count, in tasks per minute,
-	 * that counts as a leak
+	 * that counts as a leak: positive and finite
 	 * @param clock epoch milliseconds
+	 * @throws IllegalArgumentException if an argument is out of those bounds, naming it
 	 */
 	public LeakDetector(TimerRegistry registry, Duration interval, Duration window, double minGrowthPerMinute,
 			LongSupplier clock) {
-		if (interval.isZero() || interval.isNegative()) {
-			throw new IllegalArgumentException("interval must be positive, was " + interval);
+		// Ages and times are counted in milliseconds: a shorter interval would be 0 of them.
+		if (interval.compareTo(Duration.ofMillis(1)) < 0) {
+			throw new IllegalArgumentException("interval must be at least 1 ms, was " + interval);
 		}
 		if (window.compareTo(interval.multipliedBy(2)) < 0) {
 			throw new IllegalArgumentException("window must hold at least two samples, was " + window);
 		}
-		if (!(minGrowthPerMinute > 0)) {
-			throw new IllegalArgumentException("minGrowthPerMinute must be positive, was " + minGrowthPerMinute);
+		// Each lane keeps a window's samples in arrays, one slot more than the window holds.
+		if (window.toMillis() / interval.toMillis() >= Integer.MAX_VALUE) {
+			throw new IllegalArgumentException("window must hold fewer than " + Integer.MAX_VALUE + " samples of "
+					+ interval + ", was " + window);
+		}
+		if (!(minGrowthPerMinute > 0) || Double.isInfinite(minGrowthPerMinute)) {
+			throw new IllegalArgumentException(
+					"minGrowthPerMinute must be a positive finite number, was " + minGrowthPerMinute);
 		}
 		this.registry = registry;
 		this.clock = clock;
