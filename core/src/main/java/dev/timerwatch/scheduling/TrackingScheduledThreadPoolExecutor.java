@@ -1,6 +1,7 @@
 package dev.timerwatch.scheduling;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.BlockingQueue;
@@ -76,7 +77,10 @@ public class TrackingScheduledThreadPoolExecutor extends ScheduledThreadPoolExec
 
 	private final RemovableTasks removableTasks = new RemovableTasks();
 
-	private final AtomicReference<@Nullable Rework> rework = new AtomicReference<>();
+	// The shutdowns under way, each on its own thread, or null when none is (the one read on
+	// the hot path). Two may be under way at once (two shutdowns, or a policy setter's scan
+	// during a shutdown), and each thread inside the JDK's scan must get its own answers.
+	private final AtomicReference<Rework @Nullable []> reworks = new AtomicReference<>();
 
 	/**
 	 * Create an executor tracked under the given name, with the JDK's default thread factory
@@ -313,7 +317,7 @@ public class TrackingScheduledThreadPoolExecutor extends ScheduledThreadPoolExec
 			super.setContinueExistingPeriodicTasksAfterShutdownPolicy(true);
 			return;
 		}
-		policyScan(() -> super.setContinueExistingPeriodicTasksAfterShutdownPolicy(false));
+		shutdownScan(() -> super.setContinueExistingPeriodicTasksAfterShutdownPolicy(false));
 	}
 
 	/**
@@ -326,48 +330,31 @@ public class TrackingScheduledThreadPoolExecutor extends ScheduledThreadPoolExec
 			super.setExecuteExistingDelayedTasksAfterShutdownPolicy(true);
 			return;
 		}
-		policyScan(() -> super.setExecuteExistingDelayedTasksAfterShutdownPolicy(false));
+		shutdownScan(() -> super.setExecuteExistingDelayedTasksAfterShutdownPolicy(false));
 	}
 
 	// Runs an operation of the JDK that may run its shutdown scan, which then drops in bulk,
 	// and settles what the JDK dropped behind our back.
 	private void shutdownScan(Runnable operation) {
-		shutdownScan(operation, true);
-	}
-
-	// A setter takes the rework only if no shutdown is under way on another thread, which would
-	// otherwise lose it to the JDK's task-by-task scan.
-	private void policyScan(Runnable operation) {
-		shutdownScan(operation, false);
-	}
-
-	private void shutdownScan(Runnable operation, boolean replace) {
-		Rework rework = new Rework(SHUTDOWN_SCAN);
-		if (replace) {
-			this.rework.set(rework);
-		}
-		else {
-			this.rework.compareAndSet(null, rework);
-		}
+		Rework rework = begin(SHUTDOWN_SCAN);
 		try {
 			operation.run();
 		}
 		finally {
-			this.rework.compareAndSet(rework, null);
+			end(rework);
 		}
 		sweepRemovable();
 	}
 
 	@Override
 	public List<Runnable> shutdownNow() {
-		Rework rework = new Rework(STOPPING);
-		this.rework.set(rework);
+		Rework rework = begin(STOPPING);
 		List<Runnable> drained;
 		try {
 			drained = super.shutdownNow();
 		}
 		finally {
-			this.rework.compareAndSet(rework, null);
+			end(rework);
 		}
 		drained.addAll(rework.stopped);
 		drained.forEach(this::discarded);
@@ -395,8 +382,8 @@ public class TrackingScheduledThreadPoolExecutor extends ScheduledThreadPoolExec
 	 * @return the delay, or {@link #NOT_REWORKING} for the true one
 	 */
 	long delayDuringRework() {
-		Rework rework = this.rework.get();
-		if (rework == null || rework.owner != Thread.currentThread() || rework.inBulk) {
+		Rework rework = currentRework();
+		if (rework == null || rework.inBulk) {
 			return NOT_REWORKING;
 		}
 		switch (rework.mode) {
@@ -424,6 +411,60 @@ public class TrackingScheduledThreadPoolExecutor extends ScheduledThreadPoolExec
 		}
 	}
 
+	// Registers a shutdown under way on the current thread.
+	private Rework begin(int mode) {
+		Rework rework = new Rework(mode);
+		for (;;) {
+			Rework[] current = this.reworks.get();
+			Rework[] next;
+			if (current == null) {
+				next = new Rework[] { rework };
+			}
+			else {
+				next = Arrays.copyOf(current, current.length + 1);
+				next[current.length] = rework;
+			}
+			if (this.reworks.compareAndSet(current, next)) {
+				return rework;
+			}
+		}
+	}
+
+	private void end(Rework rework) {
+		for (;;) {
+			Rework[] current = this.reworks.get();
+			int index = (current != null) ? Arrays.asList(current).indexOf(rework) : -1;
+			if (index < 0) {
+				return;
+			}
+			Rework[] next = null;
+			if (current.length > 1) {
+				next = new Rework[current.length - 1];
+				System.arraycopy(current, 0, next, 0, index);
+				System.arraycopy(current, index + 1, next, index, next.length - index);
+			}
+			if (this.reworks.compareAndSet(current, next)) {
+				return;
+			}
+		}
+	}
+
+	// The current thread's shutdown under way, the innermost if it nests one (a subclass's
+	// terminated() that shuts down again), or null. One volatile read when none is under way.
+	private @Nullable Rework currentRework() {
+		Rework[] reworks = this.reworks.get();
+		if (reworks == null) {
+			return null;
+		}
+		Thread current = Thread.currentThread();
+		for (int i = reworks.length - 1; i >= 0; i--) {
+			if (reworks[i].owner == current) {
+				return reworks[i];
+			}
+		}
+		return null;
+	}
+
 	// Whether the JDK code that asked a task for its delay is the given method (the drain, the
 	// shutdown scan), rather than a compare inside a sift of the heap. Only during a shutdown,
 	// on its own thread: never on a hot path.
@@ -441,8 +482,8 @@ public class TrackingScheduledThreadPoolExecutor extends ScheduledThreadPoolExec
 	 * look at a decorated task starts that drop.
 	 */
 	boolean keepsInShutdownScan() {
-		Rework rework = this.rework.get();
-		if (rework == null || rework.owner != Thread.currentThread() || rework.inBulk) {
+		Rework rework = currentRework();
+		if (rework == null || rework.inBulk) {
 			return false;
 		}
 		if (rework.mode == SHUTDOWN_SCAN) {
@@ -582,10 +623,14 @@ public class TrackingScheduledThreadPoolExecutor extends ScheduledThreadPoolExec
 	}
 
 	/**
-	 * A shutdown or shutdownNow under way on its owner thread. Its fields are used by that
-	 * thread only. Should two threads shut down at once, only the later one reworks in bulk;
-	 * the other gets the JDK's own behaviour, slower on a large queue, the same in every other
-	 * way.
+	 * A shutdown, shutdownNow or policy setter's scan under way on its owner thread. Its fields
+	 * are used by that thread only. Each thread has its own: should two threads shut down at
+	 * once, each thread's scan, run one after the other under the executor's lock (a setter's
+	 * without it, under the queue's lock for its bulk rework), drops in bulk and then keeps
+	 * every task. Were one of them to get the JDK's task-by-task scan instead, that scan would
+	 * take tasks out with the queue's own {@code remove}, which tells this executor nothing, and
+	 * cancel them after: a periodic task would be counted retained though out of the queue, and
+	 * a task already cancelled and retained would never be released.
 	 */
 	private static final class Rework {
 

@@ -1,6 +1,7 @@
 package dev.timerwatch.scheduling;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
@@ -11,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
@@ -315,7 +317,134 @@ class ShutdownAndPurgeRaceTests {
 			assertThat(executor.getQueue()).as("repetition %d", repetition).isEmpty();
 			assertThat(returned.get()).as("repetition %d: every one-shot task is returned", repetition)
 				.containsAll(delayed.stream().map(Runnable.class::cast).toList());
+			assertCounts(executor, 0, 2_000, repetition);
 		}
+	}
+
+	/**
+	 * Each of two shutdowns at once runs the JDK's shutdown scan, one after the other under
+	 * the executor's lock: whichever runs first drops the periodic and cancelled tasks, and
+	 * the tracking executor must count each of them cancelled once, none retained, whatever
+	 * thread's scan it is.
+	 */
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("executors")
+	void twoShutdownsAtOnceKeepTheDelayedTasksAndCountEveryDroppedOneCancelled(String name,
+			Supplier<ScheduledThreadPoolExecutor> factory) throws Exception {
+		for (int repetition = 0; repetition < REPETITIONS; repetition++) {
+			raceShutdownScans(factory.get(), (executor) -> { }, ScheduledThreadPoolExecutor::shutdown, true,
+					repetition);
+		}
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("executors")
+	void shutdownRacingShutdownNowCountsEveryTaskCancelledAndNoneRetained(String name,
+			Supplier<ScheduledThreadPoolExecutor> factory) throws Exception {
+		for (int repetition = 0; repetition < REPETITIONS; repetition++) {
+			raceShutdownScans(factory.get(), (executor) -> { }, ScheduledThreadPoolExecutor::shutdownNow, false,
+					repetition);
+		}
+	}
+
+	/**
+	 * Switching the periodic policy off on an executor already shut down runs the JDK's
+	 * shutdown scan again, without the executor's lock: it may run at the same time as
+	 * shutdown's own.
+	 */
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("executors")
+	void shutdownRacingThePeriodicPolicySwitchedOffDropsThePeriodicTasksAndCountsThemExactly(String name,
+			Supplier<ScheduledThreadPoolExecutor> factory) throws Exception {
+		for (int repetition = 0; repetition < REPETITIONS; repetition++) {
+			raceShutdownScans(factory.get(),
+					(executor) -> executor.setContinueExistingPeriodicTasksAfterShutdownPolicy(true),
+					(executor) -> executor.setContinueExistingPeriodicTasksAfterShutdownPolicy(false), true,
+					repetition);
+		}
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("executors")
+	void shutdownRacingTheDelayedPolicySwitchedOffDropsEveryTaskAndCountsThemExactly(String name,
+			Supplier<ScheduledThreadPoolExecutor> factory) throws Exception {
+		for (int repetition = 0; repetition < REPETITIONS; repetition++) {
+			raceShutdownScans(factory.get(), (executor) -> { },
+					(executor) -> executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false), false,
+					repetition);
+		}
+	}
+
+	// Delayed, periodic and cancelled tasks (retained unless remove-on-cancel is on), then
+	// shutdown() on one thread racing the other operation on another: the queue then holds
+	// the delayed tasks, or nothing, as the raw executor's does.
+	private static void raceShutdownScans(ScheduledThreadPoolExecutor executor,
+			Consumer<ScheduledThreadPoolExecutor> prepare, Consumer<ScheduledThreadPoolExecutor> other,
+			boolean keepsDelayed, int repetition) throws Exception {
+		int each = 20;
+		try {
+			prepare.accept(executor);
+			List<Runnable> delayed = new ArrayList<>();
+			for (int i = 0; i < each; i++) {
+				delayed.add((Runnable) executor.schedule(() -> { }, 1, TimeUnit.HOURS));
+				executor.scheduleAtFixedRate(() -> { }, 1, 1, TimeUnit.HOURS);
+				executor.scheduleWithFixedDelay(() -> { }, 1, 1, TimeUnit.HOURS).cancel(false);
+				executor.schedule(() -> { }, 1, TimeUnit.HOURS).cancel(false);
+			}
+			CountDownLatch go = new CountDownLatch(1);
+			AtomicReference<Throwable> failure = new AtomicReference<>();
+			Thread closer = new Thread(() -> {
+				await(go);
+				executor.shutdown();
+			});
+			Thread racer = new Thread(() -> {
+				await(go);
+				try {
+					other.accept(executor);
+				}
+				catch (Throwable ex) {
+					failure.set(ex);
+				}
+			});
+			closer.start();
+			racer.start();
+			go.countDown();
+			closer.join();
+			racer.join();
+			assertThat(failure.get()).as("repetition %d", repetition).isNull();
+			List<Runnable> kept = keepsDelayed ? delayed : List.of();
+			assertThat(executor.getQueue()).as("repetition %d: queue", repetition)
+				.containsExactlyInAnyOrderElementsOf(kept);
+			assertCounts(executor, kept.size(), 4 * each - kept.size(), repetition);
+		}
+		finally {
+			executor.shutdownNow();
+		}
+		assertThat(executor.awaitTermination(10, TimeUnit.SECONDS)).as("repetition %d", repetition).isTrue();
+		assertCounts(executor, 0, 4 * each, repetition);
+	}
+
+	// A tracking executor's counts, over all its origins: the pending tasks are those queued,
+	// every other one is cancelled, and none is retained once out of the queue.
+	private static void assertCounts(ScheduledThreadPoolExecutor executor, long pending, long cancelled,
+			int repetition) {
+		if (!(executor instanceof TrackingScheduledThreadPoolExecutor tracking)) {
+			return;
+		}
+		long queuedCancelled = executor.getQueue()
+			.stream()
+			.filter((task) -> ((Future<?>) task).isCancelled())
+			.count();
+		Collection<OriginStats> origins = tracking.getTracker().origins();
+		assertThat(tracking.getTracker().countedRetainedCancelled()).as("repetition %d: retained", repetition)
+			.isEqualTo(queuedCancelled);
+		assertThat(origins.stream().mapToLong(OriginStats::pending).sum()).as("repetition %d: pending", repetition)
+			.isEqualTo(pending);
+		assertThat(origins.stream().mapToLong(OriginStats::live).sum()).as("repetition %d: live", repetition)
+			.isEqualTo(pending + queuedCancelled);
+		assertThat(origins.stream().mapToLong(OriginStats::cancelled).sum())
+			.as("repetition %d: cancelled", repetition)
+			.isEqualTo(cancelled);
 	}
 
 	private static void purgeRacingShutdownNow(ScheduledThreadPoolExecutor executor, int tasks, int repetition)
