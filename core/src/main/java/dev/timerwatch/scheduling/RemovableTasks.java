@@ -102,14 +102,8 @@ final class RemovableTasks {
 		if (segments == null) {
 			return;
 		}
-		List<TrackedCommand<?>> done = new ArrayList<>();
 		for (Segment segment : segments) {
-			segment.takeDone(done);
-		}
-		for (TrackedCommand<?> command : done) {
-			if (taskOf(command).isCancelled()) {
-				command.onCancel();
-			}
+			segment.sweepDone();
 		}
 	}
 
@@ -219,10 +213,15 @@ final class RemovableTasks {
 			}
 		}
 
-		synchronized void takeDone(List<TrackedCommand<?>> done) {
+		// Takes out the done tasks and counts the cancelled ones, under the segment's lock: a
+		// sweep on another thread (a worker's terminated(), a shutdown at the same time) that
+		// finds the segment being swept waits until its tasks are counted, so that no shutdown
+		// returns before what it dropped is counted.
+		synchronized void sweepDone() {
 			if (this.size == 0) {
 				return;
 			}
+			List<TrackedCommand<?>> done = new ArrayList<>();
 			List<TrackedCommand<?>> live = new ArrayList<>();
 			for (TrackedCommand<?> command : this.slots) {
 				if (command != null) {
@@ -237,6 +236,11 @@ final class RemovableTasks {
 			}
 			this.slots = kept;
 			this.size = live.size();
+			for (TrackedCommand<?> command : done) {
+				if (taskOf(command).isCancelled()) {
+					command.onCancel();
+				}
+			}
 		}
 
 		synchronized int size() {
