@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Future;
 import java.util.concurrent.RunnableScheduledFuture;
+import java.util.function.Predicate;
 
 import org.jspecify.annotations.Nullable;
 
@@ -74,9 +75,26 @@ final class RemovableTasks {
 			command.onReject();
 		}
 		else {
-			command.onCancel();
+			leftCancelled(command);
 		}
 		return true;
+	}
+
+	/**
+	 * The task was cancelled and stays queued: the remove-on-cancel policy was switched off
+	 * after it was accepted. It stays in the table, to be released when it leaves the queue.
+	 * @param task the executor's task
+	 */
+	void retain(Object task) {
+		Segment[] segments = this.segments;
+		if (segments == null) {
+			return;
+		}
+		int hash = hash(task);
+		TrackedCommand<?> command = segmentFor(segments, hash).get(task, hash);
+		if (command != null) {
+			command.onCancelRetained();
+		}
 	}
 
 	/**
@@ -89,22 +107,31 @@ final class RemovableTasks {
 		}
 		TrackedCommand<?> command = take(future);
 		if (command != null && future.isCancelled()) {
-			command.onCancel();
+			leftCancelled(command);
 		}
 	}
 
 	/**
 	 * Account for every task the executor finished with behind our back (shutdown policies
-	 * cancel queued tasks after taking them out of the queue).
+	 * cancel queued tasks after taking them out of the queue). A cancelled task still queued
+	 * is left for the step that takes it out, which is told: it is retained, and leaves later.
+	 * @param queued whether a task is still in the executor's queue
 	 */
-	void sweepDone() {
+	void sweepDone(Predicate<Future<?>> queued) {
 		Segment[] segments = this.segments;
 		if (segments == null) {
 			return;
 		}
 		for (Segment segment : segments) {
-			segment.sweepDone();
+			segment.sweepDone(queued);
 		}
+	}
+
+	// A cancelled task has left the queue: counted cancelled now, or, if it was counted
+	// retained when it was cancelled, released.
+	private static void leftCancelled(TrackedCommand<?> command) {
+		command.onCancel();
+		command.onDiscard();
 	}
 
 	/**
@@ -188,6 +215,20 @@ final class RemovableTasks {
 			this.size++;
 		}
 
+		synchronized @Nullable TrackedCommand<?> get(Object task, int hash) {
+			TrackedCommand<?>[] slots = this.slots;
+			if (this.size == 0) {
+				return null;
+			}
+			int mask = slots.length - 1;
+			for (int i = hash & mask;; i = (i + 1) & mask) {
+				TrackedCommand<?> command = slots[i];
+				if (command == null || command.future() == task) {
+					return command;
+				}
+			}
+		}
+
 		synchronized @Nullable TrackedCommand<?> remove(Object task, int hash) {
 			TrackedCommand<?>[] slots = this.slots;
 			if (this.size == 0) {
@@ -214,10 +255,11 @@ final class RemovableTasks {
 		}
 
 		// Takes out the done tasks and counts the cancelled ones, under the segment's lock: a
-		// sweep on another thread (a worker's terminated(), a shutdown at the same time) that
-		// finds the segment being swept waits until its tasks are counted, so that no shutdown
-		// returns before what it dropped is counted.
-		synchronized void sweepDone() {
+		// task found still queued is then taken out of the table by the step that takes it out
+		// of the queue, after this sweep; and a sweep on another thread (a worker's terminated(),
+		// a shutdown at the same time) that finds the segment being swept waits until its tasks
+		// are counted, so that no shutdown returns before what it dropped is counted.
+		synchronized void sweepDone(Predicate<Future<?>> queued) {
 			if (this.size == 0) {
 				return;
 			}
@@ -225,7 +267,9 @@ final class RemovableTasks {
 			List<TrackedCommand<?>> live = new ArrayList<>();
 			for (TrackedCommand<?> command : this.slots) {
 				if (command != null) {
-					(taskOf(command).isDone() ? done : live).add(command);
+					Future<?> task = taskOf(command);
+					boolean gone = task.isDone() && !(task.isCancelled() && queued.test(task));
+					(gone ? done : live).add(command);
 				}
 			}
 			// Sized for what is left, as a removal would have left it: at most a quarter full.
@@ -238,7 +282,7 @@ final class RemovableTasks {
 			this.size = live.size();
 			for (TrackedCommand<?> command : done) {
 				if (taskOf(command).isCancelled()) {
-					command.onCancel();
+					leftCancelled(command);
 				}
 			}
 		}

@@ -146,6 +146,19 @@ public abstract sealed class TrackedCommand<V> extends TrackedTask implements Ru
 	}
 
 	/**
+	 * The command's future was cancelled and its scheduler keeps it queued: counted retained
+	 * until it leaves ({@link #onDiscard}).
+	 */
+	void onCancelRetained() {
+		try {
+			cancelled(true);
+		}
+		catch (Throwable ex) {
+			TrackingFailures.report(ex);
+		}
+	}
+
+	/**
 	 * The command left its scheduler without running.
 	 */
 	void onDiscard() {

@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionHandler;
 import java.util.concurrent.RunnableScheduledFuture;
 import java.util.concurrent.ScheduledFuture;
@@ -39,7 +40,8 @@ import org.jspecify.annotations.Nullable;
  * policy is on; this executor counts them, because they are what leaks when timeouts are
  * cancelled by the thousand. While the policy is on, nothing is retained to count, and tasks
  * are accepted undecorated instead (see {@link RemovableTasks}), so that cancellation keeps
- * the JDK's logarithmic removal.
+ * the JDK's logarithmic removal; their cancellations are still counted once the policy is
+ * switched off again (see {@link #setRemoveOnCancelPolicy}).
  *
  * <p>The JDK finds a decorated task in its queue only by a linear scan, so its
  * {@code shutdown}, {@code shutdownNow} and {@code purge}, which remove tasks one at a time,
@@ -65,6 +67,11 @@ public class TrackingScheduledThreadPoolExecutor extends ScheduledThreadPoolExec
 
 	private static final StackWalker STACK_WALKER = StackWalker.getInstance();
 
+	private static final StackWalker CLASS_WALKER = StackWalker
+		.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
+
+	private static final String JDK_TASK = ScheduledThreadPoolExecutor.class.getName() + "$ScheduledFutureTask";
+
 	// The delay of the one-shot task the current thread is scheduling, in nanoseconds, or -1:
 	// decorateTask, where a task is admitted under the default policy, is given the JDK's task
 	// only, whose delay would cost a clock read. Set around the JDK's schedule, and restored
@@ -81,6 +88,10 @@ public class TrackingScheduledThreadPoolExecutor extends ScheduledThreadPoolExec
 	// the hot path). Two may be under way at once (two shutdowns, or a policy setter's scan
 	// during a shutdown), and each thread inside the JDK's scan must get its own answers.
 	private final AtomicReference<Rework @Nullable []> reworks = new AtomicReference<>();
+
+	// The remove-on-cancel policy as set and reported; the JDK's own stays on once it has been
+	// (see setRemoveOnCancelPolicy).
+	private volatile boolean removeOnCancel;
 
 	/**
 	 * Create an executor tracked under the given name, with the JDK's default thread factory
@@ -282,9 +293,47 @@ public class TrackingScheduledThreadPoolExecutor extends ScheduledThreadPoolExec
 		task.onCancel(!removeOnCancel);
 	}
 
-	// Also called by the JDK when a task accepted under the remove-on-cancel policy is cancelled.
+	/**
+	 * Set the remove-on-cancel policy, as the JDK's does.
+	 *
+	 * <p>Tasks accepted while the policy is on are queued undecorated (see
+	 * {@link RemovableTasks}): the JDK's own task, which the caller holds, tells this executor of
+	 * its cancellation only by calling {@link #remove} from its {@code cancel}, and it does so
+	 * only while the JDK's policy is on; it has no other hook. Switched off with such tasks
+	 * queued, the JDK would cancel them without a word, and they would be counted pending until
+	 * they left the queue. So switching the policy off leaves the JDK's own on, once it has been
+	 * on: what this executor reports and does is the policy as set ({@link #getRemoveOnCancelPolicy},
+	 * the tasks it decorates again, and {@link #remove}, which takes no task out when the JDK's
+	 * cancel calls it with the policy off, as the JDK would not have called it then). Each
+	 * cancellation is then seen when it happens, the task counted retained in the queue, as a
+	 * decorated one is, and released when it leaves it. The cost, on an executor whose policy
+	 * has been switched off again only: a cancel, and a shutdown's drop of each task, call
+	 * {@code remove}, which walks a few frames of the stack to tell who called it; a subclass
+	 * that overrides {@code remove} sees those calls too.
+	 * @param value whether cancelled tasks leave the queue at once
+	 */
+	@Override
+	public void setRemoveOnCancelPolicy(boolean value) {
+		// The JDK's first: a task accepted undecorated as soon as the policy reads on must find
+		// the JDK's policy on when it is cancelled.
+		if (value) {
+			super.setRemoveOnCancelPolicy(true);
+		}
+		this.removeOnCancel = value;
+	}
+
+	@Override
+	public boolean getRemoveOnCancelPolicy() {
+		return this.removeOnCancel;
+	}
+
+	// Also called by the JDK when a task is cancelled while the JDK's remove-on-cancel policy
+	// is on, which it stays once it has been, even while the policy is off.
 	@Override
 	public boolean remove(Runnable task) {
+		if (!this.removeOnCancel && super.getRemoveOnCancelPolicy() && cancelledWithThePolicyOff(task)) {
+			return false;
+		}
 		boolean removed = super.remove(task);
 		if (removed) {
 			discarded(task);
@@ -551,6 +600,32 @@ public class TrackingScheduledThreadPoolExecutor extends ScheduledThreadPoolExec
 		return (task instanceof TrackedScheduledFuture<?> tracked) ? tracked.delegate : task;
 	}
 
+	// Whether the JDK's task is calling remove from its cancel while the policy is off, which
+	// the raw executor would not do: the task stays queued, cancelled, and is counted retained
+	// if it is one accepted undecorated (a decorated task's own is never queued, and its
+	// cancellation is counted by the decorated one).
+	private boolean cancelledWithThePolicyOff(Runnable task) {
+		if (!(task instanceof Future<?> future) || !future.isCancelled() || !calledByTheJdksCancel()) {
+			return false;
+		}
+		try {
+			this.removableTasks.retain(task);
+		}
+		catch (Throwable ex) {
+			TrackingFailures.report(ex);
+		}
+		return true;
+	}
+
+	// Whether remove was called by the JDK's task's cancel, through a subclass's remove maybe.
+	private static boolean calledByTheJdksCancel() {
+		return CLASS_WALKER.walk((frames) -> frames
+			.filter((frame) -> !TrackingScheduledThreadPoolExecutor.class.isAssignableFrom(frame.getDeclaringClass()))
+			.findFirst()
+			.map((frame) -> frame.getClassName().equals(JDK_TASK) && frame.getMethodName().equals("cancel"))
+			.orElse(false));
+	}
+
 	private void discarded(Runnable task) {
 		if (task instanceof TrackedScheduledFuture<?> tracked) {
 			tracked.onDiscard();
@@ -592,18 +667,23 @@ public class TrackingScheduledThreadPoolExecutor extends ScheduledThreadPoolExec
 	// undecorated task cannot report it.
 	private void sweepRemovable() {
 		try {
-			this.removableTasks.sweepDone();
+			this.removableTasks.sweepDone(this::queued);
 		}
 		catch (Throwable ex) {
 			TrackingFailures.report(ex);
 		}
 	}
 
+	// Constant time for the JDK's own task, which knows its place in the queue.
+	private boolean queued(Future<?> task) {
+		return getQueue().contains(task);
+	}
+
 	@Override
 	protected void terminated() {
 		super.terminated();
 		try {
-			this.removableTasks.sweepDone();
+			this.removableTasks.sweepDone(this::queued);
 			this.tracker.close();
 		}
 		catch (Throwable ex) {

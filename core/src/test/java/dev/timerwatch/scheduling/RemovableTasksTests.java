@@ -85,7 +85,7 @@ class RemovableTasksTests {
 				tasks.get(i).complete(null);
 			}
 		}
-		table.sweepDone();
+		table.sweepDone((task) -> false);
 		assertThat(table.size()).isEqualTo(1_000);
 		// The completed ones were never run through their command, so they are still pending:
 		// only the cancelled thousand left the counts.
@@ -151,7 +151,7 @@ class RemovableTasksTests {
 		for (int i = 0; i < tasks.size(); i++) {
 			tasks.get(i).cancel(false);
 		}
-		table.sweepDone();
+		table.sweepDone((task) -> false);
 		assertThat(table.size()).isZero();
 		assertThat(pending()).isZero();
 		assertThat(table.capacity()).isZero();
@@ -166,7 +166,7 @@ class RemovableTasksTests {
 				tasks.get(i).cancel(false);
 			}
 		}
-		table.sweepDone();
+		table.sweepDone((task) -> false);
 		assertThat(table.size()).isEqualTo(1_000);
 		// At most a quarter full after a sweep, at least 8 slots a segment in use.
 		assertThat(table.capacity()).isBetween(4_000, 16_000);
