@@ -1,5 +1,7 @@
 package dev.timerwatch.scheduling;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Delayed;
 import java.util.concurrent.Future;
@@ -31,6 +33,17 @@ public abstract sealed class TrackedCommand<V> extends TrackedTask implements Ru
 
 	private final TaskAdmission admission;
 
+	private static final VarHandle FUTURE;
+
+	static {
+		try {
+			FUTURE = MethodHandles.lookup().findVarHandle(TrackedCommand.class, "future", Future.class);
+		}
+		catch (ReflectiveOperationException ex) {
+			throw new ExceptionInInitializerError(ex);
+		}
+	}
+
 	private volatile @Nullable Future<?> future;
 
 	private TrackedCommand(PendingBucket bucket, TaskKind kind, TaskAdmission admission) {
@@ -43,7 +56,10 @@ public abstract sealed class TrackedCommand<V> extends TrackedTask implements Ru
 	 * @param future the future
 	 */
 	void attach(Future<?> future) {
-		this.future = future;
+		// A release store: whoever reads the future sees it whole, and none needs it sooner
+		// (a run reads it for its lag, maintenance for its end). A volatile store would cost the
+		// scheduling thread a full fence on every schedule.
+		FUTURE.setRelease(this, future);
 	}
 
 	@Nullable Future<?> future() {
