@@ -602,10 +602,13 @@ public class TrackingScheduledThreadPoolExecutor extends ScheduledThreadPoolExec
 
 	// Whether the JDK's task is calling remove from its cancel while the policy is off, which
 	// the raw executor would not do: the task stays queued, cancelled, and is counted retained
-	// if it is one accepted undecorated (a decorated task's own is never queued, and its
-	// cancellation is counted by the decorated one).
+	// if it is one accepted undecorated. A task that is not queued is none of those: the JDK's
+	// own task inside a decorated one (never queued; its cancellation is counted by the
+	// decorated one) is the common case, and is told without walking the stack, by the queue's
+	// constant-time look-up of the JDK's tasks; removing it finds nothing, as the JDK expects.
 	private boolean cancelledWithThePolicyOff(Runnable task) {
-		if (!(task instanceof Future<?> future) || !future.isCancelled() || !calledByTheJdksCancel()) {
+		if (!(task instanceof Future<?> future) || !future.isCancelled() || !getQueue().contains(task)
+				|| !calledByTheJdksCancel()) {
 			return false;
 		}
 		try {
