@@ -94,6 +94,25 @@ public final class TaskAdmission {
 	}
 
 	/**
+	 * Admit and wrap a runnable that runs once, for a {@code ScheduledThreadPoolExecutor} that
+	 * is handed the command as a callable in place of the JDK's adapter: it is told as
+	 * {@link #admit(Runnable, TaskKind, long, long, TaskOrigin)} tells it.
+	 * @param runnable the user's task
+	 * @param delayNanos its delay, or -1 if unknown
+	 * @return the tracked command, or {@code null} if tracking failed
+	 */
+	@Nullable TrackedCommand<Void> admitAdapted(Runnable runnable, long delayNanos) {
+		try {
+			PendingBucket bucket = this.tracker.admit(runnable, TaskKind.ONCE, -1, delayNanos);
+			return added(new TrackedCommand.OfAdaptedRunnable(runnable, bucket, this));
+		}
+		catch (Throwable ex) {
+			TrackingFailures.report(ex);
+			return null;
+		}
+	}
+
+	/**
 	 * Admit and wrap a runnable that runs once, at an instant by the given clock (a Spring
 	 * {@code TaskScheduler}'s {@code schedule(task, Instant)}): its delay is told as
 	 * {@link #admit(Runnable, TaskKind, long, long, TaskOrigin)} tells it, and the clock is

@@ -4,6 +4,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Delayed;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
@@ -24,12 +25,12 @@ import org.jspecify.annotations.Nullable;
  * runs each trigger run on a thread of its own; {@link TrackedTask} counts the runs in
  * progress, and the last to end settles the task.
  *
- * <p>Created only by {@link TaskAdmission}, as one of two final classes chosen by how the task
+ * <p>Created only by {@link TaskAdmission}, as one of three final classes chosen by how the task
  * was scheduled, not by what it is: a task that is both a runnable and a callable, scheduled
  * as a runnable, is run, and its result is {@code null}, as its scheduler's would be.
  */
 public abstract sealed class TrackedCommand<V> extends TrackedTask implements Runnable, Callable<V>
-		permits TrackedCommand.OfRunnable, TrackedCommand.OfCallable {
+		permits TrackedCommand.OfRunnable, TrackedCommand.OfAdaptedRunnable, TrackedCommand.OfCallable {
 
 	private final TaskAdmission admission;
 
@@ -238,6 +239,40 @@ public abstract sealed class TrackedCommand<V> extends TrackedTask implements Ru
 		@Override
 		public String toString() {
 			return String.valueOf(this.runnable);
+		}
+
+	}
+
+	/**
+	 * A one-shot task scheduled as a runnable, handed to a {@code ScheduledThreadPoolExecutor}
+	 * as the callable the command also is. The JDK would wrap a runnable in an adapter of its
+	 * own ({@link Executors#callable(Runnable)}), an object per pending task, which this one
+	 * stands in for: so it prints as that adapter does, and the future the caller gets reads as
+	 * the raw executor's would.
+	 */
+	static final class OfAdaptedRunnable extends TrackedCommand<Void> {
+
+		// Read off the JDK's adapter, not spelled here: what it prints is the JDK's to change.
+		private static final String ADAPTER = Executors.callable(() -> {
+		}).getClass().getName();
+
+		private final Runnable runnable;
+
+		OfAdaptedRunnable(Runnable runnable, PendingBucket bucket, TaskAdmission admission) {
+			super(bucket, TaskKind.ONCE, admission);
+			this.runnable = runnable;
+		}
+
+		@Override
+		@Nullable Void invoke() {
+			this.runnable.run();
+			return null;
+		}
+
+		@Override
+		public String toString() {
+			return ADAPTER + "@" + Integer.toHexString(System.identityHashCode(this)) + "[Wrapped task = "
+					+ this.runnable + "]";
 		}
 
 	}

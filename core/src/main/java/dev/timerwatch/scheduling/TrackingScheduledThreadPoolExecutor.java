@@ -1,5 +1,6 @@
 package dev.timerwatch.scheduling;
 
+import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -93,6 +94,12 @@ public class TrackingScheduledThreadPoolExecutor extends ScheduledThreadPoolExec
 	// (see setRemoveOnCancelPolicy).
 	private volatile boolean removeOnCancel;
 
+	// Whether a one-shot runnable accepted under remove-on-cancel is handed to the JDK as the
+	// callable its command also is, which saves the JDK's adapter object per task. Not for a
+	// subclass that decorates tasks: the JDK would call its decorateTask for a callable, where
+	// the raw executor calls it for a runnable.
+	private final boolean adaptsRunnables;
+
 	/**
 	 * Create an executor tracked under the given name, with the JDK's default thread factory
 	 * and abort policy.
@@ -117,6 +124,7 @@ public class TrackingScheduledThreadPoolExecutor extends ScheduledThreadPoolExec
 		super(corePoolSize, threadFactory, new TrackingRejectedExecutionHandler(handler));
 		this.tracker = registry.register(name, ScheduledThreadPoolExecutor.class.getSimpleName());
 		this.admission = new TaskAdmission(this.tracker, true);
+		this.adaptsRunnables = !decoratesTasks(getClass());
 		// Attached once the fields its probe reads are set.
 		this.tracker.attach(this, new Probe());
 	}
@@ -156,8 +164,11 @@ public class TrackingScheduledThreadPoolExecutor extends ScheduledThreadPoolExec
 	public ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
 		Objects.requireNonNull(command, "command");
 		long delayNanos = TaskAdmission.delayNanos(delay, unit);
-		TrackedCommand<Void> removable = getRemoveOnCancelPolicy()
-				? this.admission.admit(command, TaskKind.ONCE, -1, delayNanos, null) : null;
+		TrackedCommand<Void> removable = getRemoveOnCancelPolicy() ? removableOnce(command, delayNanos) : null;
+		if (removable instanceof TrackedCommand.OfAdaptedRunnable) {
+			// The JDK's task takes the command as its callable, with no adapter of its own.
+			return this.admission.submit(removable, () -> super.schedule((Callable<Void>) removable, delay, unit));
+		}
 		if (removable != null) {
 			return this.admission.submit(removable, () -> super.schedule((Runnable) removable, delay, unit));
 		}
@@ -220,6 +231,29 @@ public class TrackingScheduledThreadPoolExecutor extends ScheduledThreadPoolExec
 		}
 		return super.scheduleWithFixedDelay(new PeriodicCommand(command, TaskKind.FIXED_DELAY, delayNanos),
 				initialDelay, delay, unit);
+	}
+
+	private @Nullable TrackedCommand<Void> removableOnce(Runnable command, long delayNanos) {
+		return this.adaptsRunnables ? this.admission.admitAdapted(command, delayNanos)
+				: this.admission.admit(command, TaskKind.ONCE, -1, delayNanos, null);
+	}
+
+	// Whether a subclass declares a decorateTask of its own. Asked once, at construction; a class
+	// that cannot be asked is taken to decorate.
+	private static boolean decoratesTasks(Class<?> type) {
+		try {
+			for (Class<?> c = type; c != TrackingScheduledThreadPoolExecutor.class; c = c.getSuperclass()) {
+				for (Method method : c.getDeclaredMethods()) {
+					if (method.getName().equals("decorateTask")) {
+						return true;
+					}
+				}
+			}
+			return false;
+		}
+		catch (Throwable ex) {
+			return true;
+		}
 	}
 
 	private @Nullable TrackedCommand<Void> removable(Runnable command, TaskKind kind, long periodNanos) {
