@@ -68,9 +68,6 @@ public class TrackingScheduledThreadPoolExecutor extends ScheduledThreadPoolExec
 
 	private static final StackWalker STACK_WALKER = StackWalker.getInstance();
 
-	private static final StackWalker CLASS_WALKER = StackWalker
-		.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
-
 	private static final String JDK_TASK = ScheduledThreadPoolExecutor.class.getName() + "$ScheduledFutureTask";
 
 	// The delay of the one-shot task the current thread is scheduling, in nanoseconds, or -1:
@@ -100,6 +97,11 @@ public class TrackingScheduledThreadPoolExecutor extends ScheduledThreadPoolExec
 	// the raw executor calls it for a runnable.
 	private final boolean adaptsRunnables;
 
+	// The names of this executor's class and of its superclasses down to this one: frames of
+	// these are skipped to find who called remove. Names, not classes: a walker that keeps
+	// classes needs a permission a security manager may deny.
+	private final List<String> ownClassNames;
+
 	/**
 	 * Create an executor tracked under the given name, with the JDK's default thread factory
 	 * and abort policy.
@@ -125,6 +127,7 @@ public class TrackingScheduledThreadPoolExecutor extends ScheduledThreadPoolExec
 		this.tracker = registry.register(name, ScheduledThreadPoolExecutor.class.getSimpleName());
 		this.admission = new TaskAdmission(this.tracker, true);
 		this.adaptsRunnables = !decoratesTasks(getClass());
+		this.ownClassNames = classNamesDownToThis(getClass());
 		// Attached once the fields its probe reads are set.
 		this.tracker.attach(this, new Probe());
 	}
@@ -236,6 +239,14 @@ public class TrackingScheduledThreadPoolExecutor extends ScheduledThreadPoolExec
 	private @Nullable TrackedCommand<Void> removableOnce(Runnable command, long delayNanos) {
 		return this.adaptsRunnables ? this.admission.admitAdapted(command, delayNanos)
 				: this.admission.admit(command, TaskKind.ONCE, -1, delayNanos, null);
+	}
+
+	private static List<String> classNamesDownToThis(Class<?> type) {
+		List<String> names = new ArrayList<>();
+		for (Class<?> c = type; c != ScheduledThreadPoolExecutor.class; c = c.getSuperclass()) {
+			names.add(c.getName());
+		}
+		return List.copyOf(names);
 	}
 
 	// Whether a subclass declares a decorateTask of its own. Asked once, at construction; a class
@@ -655,9 +666,9 @@ public class TrackingScheduledThreadPoolExecutor extends ScheduledThreadPoolExec
 	}
 
 	// Whether remove was called by the JDK's task's cancel, through a subclass's remove maybe.
-	private static boolean calledByTheJdksCancel() {
-		return CLASS_WALKER.walk((frames) -> frames
-			.filter((frame) -> !TrackingScheduledThreadPoolExecutor.class.isAssignableFrom(frame.getDeclaringClass()))
+	private boolean calledByTheJdksCancel() {
+		return STACK_WALKER.walk((frames) -> frames
+			.filter((frame) -> !this.ownClassNames.contains(frame.getClassName()))
 			.findFirst()
 			.map((frame) -> frame.getClassName().equals(JDK_TASK) && frame.getMethodName().equals("cancel"))
 			.orElse(false));

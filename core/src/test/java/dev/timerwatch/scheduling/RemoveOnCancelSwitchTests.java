@@ -37,7 +37,36 @@ class RemoveOnCancelSwitchTests {
 		Supplier<ScheduledThreadPoolExecutor> raw = () -> new ScheduledThreadPoolExecutor(1);
 		Supplier<ScheduledThreadPoolExecutor> tracked = () -> new TrackingScheduledThreadPoolExecutor(1,
 				new TimerRegistry(), "switching");
-		return Stream.of(Arguments.of("raw", raw), Arguments.of("tracked", tracked));
+		return Stream.of(Arguments.of("raw", raw), Arguments.of("tracked", tracked),
+				Arguments.of("raw subclass", (Supplier<ScheduledThreadPoolExecutor>) RemovingRaw::new),
+				Arguments.of("tracked subclass", (Supplier<ScheduledThreadPoolExecutor>) RemovingTracked::new));
+	}
+
+	// A subclass's remove stands between the JDK's cancel and the executor's own.
+	static final class RemovingRaw extends ScheduledThreadPoolExecutor {
+
+		RemovingRaw() {
+			super(1);
+		}
+
+		@Override
+		public boolean remove(Runnable task) {
+			return super.remove(task);
+		}
+
+	}
+
+	static final class RemovingTracked extends TrackingScheduledThreadPoolExecutor {
+
+		RemovingTracked() {
+			super(1, new TimerRegistry(), "switching subclass");
+		}
+
+		@Override
+		public boolean remove(Runnable task) {
+			return super.remove(task);
+		}
+
 	}
 
 	@ParameterizedTest(name = "{0}")
