@@ -6,7 +6,9 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.jspecify.annotations.Nullable;
@@ -43,6 +45,14 @@ public final class SchedulerTracker {
 	};
 
 	private final AtomicBoolean closed = new AtomicBoolean();
+
+	// Opened once the first close has settled and unregistered; the thread running it, so that
+	// a close it causes itself returns.
+	private final CountDownLatch settled = new CountDownLatch(1);
+
+	private static final long SETTLE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
+
+	private volatile @Nullable Thread closing;
 
 	// Periodic tasks whose last run failed on a scheduler that usually runs them again, with the
 	// runs they had started then: an error handler that re-throws stops them instead, which no
@@ -376,17 +386,56 @@ public final class SchedulerTracker {
 	}
 
 	/**
-	 * Stop reporting this scheduler: it has terminated. Idempotent.
+	 * Stop reporting this scheduler: it has terminated. Idempotent, and whoever calls it
+	 * returns only once the first call has settled the scheduler's tasks: two threads whose
+	 * {@code awaitTermination} returns at once both read the settled counts after it.
 	 */
 	public void close() {
 		if (this.closed.compareAndSet(false, true)) {
+			this.closing = Thread.currentThread();
 			try {
 				this.onClose.run();
 			}
 			catch (Throwable ex) {
 				TrackingFailures.report(ex);
 			}
-			this.registry.unregister(this);
+			finally {
+				try {
+					this.registry.unregister(this);
+				}
+				finally {
+					this.closing = null;
+					this.settled.countDown();
+				}
+			}
+			return;
+		}
+		if (this.closing != Thread.currentThread()) {
+			awaitSettled();
+		}
+	}
+
+	// Settling takes microseconds; the wait is bounded all the same, so that no path this class
+	// cannot see (a close that waits on the thread waiting here) turns into a hang: the counts
+	// would then be read unsettled, as before this wait.
+	private void awaitSettled() {
+		long deadline = System.nanoTime() + SETTLE_WAIT_NANOS;
+		boolean interrupted = false;
+		try {
+			while (true) {
+				try {
+					this.settled.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+					return;
+				}
+				catch (InterruptedException ex) {
+					interrupted = true;
+				}
+			}
+		}
+		finally {
+			if (interrupted) {
+				Thread.currentThread().interrupt();
+			}
 		}
 	}
 

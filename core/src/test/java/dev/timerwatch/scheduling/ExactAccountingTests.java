@@ -318,6 +318,52 @@ class ExactAccountingTests {
 		assertIdentity(origin);
 	}
 
+	/**
+	 * {@code shutdownNow} on one thread settles the periodic tasks it drained as it closes the
+	 * tracker; {@code awaitTermination} on another may close it too, at the same moment. Each
+	 * thread, once its call has returned, must read the settled counts.
+	 */
+	@Test
+	void threadsThatShutDownAndAwaitTerminationAtOnceBothReadSettledCounts() throws Exception {
+		int repetitions = Integer.getInteger("timerwatch.race.repetitions", 500) / 5;
+		for (int repetition = 0; repetition < repetitions; repetition++) {
+			TimerRegistry registry = new TimerRegistry();
+			TrackingScheduledExecutorService executor = new TrackingScheduledExecutorService(
+					Executors.newScheduledThreadPool(1), registry, "decorated");
+			for (int i = 0; i < 200; i++) {
+				executor.scheduleAtFixedRate(() -> { }, 1, 1, TimeUnit.HOURS);
+			}
+			OriginStats origin = origin(registry);
+			CountDownLatch start = new CountDownLatch(1);
+			AtomicLong pendingAfterShutdownNow = new AtomicLong(-1);
+			AtomicLong pendingAfterAwait = new AtomicLong(-1);
+			Thread stopper = new Thread(() -> {
+				awaitLatch(start);
+				executor.shutdownNow();
+				pendingAfterShutdownNow.set(origin.pending());
+			});
+			Thread waiter = new Thread(() -> {
+				awaitLatch(start);
+				try {
+					while (!executor.awaitTermination(10, TimeUnit.MILLISECONDS)) {
+						Thread.onSpinWait();
+					}
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+				pendingAfterAwait.set(origin.pending());
+			});
+			stopper.start();
+			waiter.start();
+			start.countDown();
+			stopper.join(10_000);
+			waiter.join(10_000);
+			assertThat(pendingAfterShutdownNow).as("repetition %d: after shutdownNow", repetition).hasValue(0);
+			assertThat(pendingAfterAwait).as("repetition %d: after awaitTermination", repetition).hasValue(0);
+		}
+	}
+
 	@Test
 	void anInterfaceDecoratedExecutorThatTerminatesLeavesTheRegistryWithoutBeingAwaited() throws Exception {
 		AtomicLong clock = new AtomicLong(1_000_000);
