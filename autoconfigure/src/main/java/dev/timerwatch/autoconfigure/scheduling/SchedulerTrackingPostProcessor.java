@@ -3,8 +3,12 @@ package dev.timerwatch.autoconfigure.scheduling;
 import java.lang.reflect.Method;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionHandler;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 
 import dev.timerwatch.scheduling.TrackingScheduledExecutorService;
 import dev.timerwatch.scheduling.TrackingScheduledThreadPoolExecutor;
@@ -20,8 +24,8 @@ import org.springframework.beans.factory.BeanFactoryAware;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.config.BeanDefinition;
-import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.beans.factory.config.SmartInstantiationAwareBeanPostProcessor;
 import org.springframework.beans.factory.support.RootBeanDefinition;
 import org.springframework.core.Ordered;
 import org.springframework.scheduling.TaskScheduler;
@@ -43,11 +47,20 @@ import org.springframework.scheduling.TaskScheduler;
  * Beans that cannot be tracked without changing their type are named, with the reason, in one
  * warning once all singletons exist. Mockito mocks and spies (a test's {@code @MockitoSpyBean})
  * are left as they are.
+ *
+ * <p>A scheduler bean in a circular reference is handed to the bean that refers back to it
+ * before its own initialization, as its early reference: it is tracked then, once, as Spring's
+ * own auto-proxy creators do, and Spring makes that tracked object the bean. Tracking it only
+ * after its initialization would leave the other bean holding the raw scheduler: Spring then
+ * fails startup, or, for a bean it was creating first of all, logs that it skips it and creates
+ * it again, the other bean holding an untracked scheduler that is not the bean.
  */
-public class SchedulerTrackingPostProcessor
-		implements BeanPostProcessor, BeanFactoryAware, SmartInitializingSingleton, Ordered {
+public class SchedulerTrackingPostProcessor implements SmartInstantiationAwareBeanPostProcessor, BeanFactoryAware,
+		SmartInitializingSingleton, Ordered {
 
 	private static final Log logger = LogFactory.getLog(SchedulerTrackingPostProcessor.class);
+
+	private static final Object EARLY = new Object();
 
 	private final ObjectProvider<TimerRegistry> registry;
 
@@ -55,6 +68,10 @@ public class SchedulerTrackingPostProcessor
 	private volatile SchedulerTracking tracking;
 
 	private final Map<String, String> untracked = new LinkedHashMap<>();
+
+	// The schedulers whose early reference went out, tracked or left alone, by bean name, until
+	// their initialization ends: EARLY, or the copy that replaced a ScheduledThreadPoolExecutor.
+	private final Map<String, Object> earlyReferences = new ConcurrentHashMap<>(16);
 
 	private @Nullable ConfigurableListableBeanFactory beanFactory;
 
@@ -79,7 +96,33 @@ public class SchedulerTrackingPostProcessor
 	}
 
 	@Override
+	public Object getEarlyBeanReference(Object bean, String beanName) throws BeansException {
+		if (!(bean instanceof TaskScheduler || bean instanceof ScheduledExecutorService)) {
+			return bean;
+		}
+		// Decided here once: the bean's initialization has not run yet, and its early reference
+		// is what the application gets, whatever is returned for it afterwards.
+		Object tracked = track(bean, beanName);
+		this.earlyReferences.put(beanName,
+				(tracked != bean && tracked instanceof TrackingScheduledThreadPoolExecutor copy
+						&& bean instanceof ScheduledThreadPoolExecutor original) ? new EarlyCopy(copy, original) : EARLY);
+		return tracked;
+	}
+
+	@Override
 	public Object postProcessAfterInitialization(Object bean, String beanName) throws BeansException {
+		Object early = this.earlyReferences.remove(beanName);
+		if (early == null) {
+			return track(bean, beanName);
+		}
+		if (early instanceof EarlyCopy copy) {
+			copy.catchUp(beanName);
+		}
+		// The bean as it was given, which tells Spring to use its early reference.
+		return bean;
+	}
+
+	private Object track(Object bean, String beanName) {
 		if (bean instanceof ScopedObject) {
 			// A scoped proxy hands every call to its target, a bean of its own that is tracked:
 			// tracking the proxy too would count each task twice.
@@ -136,6 +179,84 @@ public class SchedulerTrackingPostProcessor
 					+ ", which a tracking decorator is not; declare the bean as ScheduledExecutorService");
 		}
 		return new TrackingScheduledExecutorService(executor, this.registry.getObject(), beanName);
+	}
+
+	/**
+	 * A {@link ScheduledThreadPoolExecutor} whose tracking copy was made before its
+	 * initialization (its properties set, its init method run) and handed out as its early
+	 * reference. What the initialization changed on the original is made on the copy once it
+	 * has run; a setting the original still has as when copied is left as the copy has it.
+	 */
+	private final class EarlyCopy {
+
+		private final TrackingScheduledThreadPoolExecutor copy;
+
+		private final ScheduledThreadPoolExecutor original;
+
+		private final Settings copied;
+
+		EarlyCopy(TrackingScheduledThreadPoolExecutor copy, ScheduledThreadPoolExecutor original) {
+			this.copy = copy;
+			this.original = original;
+			this.copied = Settings.of(original);
+		}
+
+		void catchUp(String beanName) {
+			Settings initialized = Settings.of(this.original);
+			Settings copied = this.copied;
+			TrackingScheduledThreadPoolExecutor copy = this.copy;
+			if (initialized.corePoolSize() != copied.corePoolSize()) {
+				copy.setCorePoolSize(initialized.corePoolSize());
+			}
+			if (initialized.threadFactory() != copied.threadFactory()) {
+				copy.setThreadFactory(initialized.threadFactory());
+			}
+			if (initialized.rejectedExecutionHandler() != copied.rejectedExecutionHandler()) {
+				copy.setRejectedExecutionHandler(initialized.rejectedExecutionHandler());
+			}
+			if (initialized.keepAliveNanos() != copied.keepAliveNanos()) {
+				if (!initialized.allowCoreThreadTimeOut()) {
+					// A keep-alive of zero is refused while core threads may time out.
+					copy.allowCoreThreadTimeOut(false);
+				}
+				copy.setKeepAliveTime(initialized.keepAliveNanos(), TimeUnit.NANOSECONDS);
+			}
+			if (initialized.allowCoreThreadTimeOut() != copied.allowCoreThreadTimeOut()) {
+				copy.allowCoreThreadTimeOut(initialized.allowCoreThreadTimeOut());
+			}
+			if (initialized.removeOnCancel() != copied.removeOnCancel()) {
+				copy.setRemoveOnCancelPolicy(initialized.removeOnCancel());
+			}
+			if (initialized.continuePeriodic() != copied.continuePeriodic()) {
+				copy.setContinueExistingPeriodicTasksAfterShutdownPolicy(initialized.continuePeriodic());
+			}
+			if (initialized.executeDelayed() != copied.executeDelayed()) {
+				copy.setExecuteExistingDelayedTasksAfterShutdownPolicy(initialized.executeDelayed());
+			}
+			ScheduledThreadPoolExecutor original = this.original;
+			if (original.isShutdown() || original.getTaskCount() > 0 || original.getPoolSize() > 0) {
+				untracked(original, beanName, "its initialization started threads or accepted tasks on it after its "
+						+ "tracking copy had been injected into a circular reference; those run untracked");
+			}
+		}
+
+	}
+
+	/**
+	 * What {@link TrackingScheduledThreadPoolExecutor#copyOf} copies of an executor.
+	 */
+	private record Settings(int corePoolSize, ThreadFactory threadFactory,
+			RejectedExecutionHandler rejectedExecutionHandler, long keepAliveNanos, boolean allowCoreThreadTimeOut,
+			boolean removeOnCancel, boolean continuePeriodic, boolean executeDelayed) {
+
+		static Settings of(ScheduledThreadPoolExecutor executor) {
+			return new Settings(executor.getCorePoolSize(), executor.getThreadFactory(),
+					executor.getRejectedExecutionHandler(), executor.getKeepAliveTime(TimeUnit.NANOSECONDS),
+					executor.allowsCoreThreadTimeOut(), executor.getRemoveOnCancelPolicy(),
+					executor.getContinueExistingPeriodicTasksAfterShutdownPolicy(),
+					executor.getExecuteExistingDelayedTasksAfterShutdownPolicy());
+		}
+
 	}
 
 	private @Nullable Class<?> declaredType(String beanName) {
