@@ -42,7 +42,10 @@ final class SchedulerMeters {
 	// What origins find their meters under: one per meter registry.
 	private final Object attachmentKey;
 
-	private final Gauge retained;
+	// Registered once the scheduler's probe first counts its retained tasks: a scheduler that
+	// cannot (an interface-decorated executor, whose queue is out of sight, or the threads)
+	// gets none, rather than a gauge of NaN, which would make every sum over schedulers NaN.
+	private @Nullable Gauge retained;
 
 	private final Map<OriginStats, OriginMeters> bound = new ConcurrentHashMap<>();
 
@@ -77,17 +80,19 @@ final class SchedulerMeters {
 		this.meterRegistry = meterRegistry;
 		this.maxOrigins = maxOrigins;
 		this.attachmentKey = attachmentKey;
-		this.retained = Gauge.builder("timers.retained.cancelled", scheduler, (tracker) -> {
-			long retained = tracker.probe().retainedCancelled();
-			return (retained >= 0) ? retained : Double.NaN;
-		})
-			.tags("scheduler", scheduler.name())
-			.description("Cancelled tasks the scheduler keeps queued until their delay expires")
-			.baseUnit("tasks")
-			.register(meterRegistry);
 	}
 
 	synchronized void bindOrigins() {
+		if (this.retained == null && !this.removed && this.scheduler.probe().retainedCancelled() >= 0) {
+			this.retained = Gauge.builder("timers.retained.cancelled", this.scheduler, (tracker) -> {
+				long retained = tracker.probe().retainedCancelled();
+				return (retained >= 0) ? retained : Double.NaN;
+			})
+				.tags("scheduler", this.scheduler.name())
+				.description("Cancelled tasks the scheduler keeps queued until their delay expires")
+				.baseUnit("tasks")
+				.register(this.meterRegistry);
+		}
 		Collection<OriginStats> live = this.scheduler.origins();
 		// Unbound first, for the reason refresh() removes first.
 		Set<OriginStats> gone = new HashSet<>(this.bound.keySet());
@@ -218,7 +223,9 @@ final class SchedulerMeters {
 			this.meterRegistry.remove(this.foldedTimers.lag());
 			this.meterRegistry.remove(this.foldedTimers.execution());
 		}
-		this.meterRegistry.remove(this.retained);
+		if (this.retained != null) {
+			this.meterRegistry.remove(this.retained);
+		}
 	}
 
 

@@ -2,10 +2,12 @@ package dev.timerwatch.metrics;
 
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
+import dev.timerwatch.scheduling.TrackingScheduledExecutorService;
 import dev.timerwatch.scheduling.TrackingScheduledThreadPoolExecutor;
 import dev.timerwatch.tracking.CallSiteLocator;
 import dev.timerwatch.tracking.TimerRegistry;
@@ -89,6 +91,32 @@ class TimersMetricsTests {
 		for (SimpleMeterRegistry each : List.of(this.meterRegistry, second)) {
 			assertThat(each.find("timers.pending").tag("scheduler", "jobs").gauges()).isEmpty();
 			assertThat(each.find("timers.execution").tag("scheduler", "jobs").timers()).isEmpty();
+		}
+	}
+
+	@Test
+	void aSchedulerThatCannotCountItsRetainedTasksHasNoGaugeOfThem() {
+		this.registry.setObserver(this.metrics);
+		this.metrics.bindTo(this.meterRegistry);
+		TrackingScheduledThreadPoolExecutor executor = new TrackingScheduledThreadPoolExecutor(1, this.registry,
+				"jobs");
+		// An interface-decorated executor cannot see its queue: its retained tasks are unknown.
+		TrackingScheduledExecutorService decorated = new TrackingScheduledExecutorService(
+				Executors.newSingleThreadScheduledExecutor(), this.registry, "audit");
+		try {
+			scheduleAnHourOut(executor);
+			decorated.schedule(() -> { }, 1, TimeUnit.HOURS).cancel(false);
+			this.metrics.refresh();
+			assertThat(this.meterRegistry.find("timers.retained.cancelled").gauges()).extracting(Gauge::getId)
+				.extracting((id) -> id.getTag("scheduler"))
+				.containsExactly("jobs");
+			// What /actuator/metrics and a sum over schedulers read: a number, not NaN.
+			assertThat(this.meterRegistry.find("timers.retained.cancelled").gauges().stream().mapToDouble(Gauge::value).sum())
+				.isZero();
+		}
+		finally {
+			executor.shutdownNow();
+			decorated.shutdownNow();
 		}
 	}
 
