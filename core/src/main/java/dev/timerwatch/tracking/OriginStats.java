@@ -286,7 +286,8 @@ public final class OriginStats {
 		PendingBucket home = this.current;
 		if (home == null || createdMillis >= home.startMillis()) {
 			if (home == null || createdMillis - home.startMillis() >= this.registry.epochMillis()) {
-				home = new PendingBucket(this, this.registry.epoch(), createdMillis, Lane.ONE_SHOT);
+				home = new PendingBucket(this, this.registry.epoch(), createdMillis,
+						createdMillis + this.registry.epochMillis(), Lane.ONE_SHOT);
 				this.buckets.addLast(home);
 				this.current = home;
 			}
@@ -300,8 +301,13 @@ public final class OriginStats {
 				home = bucket;
 			}
 			if (home == null) {
-				home = new PendingBucket(this, this.buckets.getFirst().epoch(), createdMillis, Lane.ONE_SHOT);
+				home = new PendingBucket(this, this.buckets.getFirst().epoch(), createdMillis,
+						this.buckets.getFirst().startMillis(), Lane.ONE_SHOT);
 				this.buckets.addFirst(home);
+			}
+			else {
+				// Later than an epoch after its start, maybe, if no bucket began in between.
+				home.extendTo(createdMillis);
 			}
 		}
 		return home.tryAdmit() ? home : null;
@@ -326,9 +332,15 @@ public final class OriginStats {
 	 * have all ended is retired, so no late admission can land in it once it is dropped.
 	 */
 	synchronized void prune(int epoch) {
+		// Run as the registry moves to a new epoch: the buckets of the epochs before it take no
+		// new task, and end now.
+		long now = this.registry.currentTimeMillis();
 		Iterator<PendingBucket> iterator = this.buckets.iterator();
 		while (iterator.hasNext()) {
 			PendingBucket bucket = iterator.next();
+			if (bucket.epoch() < epoch) {
+				bucket.end(now);
+			}
 			if (bucket != this.current && bucket != this.currentRepeating && bucket != this.currentLongDelay
 					&& bucket.epoch() <= epoch - 2
 					&& bucket.retireIfEnded()) {
@@ -834,7 +846,7 @@ public final class OriginStats {
 		for (PendingBucket bucket : this.buckets) {
 			if (bucket.lane() == lane) {
 				// A running task has not ended: for the ages of live tasks it counts as pending.
-				result.add(new EpochCount(bucket.startMillis(), bucket.admitted.sum(),
+				result.add(new EpochCount(bucket.startMillis(), bucket.endMillis(), bucket.admitted.sum(),
 						bucket.pending() + bucket.running.sum()));
 			}
 		}
@@ -883,10 +895,22 @@ public final class OriginStats {
 	 * The tasks of one creation epoch of an origin, as read at one moment.
 	 *
 	 * @param startMillis when the epoch began, in epoch milliseconds
+	 * @param endMillis the latest its tasks can have been created, or -1 while it may still
+	 * take new ones
 	 * @param admitted tasks created during the epoch
 	 * @param pending those of them still pending
 	 */
-	public record EpochCount(long startMillis, long admitted, long pending) {
+	public record EpochCount(long startMillis, long endMillis, long admitted, long pending) {
+
+		/**
+		 * An epoch whose end is not known.
+		 * @param startMillis when the epoch began
+		 * @param admitted tasks created during the epoch
+		 * @param pending those of them still pending
+		 */
+		public EpochCount(long startMillis, long admitted, long pending) {
+			this(startMillis, -1, admitted, pending);
+		}
 
 	}
 

@@ -54,15 +54,24 @@ public final class PendingBucket {
 
 	private volatile boolean retired;
 
+	// The latest its tasks can have been created, or -1 while it may still take new ones: see
+	// endMillis().
+	private volatile long endMillis;
+
 	// The first tasks of the bucket, held weakly, to show a sample of the oldest pending tasks.
 	private final AtomicReferenceArray<WeakReference<TrackedTask>> samples = new AtomicReferenceArray<>(SAMPLES);
 
 	private final AtomicInteger sampled = new AtomicInteger();
 
 	PendingBucket(OriginStats origin, int epoch, long startMillis, OriginStats.Lane lane) {
+		this(origin, epoch, startMillis, -1, lane);
+	}
+
+	PendingBucket(OriginStats origin, int epoch, long startMillis, long endMillis, OriginStats.Lane lane) {
 		this.origin = origin;
 		this.epoch = epoch;
 		this.startMillis = startMillis;
+		this.endMillis = endMillis;
 		this.lane = lane;
 	}
 
@@ -76,6 +85,32 @@ public final class PendingBucket {
 
 	long startMillis() {
 		return this.startMillis;
+	}
+
+	/**
+	 * The latest any of its tasks can have been created: a bucket of a registry epoch takes
+	 * tasks until the next epoch begins, which its origin's maintenance then stamps here; one
+	 * dated by creation times ({@link OriginStats#admitCreatedAt}) takes those within an epoch
+	 * of its start. Without it, the ages of an origin's newest tasks would be unknown for as
+	 * long as the origin made no newer one.
+	 * @return epoch milliseconds, or -1 while it may still take new tasks
+	 */
+	long endMillis() {
+		return this.endMillis;
+	}
+
+	// Called by maintenance only, once the bucket's epoch is over, under its origin's lock.
+	void end(long endMillis) {
+		if (this.endMillis < 0) {
+			this.endMillis = endMillis;
+		}
+	}
+
+	// A task dated by its creation time joins the bucket after the fact, under its origin's lock.
+	void extendTo(long createdMillis) {
+		if (this.endMillis >= 0 && createdMillis > this.endMillis) {
+			this.endMillis = createdMillis;
+		}
 	}
 
 	/**

@@ -25,6 +25,9 @@ final class OriginAges {
 
 	private long[] starts = NONE;
 
+	// The latest creation time of each epoch's tasks, or -1 while it may take more.
+	private long[] ends = NONE;
+
 	private long[] admitted = NONE;
 
 	private long[] pending = NONE;
@@ -49,6 +52,7 @@ final class OriginAges {
 	void observe(List<EpochCount> epochs, long now) {
 		int size = epochs.size();
 		long[] nextStarts = new long[size];
+		long[] nextEnds = new long[size];
 		long[] nextAdmitted = new long[size];
 		long[] nextPending = new long[size];
 		long[] nextEnded = new long[size];
@@ -66,6 +70,7 @@ final class OriginAges {
 				previous++;
 			}
 			nextStarts[i] = start;
+			nextEnds[i] = epoch.endMillis();
 			nextAdmitted[i] = epoch.admitted();
 			nextPending[i] = epoch.pending();
 			if (previous < this.starts.length && this.starts[previous] == start) {
@@ -91,6 +96,7 @@ final class OriginAges {
 			}
 		}
 		this.starts = nextStarts;
+		this.ends = nextEnds;
 		this.admitted = nextAdmitted;
 		this.pending = nextPending;
 		this.ended = nextEnded;
@@ -154,9 +160,11 @@ final class OriginAges {
 	private int firstYoung(long horizonMillis, long now) {
 		int i = 0;
 		for (; i < this.starts.length; i++) {
-			// The epoch's end is the next live epoch's start; a pruned epoch in between only
-			// moves that end later, so the count errs low. The newest epoch may still be open.
-			long end = (i + 1 < this.starts.length) ? this.starts[i + 1] : now;
+			// The epoch's end, once known, or else the next live epoch's start (a pruned epoch in
+			// between only moves that end later, so the count errs low); the newest epoch's, until
+			// known, is now: it may still take tasks.
+			long next = (i + 1 < this.starts.length) ? this.starts[i + 1] : now;
+			long end = (this.ends[i] >= 0) ? Math.min(this.ends[i], next) : next;
 			if (now - end < horizonMillis) {
 				break;
 			}

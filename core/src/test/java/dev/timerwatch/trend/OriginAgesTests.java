@@ -68,11 +68,34 @@ class OriginAgesTests {
 		observeAfter(10_000);
 		new Task(this.scheduler.admit(ORIGIN, TaskKind.ONCE), TaskKind.ONCE);
 		observeAfter(10_000);
-		// The first epoch began 20 s ago and ended 10 s ago; the second, the newest, may still
-		// be open, so its task counts as no older than now.
+		// The first epoch began 20 s ago and ended 10 s ago; the second, the newest, ended as
+		// the registry's epoch moved on, just now.
 		assertThat(this.ages.olderThan(10_000, this.clock.get())).isOne();
 		assertThat(this.ages.olderThan(10_001, this.clock.get())).isZero();
 		assertThat(this.ages.olderThan(0, this.clock.get())).isEqualTo(2);
+	}
+
+	@Test
+	void theNewestEpochsTasksCountOutlivedOnceItHasEndedThoughTheOriginMadeNoNewerTask() {
+		// A periodic task started once, or the last tasks of a leak that stopped: no newer epoch
+		// of the origin ever begins, yet their epoch ended when the registry's next one began.
+		new Task(this.scheduler.admit(ORIGIN, TaskKind.ONCE), TaskKind.ONCE);
+		new Task(this.scheduler.admit(ORIGIN, TaskKind.ONCE), TaskKind.ONCE);
+		observeAfter(10_000);
+		observeAfter(60_000);
+		assertThat(this.ages.olderThan(60_000, this.clock.get())).isEqualTo(2);
+		assertThat(this.ages.olderThan(60_001, this.clock.get())).isZero();
+	}
+
+	@Test
+	void threadsDatedByTheirStartCountOutlivedAnEpochAfterTheirEpochBeganThoughNoNewerStartCame() {
+		this.scheduler.admitThreads(ORIGIN, java.util.List.of(), 0);
+		this.clock.addAndGet(2_000);
+		this.scheduler.admitThreads(ORIGIN, java.util.List.of(), 0);
+		observeAfter(60_000);
+		// Started 62 s and 60 s ago, in an epoch that began 62 s ago and took starts for 10 s.
+		assertThat(this.ages.olderThan(52_000, this.clock.get())).isEqualTo(2);
+		assertThat(this.ages.olderThan(52_001, this.clock.get())).isZero();
 	}
 
 	@Test
