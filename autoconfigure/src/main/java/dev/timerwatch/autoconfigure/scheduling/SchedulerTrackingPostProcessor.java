@@ -25,6 +25,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.beans.factory.config.DestructionAwareBeanPostProcessor;
 import org.springframework.beans.factory.config.SmartInstantiationAwareBeanPostProcessor;
 import org.springframework.beans.factory.support.RootBeanDefinition;
 import org.springframework.core.Ordered;
@@ -54,9 +55,15 @@ import org.springframework.scheduling.TaskScheduler;
  * after its initialization would leave the other bean holding the raw scheduler: Spring then
  * fails startup, or, for a bean it was creating first of all, logs that it skips it and creates
  * it again, the other bean holding an untracked scheduler that is not the bean.
+ *
+ * <p>Spring destroys a bean through the instance it created: for a replaced
+ * {@code ScheduledThreadPoolExecutor}, the original, unused. Just before it does, its copy gets
+ * the same destruction (the bean's destroy methods, inferred {@code shutdown} by default), so
+ * that the executor the application used is shut down when the context closes, as it was
+ * without timerwatch, and left running where the bean has no destroy method.
  */
-public class SchedulerTrackingPostProcessor implements SmartInstantiationAwareBeanPostProcessor, BeanFactoryAware,
-		SmartInitializingSingleton, Ordered {
+public class SchedulerTrackingPostProcessor implements SmartInstantiationAwareBeanPostProcessor,
+		DestructionAwareBeanPostProcessor, BeanFactoryAware, SmartInitializingSingleton, Ordered {
 
 	private static final Log logger = LogFactory.getLog(SchedulerTrackingPostProcessor.class);
 
@@ -72,6 +79,9 @@ public class SchedulerTrackingPostProcessor implements SmartInstantiationAwareBe
 	// The schedulers whose early reference went out, tracked or left alone, by bean name, until
 	// their initialization ends: EARLY, or the copy that replaced a ScheduledThreadPoolExecutor.
 	private final Map<String, Object> earlyReferences = new ConcurrentHashMap<>(16);
+
+	// The ScheduledThreadPoolExecutor originals replaced by copies, until Spring destroys them.
+	private final ReplacedExecutors replaced = new ReplacedExecutors();
 
 	private @Nullable ConfigurableListableBeanFactory beanFactory;
 
@@ -164,8 +174,11 @@ public class SchedulerTrackingPostProcessor implements SmartInstantiationAwareBe
 		}
 		// The original is left as it is, unused, with no thread: the bean method may have kept a
 		// reference to it (a field, a meter binder), which shutting it down would turn into one
-		// that rejects every task.
-		return TrackingScheduledThreadPoolExecutor.copyOf(executor, this.registry.getObject(), beanName);
+		// that rejects every task. Spring destroys it at the context's close, and the copy with it.
+		TrackingScheduledThreadPoolExecutor copy = TrackingScheduledThreadPoolExecutor.copyOf(executor,
+				this.registry.getObject(), beanName);
+		this.replaced.add(executor, copy, mergedDefinition(beanName));
+		return copy;
 	}
 
 	private Object trackExecutorService(ScheduledExecutorService executor, String beanName) {
@@ -257,6 +270,34 @@ public class SchedulerTrackingPostProcessor implements SmartInstantiationAwareBe
 					executor.getExecuteExistingDelayedTasksAfterShutdownPolicy());
 		}
 
+	}
+
+	@Override
+	public boolean requiresDestruction(Object bean) {
+		return this.replaced.contains(bean);
+	}
+
+	@Override
+	public void postProcessBeforeDestruction(Object bean, String beanName) throws BeansException {
+		// Called with the original, before Spring destroys it; never throws.
+		this.replaced.destroy(bean, beanName);
+	}
+
+	// Read when the copy is made, as Spring reads it when it registers the bean's destruction:
+	// a definition removed from the factory is gone by the time its bean is destroyed.
+	private @Nullable RootBeanDefinition mergedDefinition(String beanName) {
+		try {
+			if (this.beanFactory != null && this.beanFactory.containsBeanDefinition(beanName)
+					&& this.beanFactory.getMergedBeanDefinition(beanName) instanceof RootBeanDefinition root) {
+				return root;
+			}
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Could not read the definition of bean '" + beanName
+					+ "'; its tracking copy gets Spring's inferred destroy method", ex);
+		}
+		// An inner bean, say: Spring's inference.
+		return null;
 	}
 
 	private @Nullable Class<?> declaredType(String beanName) {
