@@ -125,16 +125,10 @@ class CircularReferenceTests {
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				ScheduledThreadPoolExecutor injected = context.getBean(CountingRejections.class).executor;
-				try {
-					assertThat(injected).isSameAs(context.getBean("executor"));
-					assertThat(context.getBean(ExecutorUser.class).executor()).isSameAs(injected);
-					assertTrackedExecutor(context, injected, context.getBean(CountingRejections.class));
-					assertNothingLeftRemembered(context);
-				}
-				finally {
-					// The context's close shuts the original down, not its tracking copy.
-					injected.shutdownNow();
-				}
+				assertThat(injected).isSameAs(context.getBean("executor"));
+				assertThat(context.getBean(ExecutorUser.class).executor()).isSameAs(injected);
+				assertTrackedExecutor(context, injected, context.getBean(CountingRejections.class));
+				assertNothingLeftRemembered(context);
 			});
 	}
 
@@ -145,14 +139,8 @@ class CircularReferenceTests {
 					ThreadPoolExecutor.DiscardPolicy::new)
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
-				ScheduledThreadPoolExecutor executor = context.getBean("executor", ScheduledThreadPoolExecutor.class);
-				try {
-					assertTrackedExecutor(context, executor, context.getBean("discardingRejections"));
-				}
-				finally {
-					// The context's close shuts the original down, not its tracking copy.
-					executor.shutdownNow();
-				}
+				assertTrackedExecutor(context, context.getBean("executor", ScheduledThreadPoolExecutor.class),
+						context.getBean("discardingRejections"));
 			});
 	}
 
