@@ -26,8 +26,10 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Role;
+import org.springframework.core.env.Environment;
 
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration}
@@ -78,12 +80,18 @@ public final class TimerwatchAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	TimersSampler timersSampler(LeakDetector detector, MisuseDetector misuse, TimerwatchProperties properties,
-			ObjectProvider<TimersSampler.AfterSample> listeners) {
+			ObjectProvider<TimersSampler.AfterSample> listeners, Environment environment) {
 		List<Runnable> afterSample = new ArrayList<>();
 		afterSample.add(() -> misuse.check(detector.report().leaking().stream().map(OriginVerdict::origin).toList()));
 		// Resolved here, not on the sampler thread, which must never create beans.
 		listeners.orderedStream().forEach((listener) -> afterSample.add(listener::run));
-		return new TimersSampler(detector, properties.getHealth().getSampleInterval(), afterSample);
+		// Read as text: the endpoint's Show type is the actuator's, which this configuration
+		// does not need on the classpath.
+		boolean stacksShown = Binder.get(environment)
+			.bind("management.endpoint.timers.show-details", String.class)
+			.map((show) -> show.trim().equalsIgnoreCase("always"))
+			.orElse(false);
+		return new TimersSampler(detector, properties.getHealth().getSampleInterval(), afterSample, stacksShown);
 	}
 
 	@Bean

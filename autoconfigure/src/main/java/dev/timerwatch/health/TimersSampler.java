@@ -31,14 +31,30 @@ public class TimersSampler implements SmartLifecycle {
 
 	private final List<Runnable> afterSample;
 
+	private final boolean stacksShown;
+
 	private @Nullable ScheduledExecutorService executor;
 
 	private final AtomicBoolean failureLogged = new AtomicBoolean();
 
 	public TimersSampler(LeakDetector detector, Duration interval, List<Runnable> afterSample) {
+		this(detector, interval, afterSample, false);
+	}
+
+	/**
+	 * Create a sampler.
+	 * @param detector the detector to sample
+	 * @param interval the time between samples
+	 * @param afterSample work to run after each sample
+	 * @param stacksShown whether the endpoint shows creating stacks to every reader
+	 * ({@code management.endpoint.timers.show-details=always}): a {@code TIMER LEAK:} line then
+	 * does not ask for them
+	 */
+	public TimersSampler(LeakDetector detector, Duration interval, List<Runnable> afterSample, boolean stacksShown) {
 		this.detector = detector;
 		this.interval = interval;
 		this.afterSample = List.copyOf(afterSample);
+		this.stacksShown = stacksShown;
 	}
 
 	/**
@@ -75,7 +91,7 @@ public class TimersSampler implements SmartLifecycle {
 	public void sample() {
 		try {
 			for (OriginVerdict verdict : this.detector.sample()) {
-				logger.warn(LeakHints.leakMessage(verdict));
+				logger.warn(LeakHints.leakMessage(verdict, this.stacksShown));
 			}
 		}
 		catch (Throwable ex) {

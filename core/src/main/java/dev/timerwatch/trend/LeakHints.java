@@ -105,14 +105,25 @@ public final class LeakHints {
 	 * @return the message
 	 */
 	public static String leakMessage(OriginVerdict verdict) {
+		return leakMessage(verdict, false);
+	}
+
+	/**
+	 * The report logged once when an origin starts leaking, as {@link #leakMessage(OriginVerdict)}.
+	 * @param verdict the leaking origin's verdict
+	 * @param stacksShown whether the endpoint shows creating stacks to every reader already, in
+	 * which case the report does not ask for them to be shown
+	 * @return the message
+	 */
+	public static String leakMessage(OriginVerdict verdict, boolean stacksShown) {
 		OriginStats origin = verdict.origin();
 		Set<TaskKind> kinds = origin.kinds();
 		if (kinds.contains(TaskKind.THREAD)) {
 			return String.format(Locale.ROOT,
 					"TIMER LEAK: executors, Timers or threads started at %s are not shut down; %,d of them alive, %s. "
-							+ "Fix: %s. Details and their thread names: GET /actuator/timers/%s (set "
-							+ "management.endpoint.timers.show-details=always for the starting stack).",
-					origin.origin().describe(), verdict.pending(), verdict.evidence(), THREAD_FIX, origin.id());
+							+ "Fix: %s. Details and their thread names: GET /actuator/timers/%s%s.",
+					origin.origin().describe(), verdict.pending(), verdict.evidence(), THREAD_FIX, origin.id(),
+					stacksShown ? "" : " (set management.endpoint.timers.show-details=always for the starting stack)");
 		}
 		String what = kinds.stream().anyMatch(TaskKind::isPeriodic) ? "periodic tasks" : "one-shot tasks";
 		String failure;
@@ -127,11 +138,10 @@ public final class LeakHints {
 			failure = "ScheduledFuture returned at " + origin.origin().describe() + " is not cancelled;";
 		}
 		return String.format(Locale.ROOT,
-				"TIMER LEAK: %s %,d %s pending on scheduler '%s', %s. Fix: %s. "
-						+ "Details: GET /actuator/timers/%s (set management.endpoint.timers.show-details=always "
-						+ "for the creating stack).",
+				"TIMER LEAK: %s %,d %s pending on scheduler '%s', %s. Fix: %s. Details: GET /actuator/timers/%s%s.",
 				failure, verdict.pending(), what, origin.schedulerName(), verdict.evidence(), leakHint(origin),
-				origin.id());
+				origin.id(),
+				stacksShown ? "" : " (set management.endpoint.timers.show-details=always for the creating stack)");
 	}
 
 }

@@ -27,6 +27,16 @@ class LeakHintsTests {
 	private final SchedulerTracker scheduler = this.registry.register("taskScheduler", "ThreadPoolTaskScheduler");
 
 	@Test
+	void aReportAsksForTheCreatingStackOnlyWhereTheEndpointDoesNotShowItToEveryReader() {
+		OriginVerdict verdict = leakingVerdict(
+				TaskOrigin.callSite("com.example.PingService", "start", "PingService.java", 42), TaskKind.FIXED_RATE);
+		String details = "Details: GET /actuator/timers/" + verdict.origin().id();
+		assertThat(LeakHints.leakMessage(verdict, false)).endsWith(details
+				+ " (set management.endpoint.timers.show-details=always for the creating stack).");
+		assertThat(LeakHints.leakMessage(verdict, true)).endsWith(details + ".").doesNotContain("show-details");
+	}
+
+	@Test
 	void leakOfAScheduledMethodNamesTheMethodAsTheSubject() {
 		String message = leakMessage(TaskOrigin.scheduledMethod("com.example.SessionPoller", "poll"),
 				TaskKind.FIXED_RATE);
@@ -66,6 +76,10 @@ class LeakHintsTests {
 	 * until the detector calls it a leak.
 	 */
 	private String leakMessage(TaskOrigin origin, TaskKind kind) {
+		return LeakHints.leakMessage(leakingVerdict(origin, kind));
+	}
+
+	private OriginVerdict leakingVerdict(TaskOrigin origin, TaskKind kind) {
 		LeakDetector detector = new LeakDetector(this.registry, Duration.ofSeconds(1), Duration.ofSeconds(10), 1.0,
 				this.clock::get);
 		List<OriginVerdict> leaking = new ArrayList<>();
@@ -77,7 +91,7 @@ class LeakHintsTests {
 			leaking.addAll(detector.sample());
 		}
 		assertThat(leaking).singleElement().satisfies((verdict) -> assertThat(verdict.origin().origin()).isEqualTo(origin));
-		return LeakHints.leakMessage(leaking.get(0));
+		return leaking.get(0);
 	}
 
 }
