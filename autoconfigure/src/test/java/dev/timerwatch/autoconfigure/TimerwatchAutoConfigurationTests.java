@@ -11,6 +11,7 @@ import dev.timerwatch.autoconfigure.scheduling.SchedulerTracking;
 import dev.timerwatch.fixtures.CronJob;
 import dev.timerwatch.fixtures.ReportJob;
 import dev.timerwatch.fixtures.TimeoutClient;
+import dev.timerwatch.health.TimersSampler;
 import dev.timerwatch.scheduling.TrackingScheduledExecutorService;
 import dev.timerwatch.threads.ThreadLeakTracker;
 import dev.timerwatch.scheduling.TrackingScheduledThreadPoolExecutor;
@@ -78,6 +79,16 @@ class TimerwatchAutoConfigurationTests {
 	void threadsEnabledMustBeABoolean() {
 		this.withThreads.withPropertyValues("timerwatch.threads.enabled=sometimes")
 			.run((context) -> assertThat(context).hasFailed());
+	}
+
+	@ParameterizedTest
+	@CsvSource({ ", false", "never, false", "when-authorized, false", "always, true", "ALWAYS, true" })
+	void theSamplerKnowsWhetherTheEndpointShowsCreatingStacksToEveryReader(String showDetails, boolean shown) {
+		ApplicationContextRunner runner = (showDetails != null)
+				? this.contextRunner.withPropertyValues("management.endpoint.timers.show-details=" + showDetails)
+				: this.contextRunner;
+		runner.run((context) -> assertThat(context.getBean(TimersSampler.class)).extracting("stacksShown")
+			.isEqualTo(shown));
 	}
 
 	@Test

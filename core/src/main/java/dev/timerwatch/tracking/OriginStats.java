@@ -846,8 +846,11 @@ public final class OriginStats {
 		for (PendingBucket bucket : this.buckets) {
 			if (bucket.lane() == lane) {
 				// A running task has not ended: for the ages of live tasks it counts as pending.
-				result.add(new EpochCount(bucket.startMillis(), bucket.endMillis(), bucket.admitted.sum(),
-						bucket.pending() + bucket.running.sum()));
+				long admitted = bucket.admitted.sum();
+				long pending = bucket.pending() + bucket.running.sum();
+				// Read after the counts: a task dated late into the bucket extends its end before
+				// it is counted, so an end read last covers every task counted.
+				result.add(new EpochCount(bucket.startMillis(), bucket.endMillis(), admitted, pending));
 			}
 		}
 		return result;

@@ -92,7 +92,10 @@ public final class PendingBucket {
 	 * tasks until the next epoch begins, which its origin's maintenance then stamps here; one
 	 * dated by creation times ({@link OriginStats#admitCreatedAt}) takes those within an epoch
 	 * of its start. Without it, the ages of an origin's newest tasks would be unknown for as
-	 * long as the origin made no newer one.
+	 * long as the origin made no newer one. A thread that read the epoch just before it moved on
+	 * may still admit a task after the stamp: that task is then dated older than it is by as long
+	 * as the thread took between the two steps (microseconds, against an epoch's resolution of
+	 * seconds), as a task admitted into an older epoch always could be.
 	 * @return epoch milliseconds, or -1 while it may still take new tasks
 	 */
 	long endMillis() {
