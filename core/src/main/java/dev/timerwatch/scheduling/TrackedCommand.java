@@ -25,12 +25,12 @@ import org.jspecify.annotations.Nullable;
  * runs each trigger run on a thread of its own; {@link TrackedTask} counts the runs in
  * progress, and the last to end settles the task.
  *
- * <p>Created only by {@link TaskAdmission}, as one of three final classes chosen by how the task
+ * <p>Created only by {@link TaskAdmission}, as one of the classes below, chosen by how the task
  * was scheduled, not by what it is: a task that is both a runnable and a callable, scheduled
  * as a runnable, is run, and its result is {@code null}, as its scheduler's would be.
  */
 public abstract sealed class TrackedCommand<V> extends TrackedTask implements Runnable, Callable<V>
-		permits TrackedCommand.OfRunnable, TrackedCommand.OfAdaptedRunnable, TrackedCommand.OfCallable {
+		permits TrackedCommand.OfRunnable, TrackedCommand.OfCallable {
 
 	private final TaskAdmission admission;
 
@@ -221,7 +221,7 @@ public abstract sealed class TrackedCommand<V> extends TrackedTask implements Ru
 	/**
 	 * A task scheduled as a runnable.
 	 */
-	static final class OfRunnable extends TrackedCommand<Void> {
+	static sealed class OfRunnable extends TrackedCommand<Void> permits OfAdaptedRunnable {
 
 		private final Runnable runnable;
 
@@ -231,7 +231,7 @@ public abstract sealed class TrackedCommand<V> extends TrackedTask implements Ru
 		}
 
 		@Override
-		@Nullable Void invoke() {
+		final @Nullable Void invoke() {
 			this.runnable.run();
 			return null;
 		}
@@ -250,29 +250,20 @@ public abstract sealed class TrackedCommand<V> extends TrackedTask implements Ru
 	 * stands in for: so it prints as that adapter does, and the future the caller gets reads as
 	 * the raw executor's would.
 	 */
-	static final class OfAdaptedRunnable extends TrackedCommand<Void> {
+	static final class OfAdaptedRunnable extends OfRunnable {
 
 		// Read off the JDK's adapter, not spelled here: what it prints is the JDK's to change.
 		private static final String ADAPTER = Executors.callable(() -> {
 		}).getClass().getName();
 
-		private final Runnable runnable;
-
 		OfAdaptedRunnable(Runnable runnable, PendingBucket bucket, TaskAdmission admission) {
-			super(bucket, TaskKind.ONCE, admission);
-			this.runnable = runnable;
-		}
-
-		@Override
-		@Nullable Void invoke() {
-			this.runnable.run();
-			return null;
+			super(runnable, bucket, TaskKind.ONCE, admission);
 		}
 
 		@Override
 		public String toString() {
 			return ADAPTER + "@" + Integer.toHexString(System.identityHashCode(this)) + "[Wrapped task = "
-					+ this.runnable + "]";
+					+ super.toString() + "]";
 		}
 
 	}
