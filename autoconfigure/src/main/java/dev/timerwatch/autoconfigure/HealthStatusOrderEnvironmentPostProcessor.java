@@ -6,6 +6,7 @@ import java.util.Set;
 
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
@@ -54,7 +55,8 @@ public class HealthStatusOrderEnvironmentPostProcessor implements EnvironmentPos
 		if (value.equalsIgnoreCase("false")) {
 			return false;
 		}
-		throw new IllegalArgumentException(name + " must be true or false, was '" + value + "'");
+		// Boot's failure analyzer reports this one as it reports a property that fails to bind.
+		throw new InvalidConfigurationPropertyValueException(name, value, "must be true or false");
 	}
 
 	@Override

@@ -1,16 +1,23 @@
 package dev.timerwatch.autoconfigure;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.SpringApplication;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.mock.env.MockEnvironment;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * The default health status order, and the flags it reads.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class HealthStatusOrderEnvironmentPostProcessorTests {
 
 	private final HealthStatusOrderEnvironmentPostProcessor postProcessor = new HealthStatusOrderEnvironmentPostProcessor();
@@ -31,13 +38,33 @@ class HealthStatusOrderEnvironmentPostProcessorTests {
 	}
 
 	@Test
+	void anApplicationStartedWithAFlagThatIsNeitherTrueNorFalseFailsWithBootsReportNamingIt(CapturedOutput output) {
+		SpringApplication application = new SpringApplication(Empty.class);
+		application.setWebApplicationType(WebApplicationType.NONE);
+		assertThatExceptionOfType(InvalidConfigurationPropertyValueException.class)
+			.isThrownBy(() -> application.run("--timerwatch.enabled=maybe"));
+		assertThat(output).contains("APPLICATION FAILED TO START")
+			.contains("Invalid value 'maybe' for configuration property 'timerwatch.enabled'")
+			.contains("must be true or false");
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class Empty {
+
+	}
+
+	@Test
 	void refusesAFlagThatIsNeitherTrueNorFalseNamingIt() {
 		for (String flag : new String[] { "timerwatch.enabled", "timerwatch.threads.enabled" }) {
 			for (String value : new String[] { "yes", "on", "1", "" }) {
 				MockEnvironment environment = new MockEnvironment().withProperty(flag, value);
-				assertThatIllegalArgumentException()
+				assertThatExceptionOfType(InvalidConfigurationPropertyValueException.class)
 					.isThrownBy(() -> this.postProcessor.postProcessEnvironment(environment, new SpringApplication()))
-					.withMessage(flag + " must be true or false, was '" + value + "'");
+					.satisfies((ex) -> {
+						assertThat(ex.getName()).isEqualTo(flag);
+						assertThat(ex.getValue()).isEqualTo(value);
+						assertThat(ex.getReason()).isEqualTo("must be true or false");
+					});
 			}
 		}
 	}
