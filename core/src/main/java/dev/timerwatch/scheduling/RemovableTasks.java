@@ -216,40 +216,42 @@ final class RemovableTasks {
 		}
 
 		synchronized @Nullable TrackedCommand<?> get(Object task, int hash) {
-			TrackedCommand<?>[] slots = this.slots;
-			if (this.size == 0) {
-				return null;
-			}
-			int mask = slots.length - 1;
-			for (int i = hash & mask;; i = (i + 1) & mask) {
-				TrackedCommand<?> command = slots[i];
-				if (command == null || command.future() == task) {
-					return command;
-				}
-			}
+			int index = indexOf(task, hash);
+			return (index >= 0) ? this.slots[index] : null;
 		}
 
 		synchronized @Nullable TrackedCommand<?> remove(Object task, int hash) {
+			int index = indexOf(task, hash);
+			if (index < 0) {
+				return null;
+			}
+			TrackedCommand<?>[] slots = this.slots;
+			TrackedCommand<?> command = slots[index];
+			closeGap(slots, index);
+			this.size--;
+			if (this.size == 0) {
+				this.slots = EMPTY;
+			}
+			else if (this.size * 8 < slots.length && slots.length > MIN_CAPACITY) {
+				resize(slots.length / 2);
+			}
+			return command;
+		}
+
+		// The slot of the command of the given task, or -1. Called under the segment's lock.
+		private int indexOf(Object task, int hash) {
 			TrackedCommand<?>[] slots = this.slots;
 			if (this.size == 0) {
-				return null;
+				return -1;
 			}
 			int mask = slots.length - 1;
 			for (int i = hash & mask;; i = (i + 1) & mask) {
 				TrackedCommand<?> command = slots[i];
 				if (command == null) {
-					return null;
+					return -1;
 				}
 				if (command.future() == task) {
-					closeGap(slots, i);
-					this.size--;
-					if (this.size == 0) {
-						this.slots = EMPTY;
-					}
-					else if (this.size * 8 < slots.length && slots.length > MIN_CAPACITY) {
-						resize(slots.length / 2);
-					}
-					return command;
+					return i;
 				}
 			}
 		}
