@@ -134,7 +134,8 @@ public class TrackingScheduledThreadPoolExecutor extends ScheduledThreadPoolExec
 
 	/**
 	 * Create a tracking executor configured as the given one: pool size, thread factory,
-	 * rejection handler, keep-alive and the three cancellation and shutdown policies.
+	 * rejection handler, keep-alive and the three cancellation and shutdown policies (see
+	 * {@link ScheduledThreadPoolSettings}).
 	 * @param original the executor to copy; it is left untouched
 	 * @param registry the registry to report to
 	 * @param name the name to report under
@@ -142,16 +143,10 @@ public class TrackingScheduledThreadPoolExecutor extends ScheduledThreadPoolExec
 	 */
 	public static TrackingScheduledThreadPoolExecutor copyOf(ScheduledThreadPoolExecutor original,
 			TimerRegistry registry, String name) {
-		TrackingScheduledThreadPoolExecutor copy = new TrackingScheduledThreadPoolExecutor(
-				original.getCorePoolSize(), original.getThreadFactory(), original.getRejectedExecutionHandler(),
-				registry, name);
-		copy.setKeepAliveTime(original.getKeepAliveTime(TimeUnit.NANOSECONDS), TimeUnit.NANOSECONDS);
-		copy.allowCoreThreadTimeOut(original.allowsCoreThreadTimeOut());
-		copy.setRemoveOnCancelPolicy(original.getRemoveOnCancelPolicy());
-		copy.setContinueExistingPeriodicTasksAfterShutdownPolicy(
-				original.getContinueExistingPeriodicTasksAfterShutdownPolicy());
-		copy.setExecuteExistingDelayedTasksAfterShutdownPolicy(
-				original.getExecuteExistingDelayedTasksAfterShutdownPolicy());
+		ScheduledThreadPoolSettings settings = ScheduledThreadPoolSettings.of(original);
+		TrackingScheduledThreadPoolExecutor copy = new TrackingScheduledThreadPoolExecutor(settings.corePoolSize(),
+				settings.threadFactory(), settings.rejectedExecutionHandler(), registry, name);
+		settings.applyChanges(ScheduledThreadPoolSettings.of(copy), copy);
 		return copy;
 	}
 

@@ -4,12 +4,10 @@ import java.lang.reflect.Method;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.RejectedExecutionHandler;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
 
+import dev.timerwatch.scheduling.ScheduledThreadPoolSettings;
 import dev.timerwatch.scheduling.TrackingScheduledExecutorService;
 import dev.timerwatch.scheduling.TrackingScheduledThreadPoolExecutor;
 import dev.timerwatch.tracking.TimerRegistry;
@@ -206,68 +204,21 @@ public class SchedulerTrackingPostProcessor implements SmartInstantiationAwareBe
 
 		private final ScheduledThreadPoolExecutor original;
 
-		private final Settings copied;
+		private final ScheduledThreadPoolSettings copied;
 
 		EarlyCopy(TrackingScheduledThreadPoolExecutor copy, ScheduledThreadPoolExecutor original) {
 			this.copy = copy;
 			this.original = original;
-			this.copied = Settings.of(original);
+			this.copied = ScheduledThreadPoolSettings.of(original);
 		}
 
 		void catchUp(String beanName) {
-			Settings initialized = Settings.of(this.original);
-			Settings copied = this.copied;
-			TrackingScheduledThreadPoolExecutor copy = this.copy;
-			if (initialized.corePoolSize() != copied.corePoolSize()) {
-				copy.setCorePoolSize(initialized.corePoolSize());
-			}
-			if (initialized.threadFactory() != copied.threadFactory()) {
-				copy.setThreadFactory(initialized.threadFactory());
-			}
-			if (initialized.rejectedExecutionHandler() != copied.rejectedExecutionHandler()) {
-				copy.setRejectedExecutionHandler(initialized.rejectedExecutionHandler());
-			}
-			if (initialized.keepAliveNanos() != copied.keepAliveNanos()) {
-				if (!initialized.allowCoreThreadTimeOut()) {
-					// A keep-alive of zero is refused while core threads may time out.
-					copy.allowCoreThreadTimeOut(false);
-				}
-				copy.setKeepAliveTime(initialized.keepAliveNanos(), TimeUnit.NANOSECONDS);
-			}
-			if (initialized.allowCoreThreadTimeOut() != copied.allowCoreThreadTimeOut()) {
-				copy.allowCoreThreadTimeOut(initialized.allowCoreThreadTimeOut());
-			}
-			if (initialized.removeOnCancel() != copied.removeOnCancel()) {
-				copy.setRemoveOnCancelPolicy(initialized.removeOnCancel());
-			}
-			if (initialized.continuePeriodic() != copied.continuePeriodic()) {
-				copy.setContinueExistingPeriodicTasksAfterShutdownPolicy(initialized.continuePeriodic());
-			}
-			if (initialized.executeDelayed() != copied.executeDelayed()) {
-				copy.setExecuteExistingDelayedTasksAfterShutdownPolicy(initialized.executeDelayed());
-			}
+			ScheduledThreadPoolSettings.of(this.original).applyChanges(this.copied, this.copy);
 			ScheduledThreadPoolExecutor original = this.original;
 			if (original.isShutdown() || original.getTaskCount() > 0 || original.getPoolSize() > 0) {
 				untracked(original, beanName, "its initialization started threads or accepted tasks on it after its "
 						+ "tracking copy had been injected into a circular reference; those run untracked");
 			}
-		}
-
-	}
-
-	/**
-	 * What {@link TrackingScheduledThreadPoolExecutor#copyOf} copies of an executor.
-	 */
-	private record Settings(int corePoolSize, ThreadFactory threadFactory,
-			RejectedExecutionHandler rejectedExecutionHandler, long keepAliveNanos, boolean allowCoreThreadTimeOut,
-			boolean removeOnCancel, boolean continuePeriodic, boolean executeDelayed) {
-
-		static Settings of(ScheduledThreadPoolExecutor executor) {
-			return new Settings(executor.getCorePoolSize(), executor.getThreadFactory(),
-					executor.getRejectedExecutionHandler(), executor.getKeepAliveTime(TimeUnit.NANOSECONDS),
-					executor.allowsCoreThreadTimeOut(), executor.getRemoveOnCancelPolicy(),
-					executor.getContinueExistingPeriodicTasksAfterShutdownPolicy(),
-					executor.getExecuteExistingDelayedTasksAfterShutdownPolicy());
 		}
 
 	}
