@@ -1,5 +1,6 @@
 package dev.timerwatch.scheduling;
 
+import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -18,6 +19,7 @@ import dev.timerwatch.tracking.SchedulerTracker;
 import dev.timerwatch.tracking.TaskKind;
 import dev.timerwatch.tracking.TaskState;
 import dev.timerwatch.tracking.TimerRegistry;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link ScheduledExecutorService} decorator that records every task it passes on, for
@@ -56,16 +58,31 @@ public class TrackingScheduledExecutorService implements ScheduledExecutorServic
 		this.tracker = registry.register(name, delegate.getClass().getSimpleName());
 		this.admission = new TaskAdmission(this.tracker, true);
 		this.livePeriodic = this.admission.keepLivePeriodic();
-		this.tracker.onClose(this::settleAll);
-		this.tracker.onMaintain(this::settleAfterShutdown);
-		this.tracker.attach(delegate, new SchedulerProbe() {
+		// Nothing the tracker holds refers to this decorator or holds the executor strongly: the
+		// registry holds the tracker, and an executor the application dropped with no thread left
+		// must stay collectable.
+		Set<TrackedCommand<?>> live = this.livePeriodic;
+		SchedulerTracker tracker = this.tracker;
+		WeakReference<ScheduledExecutorService> executor = new WeakReference<>(delegate);
+		this.tracker.onClose(() -> settleAll(live));
+		this.tracker.onMaintain(() -> settleAfterShutdown(live, executor.get(), tracker));
+		this.tracker.attach(delegate, new WeakProbe(executor));
+	}
 
-			@Override
-			public boolean isTerminated() {
-				return delegate.isTerminated();
-			}
+	private static final class WeakProbe implements SchedulerProbe {
 
-		});
+		private final WeakReference<ScheduledExecutorService> executor;
+
+		WeakProbe(WeakReference<ScheduledExecutorService> executor) {
+			this.executor = executor;
+		}
+
+		@Override
+		public boolean isTerminated() {
+			ScheduledExecutorService executor = this.executor.get();
+			return executor != null && executor.isTerminated();
+		}
+
 	}
 
 	/**
@@ -245,22 +262,28 @@ public class TrackingScheduledExecutorService implements ScheduledExecutorServic
 
 	// A periodic task running when the executor was shut down, or not yet handed its future, is
 	// cancelled by the executor after that run, with no word to anyone: maintenance settles it.
-	private void settleAfterShutdown() {
-		if (this.delegate.isShutdown()) {
-			settleShutdown();
+	private static void settleAfterShutdown(Set<TrackedCommand<?>> livePeriodic,
+			@Nullable ScheduledExecutorService delegate, SchedulerTracker tracker) {
+		if (delegate != null && delegate.isShutdown()) {
+			settleShutdown(livePeriodic, delegate, tracker);
 		}
 	}
 
-	// The periodic tasks the executor cancels on shutdown are never heard of again.
 	private void settleShutdown() {
-		for (TrackedCommand<?> command : this.livePeriodic) {
+		settleShutdown(this.livePeriodic, this.delegate, this.tracker);
+	}
+
+	// The periodic tasks the executor cancels on shutdown are never heard of again.
+	private static void settleShutdown(Set<TrackedCommand<?>> livePeriodic, ScheduledExecutorService delegate,
+			SchedulerTracker tracker) {
+		for (TrackedCommand<?> command : livePeriodic) {
 			Future<?> future = command.future();
 			if (future != null && future.isCancelled()) {
 				command.onCancel();
 			}
 		}
-		if (this.delegate.isTerminated()) {
-			this.tracker.close();
+		if (delegate.isTerminated()) {
+			tracker.close();
 		}
 	}
 
@@ -354,8 +377,8 @@ public class TrackingScheduledExecutorService implements ScheduledExecutorServic
 	}
 
 	// Once the executor stops, no periodic task it held will run again.
-	private void settleAll() {
-		for (TrackedCommand<?> command : this.livePeriodic) {
+	private static void settleAll(Set<TrackedCommand<?>> livePeriodic) {
+		for (TrackedCommand<?> command : livePeriodic) {
 			command.onDiscard();
 		}
 	}

@@ -1,5 +1,6 @@
 package dev.timerwatch.scheduling;
 
+import java.lang.ref.WeakReference;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -129,7 +130,7 @@ public class TrackingScheduledThreadPoolExecutor extends ScheduledThreadPoolExec
 		this.adaptsRunnables = !decoratesTasks(getClass());
 		this.ownClassNames = classNamesDownToThis(getClass());
 		// Attached once the fields its probe reads are set.
-		this.tracker.attach(this, new Probe());
+		this.tracker.attach(this, new Probe(this));
 	}
 
 	/**
@@ -780,21 +781,34 @@ public class TrackingScheduledThreadPoolExecutor extends ScheduledThreadPoolExec
 	private static final Runnable NOT_QUEUED = () -> {
 	};
 
-	private final class Probe implements SchedulerProbe {
+	// Holds the executor weakly, as its tracker does: the registry holds the probe, and an
+	// executor the application dropped with no thread left must stay collectable.
+	private static final class Probe implements SchedulerProbe {
+
+		private final WeakReference<TrackingScheduledThreadPoolExecutor> executor;
+
+		private final SchedulerTracker tracker;
+
+		Probe(TrackingScheduledThreadPoolExecutor executor) {
+			this.executor = new WeakReference<>(executor);
+			this.tracker = executor.tracker;
+		}
 
 		@Override
 		public int poolSize() {
-			return getPoolSize();
+			TrackingScheduledThreadPoolExecutor executor = this.executor.get();
+			return (executor != null) ? executor.getPoolSize() : -1;
 		}
 
 		@Override
 		public int queueSize() {
-			return getQueue().size();
+			TrackingScheduledThreadPoolExecutor executor = this.executor.get();
+			return (executor != null) ? executor.getQueue().size() : -1;
 		}
 
 		@Override
 		public long retainedCancelled() {
-			return TrackingScheduledThreadPoolExecutor.this.tracker.countedRetainedCancelled();
+			return this.tracker.countedRetainedCancelled();
 		}
 
 	}
