@@ -83,6 +83,12 @@ public class TrackingScheduledExecutorService implements ScheduledExecutorServic
 			return executor != null && executor.isTerminated();
 		}
 
+		// The tasks wait in the executor's own queue, which is collected with it.
+		@Override
+		public boolean pendingTasksOutliveTheScheduler() {
+			return false;
+		}
+
 	}
 
 	/**

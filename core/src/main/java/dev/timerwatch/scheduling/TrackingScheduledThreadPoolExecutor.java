@@ -811,6 +811,12 @@ public class TrackingScheduledThreadPoolExecutor extends ScheduledThreadPoolExec
 			return this.tracker.countedRetainedCancelled();
 		}
 
+		// The tasks wait in the executor's own queue, which is collected with it.
+		@Override
+		public boolean pendingTasksOutliveTheScheduler() {
+			return false;
+		}
+
 	}
 
 }

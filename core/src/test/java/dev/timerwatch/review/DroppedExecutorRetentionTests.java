@@ -77,4 +77,21 @@ class DroppedExecutorRetentionTests {
 		return reference.get() == null;
 	}
 
+	@Test
+	void aDroppedInterfaceDecoratorShutDownWithCancelledDelayedTasksLeavesTheRegistry() throws Exception {
+		AtomicLong clock = new AtomicLong(1_000_000);
+		TimerRegistry registry = new TimerRegistry(CallSiteLocator.withDefaults(), clock::get, 1_000, 100, 3);
+		java.util.concurrent.ScheduledThreadPoolExecutor raw = new java.util.concurrent.ScheduledThreadPoolExecutor(1);
+		raw.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+		ScheduledExecutorService executor = new TrackingScheduledExecutorService(raw, registry, "per-call");
+		executor.schedule(() -> {
+		}, 1, TimeUnit.HOURS);
+		executor.shutdown();
+		WeakReference<Object> reference = new WeakReference<>(raw);
+		raw = null;
+		executor = null;
+		assertThat(collected(reference, registry, clock)).as("executor collected").isTrue();
+		assertThat(registry.schedulers()).as("schedulers still registered").isEmpty();
+	}
+
 }
