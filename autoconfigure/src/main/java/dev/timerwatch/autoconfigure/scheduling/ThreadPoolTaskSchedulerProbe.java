@@ -1,9 +1,11 @@
 package dev.timerwatch.autoconfigure.scheduling;
 
+import java.lang.ref.WeakReference;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 
 import dev.timerwatch.tracking.SchedulerProbe;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 
@@ -14,10 +16,12 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
  */
 final class ThreadPoolTaskSchedulerProbe implements SchedulerProbe {
 
-	private final ThreadPoolTaskScheduler scheduler;
+	// Weakly, as its tracker holds it: a scheduler dropped before it started a thread must stay
+	// collectable, and its tracker then leaves the registry.
+	private final WeakReference<ThreadPoolTaskScheduler> scheduler;
 
 	ThreadPoolTaskSchedulerProbe(ThreadPoolTaskScheduler scheduler) {
-		this.scheduler = scheduler;
+		this.scheduler = new WeakReference<>(scheduler);
 	}
 
 	@Override
@@ -56,9 +60,20 @@ final class ThreadPoolTaskSchedulerProbe implements SchedulerProbe {
 		return executor != null && executor.isTerminated();
 	}
 
-	private ScheduledThreadPoolExecutor executor() {
+	// Its executor is its own: once the scheduler is collected, so is the executor, whose
+	// workers would have kept both reachable, and no task it queued will run.
+	@Override
+	public boolean pendingTasksOutliveTheScheduler() {
+		return false;
+	}
+
+	private @Nullable ScheduledThreadPoolExecutor executor() {
+		ThreadPoolTaskScheduler scheduler = this.scheduler.get();
+		if (scheduler == null) {
+			return null;
+		}
 		try {
-			return this.scheduler.getScheduledThreadPoolExecutor();
+			return scheduler.getScheduledThreadPoolExecutor();
 		}
 		catch (IllegalStateException ex) {
 			return null;
