@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -66,15 +67,18 @@ public class TrackingScheduledExecutorService implements ScheduledExecutorServic
 		WeakReference<ScheduledExecutorService> executor = new WeakReference<>(delegate);
 		this.tracker.onClose(() -> settleAll(live));
 		this.tracker.onMaintain(() -> settleAfterShutdown(live, executor.get(), tracker));
-		this.tracker.attach(delegate, new WeakProbe(executor));
+		this.tracker.attach(delegate, new WeakProbe(executor, !(delegate instanceof ThreadPoolExecutor)));
 	}
 
 	private static final class WeakProbe implements SchedulerProbe {
 
 		private final WeakReference<ScheduledExecutorService> executor;
 
-		WeakProbe(WeakReference<ScheduledExecutorService> executor) {
+		private final boolean queueMayOutliveExecutor;
+
+		WeakProbe(WeakReference<ScheduledExecutorService> executor, boolean queueMayOutliveExecutor) {
 			this.executor = executor;
+			this.queueMayOutliveExecutor = queueMayOutliveExecutor;
 		}
 
 		@Override
@@ -83,10 +87,12 @@ public class TrackingScheduledExecutorService implements ScheduledExecutorServic
 			return executor != null && executor.isTerminated();
 		}
 
-		// The tasks wait in the executor's own queue, which is collected with it.
+		// A pool's tasks wait in its own queue, collected with it. Another executor may hand them
+		// to one that outlives it, as the wrappers of Executors do (newSingleThreadScheduledExecutor,
+		// unconfigurableScheduledExecutorService), and its pending tasks may still run.
 		@Override
 		public boolean pendingTasksOutliveTheScheduler() {
-			return false;
+			return this.queueMayOutliveExecutor;
 		}
 
 	}

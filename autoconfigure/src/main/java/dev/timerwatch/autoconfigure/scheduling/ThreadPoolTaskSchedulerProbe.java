@@ -60,8 +60,9 @@ final class ThreadPoolTaskSchedulerProbe implements SchedulerProbe {
 		return executor != null && executor.isTerminated();
 	}
 
-	// Its executor is its own: once the scheduler is collected, so is the executor, whose
-	// workers would have kept both reachable, and no task it queued will run.
+	// Its executor is its own, and refers back to it (Spring's executor is an inner class of the
+	// scheduler, which it calls before and after each run): once the scheduler is collected, so
+	// is the executor with its queue, and no task counted pending will run.
 	@Override
 	public boolean pendingTasksOutliveTheScheduler() {
 		return false;
