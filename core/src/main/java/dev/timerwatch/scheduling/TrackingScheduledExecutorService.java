@@ -20,6 +20,7 @@ import dev.timerwatch.tracking.SchedulerTracker;
 import dev.timerwatch.tracking.TaskKind;
 import dev.timerwatch.tracking.TaskState;
 import dev.timerwatch.tracking.TimerRegistry;
+import dev.timerwatch.tracking.TrackingFailures;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -214,7 +215,7 @@ public class TrackingScheduledExecutorService implements ScheduledExecutorServic
 	public <T> List<Future<T>> invokeAll(Collection<? extends Callable<T>> tasks) throws InterruptedException {
 		List<Callable<T>> admitted = admitAll(tasks);
 		try {
-			return this.delegate.invokeAll(admitted);
+			return settleCancelled(admitted, this.delegate.invokeAll(admitted));
 		}
 		finally {
 			settleUnrun(admitted);
@@ -226,7 +227,7 @@ public class TrackingScheduledExecutorService implements ScheduledExecutorServic
 			throws InterruptedException {
 		List<Callable<T>> admitted = admitAll(tasks);
 		try {
-			return this.delegate.invokeAll(admitted, timeout, unit);
+			return settleCancelled(admitted, this.delegate.invokeAll(admitted, timeout, unit));
 		}
 		finally {
 			settleUnrun(admitted);
@@ -254,6 +255,23 @@ public class TrackingScheduledExecutorService implements ScheduledExecutorServic
 		finally {
 			settleUnrun(admitted);
 		}
+	}
+
+	// invokeAll cancels the tasks still running at its timeout, which may then return or throw:
+	// their futures, in the order of the tasks, are the truth, as for a future the user cancels.
+	private static <T> List<Future<T>> settleCancelled(List<Callable<T>> admitted, List<Future<T>> futures) {
+		try {
+			for (int i = 0; i < futures.size() && i < admitted.size(); i++) {
+				if (admitted.get(i) instanceof TrackedCommand<?> command && futures.get(i).isCancelled()) {
+					command.onCancel();
+				}
+			}
+		}
+		catch (RuntimeException ex) {
+			// A delegate's own futures: what they throw stays with tracking.
+			TrackingFailures.report(ex);
+		}
+		return futures;
 	}
 
 	// When invokeAll or invokeAny returns or throws, a task that has not started never will:
