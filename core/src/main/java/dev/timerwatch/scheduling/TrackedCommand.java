@@ -95,8 +95,19 @@ public abstract sealed class TrackedCommand<V> extends TrackedTask implements Ru
 			watchIfItMayStop();
 			throw ex;
 		}
-		endRun(observer, start, null);
+		endRun(observer, start, failureAfterRun());
 		return result;
+	}
+
+	// What a run that returned failed with all the same: nothing, but for a one-shot runnable
+	// that is itself a future (a FutureTask handed to execute), which keeps its own failure.
+	@Nullable Throwable failureAfterRun() {
+		return null;
+	}
+
+	// Whether a run that returned was cancelled all the same (see failureAfterRun).
+	boolean cancelledInside() {
+		return false;
 	}
 
 	// A scheduler that runs a failed periodic task again may still stop it (an error handler that
@@ -130,7 +141,10 @@ public abstract sealed class TrackedCommand<V> extends TrackedTask implements Ru
 		if (kind().isPeriodic() && (failure == null || !this.admission.stopsOnFailure())) {
 			return Outcome.RESCHEDULED;
 		}
-		return (failure != null) ? Outcome.FAILED : Outcome.COMPLETED;
+		if (failure != null) {
+			return Outcome.FAILED;
+		}
+		return cancelledInside() ? Outcome.CANCELLED : Outcome.COMPLETED;
 	}
 
 	@Override
@@ -234,6 +248,19 @@ public abstract sealed class TrackedCommand<V> extends TrackedTask implements Ru
 		final @Nullable Void invoke() {
 			this.runnable.run();
 			return null;
+		}
+
+		// A FutureTask (invokeAll's, or one handed to execute) returns from its run whatever
+		// became of it: it ends as its own future says.
+		@Override
+		final @Nullable Throwable failureAfterRun() {
+			return (kind() == TaskKind.ONCE && this.runnable instanceof Future<?> future && future.isDone())
+					? TrackedScheduledFuture.failureOf(future) : null;
+		}
+
+		@Override
+		final boolean cancelledInside() {
+			return kind() == TaskKind.ONCE && this.runnable instanceof Future<?> future && future.isCancelled();
 		}
 
 		@Override

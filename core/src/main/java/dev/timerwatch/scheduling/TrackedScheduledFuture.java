@@ -3,6 +3,7 @@ package dev.timerwatch.scheduling;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.Delayed;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.RunnableScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -25,7 +26,8 @@ import org.jspecify.annotations.Nullable;
  * from {@link #getDelay}, {@link #isPeriodic} and {@link #isCancelled}; every other thread gets
  * the JDK task's own.
  */
-final class TrackedScheduledFuture<V> extends TrackedTask implements RunnableScheduledFuture<V> {
+sealed class TrackedScheduledFuture<V> extends TrackedTask implements RunnableScheduledFuture<V>
+		permits TrackedScheduledFuture.OfRunnableFuture {
 
 	final RunnableScheduledFuture<V> delegate;
 
@@ -50,8 +52,12 @@ final class TrackedScheduledFuture<V> extends TrackedTask implements RunnableSch
 			this.delegate.run();
 		}
 		finally {
-			endRun(observer, start, this.delegate.isDone() ? failureOf(this.delegate) : null);
+			endRun(observer, start, runFailure());
 		}
+	}
+
+	@Nullable Throwable runFailure() {
+		return this.delegate.isDone() ? failureOf(this.delegate) : null;
 	}
 
 	@Override
@@ -70,7 +76,12 @@ final class TrackedScheduledFuture<V> extends TrackedTask implements RunnableSch
 		return -this.delegate.getDelay(TimeUnit.NANOSECONDS);
 	}
 
-	private static @Nullable Throwable failureOf(RunnableScheduledFuture<?> done) {
+	/**
+	 * What a future that is done failed with.
+	 * @param done a future that is done
+	 * @return the failure, or {@code null} if it completed or was cancelled
+	 */
+	static @Nullable Throwable failureOf(Future<?> done) {
 		try {
 			done.get();
 			return null;
@@ -181,6 +192,42 @@ final class TrackedScheduledFuture<V> extends TrackedTask implements RunnableSch
 	@Override
 	public String toString() {
 		return this.delegate.toString();
+	}
+
+	/**
+	 * The task of a one-shot runnable that is itself a future, as the {@code FutureTask}s that
+	 * {@code invokeAll} and {@code invokeAny} hand to {@code execute}: its run always returns, so
+	 * the executor's task completes whatever became of it, and it ends as its own future says:
+	 * cancelled (by {@code invokeAll}'s timeout, say, while it ran) or failed.
+	 */
+	static final class OfRunnableFuture<V> extends TrackedScheduledFuture<V> {
+
+		private final Future<?> runnable;
+
+		OfRunnableFuture(RunnableScheduledFuture<V> delegate, Future<?> runnable, PendingBucket bucket,
+				TrackingScheduledThreadPoolExecutor executor) {
+			super(delegate, bucket, TaskKind.ONCE, executor);
+			this.runnable = runnable;
+		}
+
+		@Override
+		@Nullable Throwable runFailure() {
+			Throwable failure = super.runFailure();
+			return (failure == null && this.runnable.isDone()) ? failureOf(this.runnable) : failure;
+		}
+
+		@Override
+		protected Outcome settle(@Nullable Throwable failure) {
+			Outcome outcome = super.settle(failure);
+			if (outcome != Outcome.COMPLETED || !this.runnable.isDone()) {
+				return outcome;
+			}
+			if (this.runnable.isCancelled()) {
+				return Outcome.CANCELLED;
+			}
+			return (failureOf(this.runnable) != null) ? Outcome.FAILED : Outcome.COMPLETED;
+		}
+
 	}
 
 }

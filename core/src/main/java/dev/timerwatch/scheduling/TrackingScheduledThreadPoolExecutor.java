@@ -317,7 +317,13 @@ public class TrackingScheduledThreadPoolExecutor extends ScheduledThreadPoolExec
 	private <V> RunnableScheduledFuture<V> track(Object command, TaskKind kind, long periodNanos, long delayNanos,
 			RunnableScheduledFuture<V> task) {
 		PendingBucket bucket = this.admission.bucketFor(command, kind, periodNanos, delayNanos);
-		return (bucket != null) ? new TrackedScheduledFuture<>(task, bucket, kind, this) : task;
+		if (bucket == null) {
+			return task;
+		}
+		if (kind == TaskKind.ONCE && command instanceof Runnable && command instanceof Future<?> future) {
+			return new TrackedScheduledFuture.OfRunnableFuture<>(task, future, bucket, this);
+		}
+		return new TrackedScheduledFuture<>(task, bucket, kind, this);
 	}
 
 	TaskObserver observer() {
