@@ -39,6 +39,14 @@ import org.jspecify.annotations.Nullable;
  */
 public final class ThreadOrigins implements AutoCloseable {
 
+	// java.lang.VirtualThread and its nested classes.
+	private static final String VIRTUAL_THREAD = "java.lang.VirtualThread";
+
+	// The classes of timerwatch that start threads of its own (their nested classes and lambdas too).
+	private static final List<String> OWN_THREAD_STARTERS = List.of("dev.timerwatch.health.TimersSampler",
+			"dev.timerwatch.threads.ThreadLeakTracker", "dev.timerwatch.threads.ThreadOrigins",
+			"dev.timerwatch.threads.JfrThreadStartSource");
+
 	static final int MAX_THREADS = 100_000;
 
 	private static final System.Logger logger = System.getLogger(ThreadOrigins.class.getName());
@@ -227,6 +235,10 @@ public final class ThreadOrigins implements AutoCloseable {
 			starter++;
 		}
 		String starterClass = (starter < stack.length) ? stack[starter].getClassName() : "";
+		if (startedForTheRuntime(stack)) {
+			return new ThreadOrigin(threadId, threadName, TaskOrigin.unknown(), Arrays.asList(stack), starterClass,
+					false, startedMillis);
+		}
 		for (int i = 0; i < stack.length; i++) {
 			StackTraceElement frame = stack[i];
 			if (!this.locator.isExcluded(frame.getClassName())) {
@@ -238,6 +250,28 @@ public final class ThreadOrigins implements AutoCloseable {
 		}
 		return new ThreadOrigin(threadId, threadName, TaskOrigin.unknown(), Arrays.asList(stack), starterClass,
 				false, startedMillis);
+	}
+
+	/**
+	 * Whether a thread was started by the runtime for itself, whatever application frame is
+	 * further down its stack: by the JDK's virtual threads (their carriers, the threads that
+	 * wake parked ones), which the first virtual thread to need them starts, on whichever line
+	 * that is; or by timerwatch (its sampler, its recorder), started while the application starts.
+	 * @param stack the stack that started the thread, its top first
+	 * @return whether no application started it
+	 */
+	static boolean startedForTheRuntime(StackTraceElement[] stack) {
+		for (StackTraceElement frame : stack) {
+			String type = frame.getClassName();
+			if (type.equals(VIRTUAL_THREAD) || type.startsWith(VIRTUAL_THREAD + "$")) {
+				return true;
+			}
+			if (!(type.startsWith("java.") || type.startsWith("jdk.") || type.startsWith("sun."))) {
+				int nested = type.indexOf('$');
+				return OWN_THREAD_STARTERS.contains((nested < 0) ? type : type.substring(0, nested));
+			}
+		}
+		return false;
 	}
 
 	// The JDK refuses a new shutdown hook once shutdown has begun, and tells no other way.

@@ -111,6 +111,47 @@ class ThreadOriginsTests {
 	}
 
 	@Test
+	void threadsTheJdkStartsForVirtualThreadsHaveNoOriginWhicheverLineStartedTheFirstVirtualThread() {
+		StackTraceElement[] carrier = { frame("java.lang.Thread", "start"),
+				frame("java.util.concurrent.ForkJoinPool", "createWorker"),
+				frame("java.util.concurrent.ForkJoinPool", "signalWork"),
+				frame("java.lang.VirtualThread", "submitRunContinuation"), frame("java.lang.VirtualThread", "start"),
+				frame("java.lang.ThreadBuilders$VirtualThreadBuilder", "start"),
+				frame("com.example.Jobs", "runInAVirtualThread") };
+		StackTraceElement[] unparker = { frame("java.lang.Thread", "start"),
+				frame("java.util.concurrent.ScheduledThreadPoolExecutor", "schedule"),
+				frame("java.lang.VirtualThread", "scheduleUnpark"), frame("java.lang.VirtualThread", "parkNanos"),
+				frame("java.lang.Thread", "sleep"), frame("com.example.Jobs", "pause") };
+		assertThat(origins.originOf(7, "ForkJoinPool-1-worker-1", carrier).origin().isUnknown()).isTrue();
+		assertThat(origins.originOf(8, "VirtualThread-unparker", unparker).origin().isUnknown()).isTrue();
+	}
+
+	@Test
+	void threadsTimerwatchStartsForItselfHaveNoOriginThoughTheApplicationStartedIt() {
+		StackTraceElement[] sampler = { frame("java.lang.Thread", "start"),
+				frame("java.util.concurrent.ThreadPoolExecutor", "addWorker"),
+				frame("dev.timerwatch.health.TimersSampler", "start"),
+				frame("org.springframework.context.support.DefaultLifecycleProcessor", "doStart"),
+				frame("com.example.Application", "main") };
+		assertThat(origins.originOf(9, "timerwatch-sampler", sampler).origin().isUnknown()).isTrue();
+	}
+
+	@Test
+	void aTrackedExecutorsWorkerIsTheApplicationLinesThatScheduled() {
+		StackTraceElement[] worker = { frame("java.lang.Thread", "start"),
+				frame("java.util.concurrent.ThreadPoolExecutor", "addWorker"),
+				frame("java.util.concurrent.ScheduledThreadPoolExecutor", "delayedExecute"),
+				frame("dev.timerwatch.scheduling.TrackingScheduledThreadPoolExecutor", "schedule"),
+				frame("com.example.Jobs", "scheduleTimeout") };
+		assertThat(origins.originOf(10, "pool-3-thread-1", worker).origin().toString())
+			.contains("com.example.Jobs.scheduleTimeout");
+	}
+
+	private static StackTraceElement frame(String type, String method) {
+		return new StackTraceElement(type, method, null, 1);
+	}
+
+	@Test
 	void theSourceFileOfANestedClassIsItsOutermostClass() {
 		assertThat(JfrThreadStartSource.sourceFileOf("com.example.Outer$Inner$1")).isEqualTo("Outer.java");
 		assertThat(JfrThreadStartSource.sourceFileOf("Plain")).isEqualTo("Plain.java");

@@ -16,6 +16,10 @@ final class ThreadBaseline {
 
 	private static final ThreadGroup ROOT = root();
 
+	// The thread group of the threads that run virtual threads, and of their pool's delay
+	// scheduler on Java 25.
+	private static final String CARRIER_THREADS = "CarrierThreads";
+
 	private final Set<Long> ids = new HashSet<>();
 
 	ThreadBaseline() {
@@ -34,11 +38,17 @@ final class ThreadBaseline {
 		Thread current = Thread.currentThread();
 		for (Thread thread : liveThreads()) {
 			if (!this.ids.contains(thread.getId()) && thread != current && thread.isAlive()
-					&& !options.ignoresThreadNamed(thread.getName())) {
+					&& !isVirtualThreadCarrier(thread) && !options.ignoresThreadNamed(thread.getName())) {
 				started.add(thread);
 			}
 		}
 		return started;
+	}
+
+	// The JDK's scheduler of virtual threads starts its threads on demand and keeps them.
+	private static boolean isVirtualThreadCarrier(Thread thread) {
+		ThreadGroup group = thread.getThreadGroup();
+		return group != null && CARRIER_THREADS.equals(group.getName());
 	}
 
 	static Thread[] liveThreads() {

@@ -42,12 +42,17 @@ public final class TimerLeakOptions {
 	 * not a test's leak, whoever happened to need them first. A {@code java.net.http.HttpClient}'s
 	 * workers are among them: its pool grows on demand and they end after a minute idle; a
 	 * client left behind is still reported, by its {@code SelectorManager} thread, at the line
-	 * that created it.
+	 * that created it. So are the threads of the JDK's virtual threads: those that wake parked
+	 * ones ({@code VirtualThread-unparker} on Java 21, {@code VirtualThread-unblocker} later),
+	 * here by name, and those of their scheduler's pool, which are ignored by their thread
+	 * group ({@code CarrierThreads}) whatever they are named ({@code ForkJoinPool-1-worker-1},
+	 * as a pool of the application's may be named).
 	 */
 	public static final List<String> DEFAULT_IGNORED_THREAD_NAMES = List.of("ForkJoinPool\\.commonPool-worker-\\d+",
 			"Common-Cleaner", "process reaper", "Keep-Alive-Timer", "Keep-Alive-SocketCleaner", "Attach Listener",
 			"JFR .*", "timerwatch-thread-origins(-start)?", "junit-timeout-thread-\\d+", "surefire-forkedjvm-.*",
-			"RMI .*", "Java2D .*", "AWT-.*", "HttpClient-\\d+-Worker-\\d+");
+			"RMI .*", "Java2D .*", "AWT-.*", "HttpClient-\\d+-Worker-\\d+", "VirtualThread-unparker",
+			"VirtualThread-unblocker");
 
 	private static final String PREFIX = "timerwatch.test.";
 
