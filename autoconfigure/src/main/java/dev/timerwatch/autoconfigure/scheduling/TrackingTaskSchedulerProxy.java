@@ -1,5 +1,6 @@
 package dev.timerwatch.autoconfigure.scheduling;
 
+import java.lang.reflect.Field;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -35,7 +36,8 @@ import org.springframework.util.ReflectionUtils;
  * to the bean. It also passes on whatever the bean throws unchanged, where Spring AOP wraps a
  * checked exception the method does not declare in an {@code UndeclaredThrowableException}.
  * Protected and package-private methods reach the bean by reflection. As with any class-based
- * proxy, a final method runs on the proxy's own, empty state: the known limit README.md names.
+ * proxy, a final method runs on the proxy itself, whose fields hold the bean's state as it was
+ * when the proxy was made (see {@link #copyState}): the known limit README.md names.
  */
 final class TrackingTaskSchedulerProxy {
 
@@ -103,7 +105,32 @@ final class TrackingTaskSchedulerProxy {
 			}
 		}
 		((Factory) proxy).setCallbacks(callbacks);
+		copyState(target, proxy);
 		return (TaskScheduler) proxy;
+	}
+
+	/**
+	 * Give the proxy the bean's state, field for field: a {@code final} method cannot be handed
+	 * to the bean and runs on the proxy, which without it would answer from empty fields (a
+	 * {@code SimpleAsyncTaskScheduler}'s {@code getConcurrencyLimit} would throw a
+	 * {@code NullPointerException}). The objects are the bean's own, so a getter of one
+	 * answers as the bean's does; a field the bean later sets anew is not seen.
+	 */
+	private static void copyState(Object target, Object proxy) {
+		for (Class<?> type = target.getClass(); type != null && type != Object.class; type = type.getSuperclass()) {
+			for (Field field : type.getDeclaredFields()) {
+				if (Modifier.isStatic(field.getModifiers())) {
+					continue;
+				}
+				try {
+					field.setAccessible(true);
+					field.set(proxy, field.get(target));
+				}
+				catch (RuntimeException | IllegalAccessException ex) {
+					// A class of a module that does not open its package: that field stays empty.
+				}
+			}
+		}
 	}
 
 	/**

@@ -1,0 +1,61 @@
+package dev.timerwatch.autoconfigure.scheduling;
+
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+import dev.timerwatch.tracking.TimerRegistry;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.scheduling.concurrent.ConcurrentTaskScheduler;
+import org.springframework.scheduling.concurrent.SimpleAsyncTaskScheduler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A class-based proxy cannot hand a {@code final} method to the bean: it runs on the proxy,
+ * which must answer as the bean does, not from empty fields.
+ */
+class FinalMethodsTests {
+
+	private final SchedulerTracking tracking = new SchedulerTracking(TimerRegistry::new);
+
+	@Test
+	void aTrackedSimpleAsyncTaskSchedulersFinalGettersAnswerAsTheBeansDo() {
+		try (SimpleAsyncTaskScheduler raw = new SimpleAsyncTaskScheduler()) {
+			raw.setConcurrencyLimit(2);
+			SimpleAsyncTaskScheduler tracked = this.tracking.track(raw, "simple");
+			assertThat(tracked).isNotSameAs(raw);
+			assertThat(tracked.getConcurrencyLimit()).isEqualTo(raw.getConcurrencyLimit()).isEqualTo(2);
+			assertThat(tracked.isThrottleActive()).isEqualTo(raw.isThrottleActive()).isTrue();
+			assertThat(tracked.getThreadFactory()).isSameAs(raw.getThreadFactory());
+			// The limit lives in an object the proxy shares with the bean.
+			tracked.setConcurrencyLimit(5);
+			assertThat(raw.getConcurrencyLimit()).isEqualTo(5);
+			assertThat(tracked.getConcurrencyLimit()).isEqualTo(5);
+		}
+	}
+
+	@Test
+	void aTrackedSimpleAsyncTaskSchedulerWithNoLimitSaysSoAsTheBeanDoes() {
+		try (SimpleAsyncTaskScheduler raw = new SimpleAsyncTaskScheduler()) {
+			SimpleAsyncTaskScheduler tracked = this.tracking.track(raw, "unlimited");
+			assertThat(tracked.isThrottleActive()).isEqualTo(raw.isThrottleActive()).isFalse();
+			assertThat(tracked.getConcurrencyLimit()).isEqualTo(raw.getConcurrencyLimit());
+		}
+	}
+
+	@Test
+	void aTrackedConcurrentTaskSchedulerGivesTheBeansExecutor() {
+		ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
+		try {
+			ConcurrentTaskScheduler raw = new ConcurrentTaskScheduler(executor);
+			ConcurrentTaskScheduler tracked = this.tracking.track(raw, "concurrent");
+			assertThat(tracked).isNotSameAs(raw);
+			assertThat(tracked.getConcurrentExecutor()).isSameAs(raw.getConcurrentExecutor());
+		}
+		finally {
+			executor.shutdownNow();
+		}
+	}
+
+}
