@@ -18,8 +18,8 @@ public enum MisuseType {
 	REPEATED_FAILURE("fix the failing run, or alert on it: Spring logs each failure and runs the method again"),
 
 	/** Runs start late against their planned time, because other runs hold the scheduler's threads. */
-	STARVATION("give the scheduler more threads (spring.task.scheduling.pool.size defaults to 1), or move "
-			+ "the long task to an executor of its own"),
+	STARVATION("give the scheduler more threads (Boot's ThreadPoolTaskScheduler has one unless "
+			+ "spring.task.scheduling.pool.size says otherwise), or move the long task to an executor of its own"),
 
 	/** A run that has not returned after several periods. */
 	STUCK("look for a blocking call without a timeout in the run (a thread dump shows where it waits)"),

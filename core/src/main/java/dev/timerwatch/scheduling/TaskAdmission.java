@@ -85,7 +85,9 @@ public final class TaskAdmission {
 		try {
 			PendingBucket bucket = (origin != null) ? this.tracker.admit(origin, kind, periodNanos, delayNanos)
 					: this.tracker.admit(runnable, kind, periodNanos, delayNanos);
-			return added(new TrackedCommand.OfRunnable(runnable, bucket, kind, this));
+			return added((kind == TaskKind.FIXED_RATE && periodNanos > 0)
+					? new TrackedCommand.OfFixedRate(runnable, bucket, periodNanos, this)
+					: new TrackedCommand.OfRunnable(runnable, bucket, kind, this));
 		}
 		catch (Throwable ex) {
 			TrackingFailures.report(ex);

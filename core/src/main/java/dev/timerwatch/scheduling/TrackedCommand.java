@@ -235,7 +235,7 @@ public abstract sealed class TrackedCommand<V> extends TrackedTask implements Ru
 	/**
 	 * A task scheduled as a runnable.
 	 */
-	static sealed class OfRunnable extends TrackedCommand<Void> permits OfAdaptedRunnable {
+	static sealed class OfRunnable extends TrackedCommand<Void> permits OfAdaptedRunnable, OfFixedRate {
 
 		private final Runnable runnable;
 
@@ -291,6 +291,34 @@ public abstract sealed class TrackedCommand<V> extends TrackedTask implements Ru
 		public String toString() {
 			return ADAPTER + "@" + Integer.toHexString(System.identityHashCode(this)) + "[Wrapped task = "
 					+ super.toString() + "]";
+		}
+
+	}
+
+	/**
+	 * A runnable scheduled at a fixed rate, which knows its period: a scheduler that hands each
+	 * run to a thread of its own ({@code SimpleAsyncTaskScheduler}, whose runs start on virtual
+	 * threads, say) has planned the next run by the time this one starts, so its future tells
+	 * the next run's delay, and this run was planned a period before that.
+	 */
+	static final class OfFixedRate extends OfRunnable {
+
+		private final long periodNanos;
+
+		OfFixedRate(Runnable runnable, PendingBucket bucket, long periodNanos, TaskAdmission admission) {
+			super(runnable, bucket, TaskKind.FIXED_RATE, admission);
+			this.periodNanos = periodNanos;
+		}
+
+		@Override
+		protected long lagNanos() {
+			if (!(future() instanceof Delayed delayed)) {
+				return -1;
+			}
+			long delay = delayed.getDelay(TimeUnit.NANOSECONDS);
+			// Known up to the period: a run that starts more than a period late finds a later run
+			// planned still, and is taken as that much less late.
+			return (delay > 0 && delay <= this.periodNanos) ? this.periodNanos - delay : -delay;
 		}
 
 	}
