@@ -156,7 +156,9 @@ public final class OriginVerdict {
 		boolean threads = this.origin.kinds().contains(TaskKind.THREAD);
 		String task = tasks(false);
 		String tasks = tasks(true);
-		String things = threads ? "executors, Timers or threads" : tasks;
+		boolean one = this.outlived == 1;
+		String things = threads ? (one ? "executor, Timer or thread" : "executors, Timers or threads")
+				: (one ? task : tasks);
 		String lifetime = (this.longestLifetimeMillis >= 0)
 				? (threads ? "the longest any of them lived is "
 						: "the longest any " + task + " of this origin lived is ")
