@@ -1,6 +1,7 @@
 package dev.timerwatch.threads;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -12,6 +13,7 @@ import jdk.jfr.Recording;
 import jdk.jfr.RecordingState;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordedFrame;
+import jdk.jfr.consumer.RecordedMethod;
 import jdk.jfr.consumer.RecordedStackTrace;
 import jdk.jfr.consumer.RecordedThread;
 import jdk.jfr.consumer.RecordingStream;
@@ -160,14 +162,19 @@ final class JfrThreadStartSource implements ThreadStartSource {
 			return new StackTraceElement[0];
 		}
 		List<RecordedFrame> frames = stackTrace.getFrames();
-		StackTraceElement[] result = new StackTraceElement[frames.size()];
-		for (int i = 0; i < result.length; i++) {
-			RecordedFrame frame = frames.get(i);
-			String className = frame.getMethod().getType().getName();
-			result[i] = new StackTraceElement(className, frame.getMethod().getName(), sourceFileOf(className),
-					frame.getLineNumber());
+		List<StackTraceElement> result = new ArrayList<>(frames.size());
+		for (RecordedFrame frame : frames) {
+			RecordedMethod method = frame.getMethod();
+			if (method == null || method.isHidden()) {
+				// The JDK's own stack traces leave out hidden frames (lambda forms, a lambda's
+				// class): so does a thread's start stack.
+				continue;
+			}
+			String className = method.getType().getName();
+			result.add(new StackTraceElement(className, method.getName(), sourceFileOf(className),
+					frame.getLineNumber()));
 		}
-		return result;
+		return result.toArray(new StackTraceElement[0]);
 	}
 
 	/**

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Timer;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -53,6 +54,35 @@ class ThreadOriginsTests {
 		}
 		finally {
 			timer.cancel();
+		}
+	}
+
+	@Test
+	void aStartStackLeavesOutHiddenFramesAsTheJdksStackTracesDo() throws InterruptedException {
+		CountDownLatch release = new CountDownLatch(1);
+		Thread thread = new Thread(() -> awaitQuietly(release), "origins-hidden-frames");
+		// Started through a method reference: a lambda's hidden class is on the stack.
+		Runnable start = thread::start;
+		start.run();
+		try {
+			Map<Long, ThreadOrigin> found = origins.await(List.of(thread.getId()), WAIT);
+			assertThat(found).containsKey(thread.getId());
+			assertThat(found.get(thread.getId()).startStack()).isNotEmpty()
+				.noneMatch((frame) -> frame.getClassName().contains("$$Lambda")
+						|| frame.getClassName().startsWith("java.lang.invoke.LambdaForm"));
+		}
+		finally {
+			release.countDown();
+			thread.join(10_000);
+		}
+	}
+
+	private static void awaitQuietly(CountDownLatch latch) {
+		try {
+			latch.await(30, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
 		}
 	}
 
