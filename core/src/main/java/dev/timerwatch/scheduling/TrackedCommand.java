@@ -254,13 +254,12 @@ public abstract sealed class TrackedCommand<V> extends TrackedTask implements Ru
 		// became of it: it ends as its own future says.
 		@Override
 		final @Nullable Throwable failureAfterRun() {
-			return (kind() == TaskKind.ONCE && this.runnable instanceof Future<?> future && future.isDone())
-					? TrackedScheduledFuture.failureOf(future) : null;
+			return (kind() == TaskKind.ONCE) ? RunnableFutures.failure(this.runnable) : null;
 		}
 
 		@Override
 		final boolean cancelledInside() {
-			return kind() == TaskKind.ONCE && this.runnable instanceof Future<?> future && future.isCancelled();
+			return kind() == TaskKind.ONCE && RunnableFutures.cancelled(this.runnable);
 		}
 
 		@Override

@@ -4,6 +4,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.Delayed;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.RunnableScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -89,7 +90,12 @@ sealed class TrackedScheduledFuture<V> extends TrackedTask implements RunnableSc
 		catch (ExecutionException ex) {
 			return (ex.getCause() != null) ? ex.getCause() : ex;
 		}
-		catch (CancellationException | InterruptedException ex) {
+		catch (CancellationException ex) {
+			return null;
+		}
+		catch (InterruptedException ex) {
+			// A future that reads the interrupt even once done: the run's thread keeps it.
+			Thread.currentThread().interrupt();
 			return null;
 		}
 		catch (RuntimeException | Error ex) {
@@ -195,16 +201,15 @@ sealed class TrackedScheduledFuture<V> extends TrackedTask implements RunnableSc
 	}
 
 	/**
-	 * The task of a one-shot runnable that is itself a future, as the {@code FutureTask}s that
-	 * {@code invokeAll} and {@code invokeAny} hand to {@code execute}: its run always returns, so
-	 * the executor's task completes whatever became of it, and it ends as its own future says:
-	 * cancelled (by {@code invokeAll}'s timeout, say, while it ran) or failed.
+	 * The task of a one-shot runnable that is itself a {@code FutureTask}, as those that
+	 * {@code invokeAll} and {@code invokeAny} hand to {@code execute}: it ends as its own future
+	 * says (see {@link RunnableFutures}).
 	 */
 	static final class OfRunnableFuture<V> extends TrackedScheduledFuture<V> {
 
-		private final Future<?> runnable;
+		private final FutureTask<?> runnable;
 
-		OfRunnableFuture(RunnableScheduledFuture<V> delegate, Future<?> runnable, PendingBucket bucket,
+		OfRunnableFuture(RunnableScheduledFuture<V> delegate, FutureTask<?> runnable, PendingBucket bucket,
 				TrackingScheduledThreadPoolExecutor executor) {
 			super(delegate, bucket, TaskKind.ONCE, executor);
 			this.runnable = runnable;
@@ -213,19 +218,19 @@ sealed class TrackedScheduledFuture<V> extends TrackedTask implements RunnableSc
 		@Override
 		@Nullable Throwable runFailure() {
 			Throwable failure = super.runFailure();
-			return (failure == null && this.runnable.isDone()) ? failureOf(this.runnable) : failure;
+			return (failure != null) ? failure : RunnableFutures.failure(this.runnable);
 		}
 
 		@Override
 		protected Outcome settle(@Nullable Throwable failure) {
 			Outcome outcome = super.settle(failure);
-			if (outcome != Outcome.COMPLETED || !this.runnable.isDone()) {
+			if (outcome != Outcome.COMPLETED) {
 				return outcome;
 			}
-			if (this.runnable.isCancelled()) {
+			if (RunnableFutures.cancelled(this.runnable)) {
 				return Outcome.CANCELLED;
 			}
-			return (failureOf(this.runnable) != null) ? Outcome.FAILED : Outcome.COMPLETED;
+			return (RunnableFutures.failure(this.runnable) != null) ? Outcome.FAILED : Outcome.COMPLETED;
 		}
 
 	}

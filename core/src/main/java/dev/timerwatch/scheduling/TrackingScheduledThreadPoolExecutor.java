@@ -10,6 +10,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.RejectedExecutionHandler;
 import java.util.concurrent.RunnableScheduledFuture;
 import java.util.concurrent.ScheduledFuture;
@@ -320,7 +321,7 @@ public class TrackingScheduledThreadPoolExecutor extends ScheduledThreadPoolExec
 		if (bucket == null) {
 			return task;
 		}
-		if (kind == TaskKind.ONCE && command instanceof Runnable && command instanceof Future<?> future) {
+		if (kind == TaskKind.ONCE && command instanceof FutureTask<?> future) {
 			return new TrackedScheduledFuture.OfRunnableFuture<>(task, future, bucket, this);
 		}
 		return new TrackedScheduledFuture<>(task, bucket, kind, this);
