@@ -217,6 +217,10 @@ public class TrackingScheduledExecutorService implements ScheduledExecutorServic
 		try {
 			return settleCancelled(admitted, this.delegate.invokeAll(admitted));
 		}
+		catch (InterruptedException ex) {
+			settleUnfinished(admitted);
+			throw ex;
+		}
 		finally {
 			settleUnrun(admitted);
 		}
@@ -228,6 +232,10 @@ public class TrackingScheduledExecutorService implements ScheduledExecutorServic
 		List<Callable<T>> admitted = admitAll(tasks);
 		try {
 			return settleCancelled(admitted, this.delegate.invokeAll(admitted, timeout, unit));
+		}
+		catch (InterruptedException ex) {
+			settleUnfinished(admitted);
+			throw ex;
 		}
 		finally {
 			settleUnrun(admitted);
@@ -241,6 +249,7 @@ public class TrackingScheduledExecutorService implements ScheduledExecutorServic
 			return this.delegate.invokeAny(admitted);
 		}
 		finally {
+			settleUnfinished(admitted);
 			settleUnrun(admitted);
 		}
 	}
@@ -253,6 +262,7 @@ public class TrackingScheduledExecutorService implements ScheduledExecutorServic
 			return this.delegate.invokeAny(admitted, timeout, unit);
 		}
 		finally {
+			settleUnfinished(admitted);
 			settleUnrun(admitted);
 		}
 	}
@@ -272,6 +282,18 @@ public class TrackingScheduledExecutorService implements ScheduledExecutorServic
 			TrackingFailures.report(ex);
 		}
 		return futures;
+	}
+
+	// When invokeAny returns or throws, or invokeAll is interrupted, the executor has cancelled
+	// every task not yet done (ExecutorService says so): one still running then was running when
+	// its future was cancelled (the executor's future records a result only after the task has
+	// returned, and a task never starts once cancelled), and that future says cancelled.
+	private static <T> void settleUnfinished(List<Callable<T>> admitted) {
+		for (Callable<T> task : admitted) {
+			if (task instanceof TrackedCommand<?> command && command.trackedState() == TaskState.RUNNING) {
+				command.onCancel();
+			}
+		}
 	}
 
 	// When invokeAll or invokeAny returns or throws, a task that has not started never will:
