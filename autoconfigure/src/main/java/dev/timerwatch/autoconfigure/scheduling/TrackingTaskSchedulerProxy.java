@@ -61,6 +61,9 @@ final class TrackingTaskSchedulerProxy {
 
 	private static final SpringObjenesis objenesis = new SpringObjenesis();
 
+	// Java 26 warns when a final field is written by reflection, and later ones will refuse it.
+	private static final boolean WRITES_FINAL_FIELDS = Runtime.version().feature() < 26;
+
 	private TrackingTaskSchedulerProxy() {
 	}
 
@@ -114,12 +117,15 @@ final class TrackingTaskSchedulerProxy {
 	 * to the bean and runs on the proxy, which without it would answer from empty fields (a
 	 * {@code SimpleAsyncTaskScheduler}'s {@code getConcurrencyLimit} would throw a
 	 * {@code NullPointerException}). The objects are the bean's own, so a getter of one
-	 * answers as the bean's does; a field the bean later sets anew is not seen.
+	 * answers as the bean's does; a field the bean later sets anew is not seen. A
+	 * {@code final} field is written only before Java 26, which warns of such writes (JEP 500)
+	 * and will refuse them: from it, a getter that reads one throws as before.
 	 */
 	private static void copyState(Object target, Object proxy) {
 		for (Class<?> type = target.getClass(); type != null && type != Object.class; type = type.getSuperclass()) {
 			for (Field field : type.getDeclaredFields()) {
-				if (Modifier.isStatic(field.getModifiers())) {
+				int modifiers = field.getModifiers();
+				if (Modifier.isStatic(modifiers) || (Modifier.isFinal(modifiers) && !WRITES_FINAL_FIELDS)) {
 					continue;
 				}
 				try {
