@@ -324,45 +324,6 @@ class TrackingScheduledExecutorServiceTests {
 
 
 	@Test
-	void tasksThatInvokeAllCancelsWhileTheyRunCountAsCancelledAsTheirFuturesSay() throws Exception {
-		TrackingScheduledExecutorService pool = new TrackingScheduledExecutorService(
-				Executors.newScheduledThreadPool(3), this.registry, "pool");
-		try {
-			CountDownLatch started = new CountDownLatch(2);
-			// One returns when interrupted, one throws: the executor's futures say cancelled for both.
-			Callable<String> returnsOnInterrupt = () -> {
-				started.countDown();
-				try {
-					Thread.sleep(60_000);
-				}
-				catch (InterruptedException ex) {
-					return "interrupted";
-				}
-				return "slept";
-			};
-			Callable<String> throwsOnInterrupt = () -> {
-				started.countDown();
-				Thread.sleep(60_000);
-				return "slept";
-			};
-			List<Future<String>> futures = pool.invokeAll(List.of(() -> "quick", returnsOnInterrupt, throwsOnInterrupt),
-					500, TimeUnit.MILLISECONDS);
-			assertThat(started.getCount()).isZero();
-			assertThat(futures).extracting(Future::isCancelled).containsExactly(false, true, true);
-			await().atMost(Duration.ofSeconds(10))
-				.untilAsserted(() -> assertThat(this.registry.origins()).singleElement().satisfies((origin) -> {
-					assertThat(origin.running()).isZero();
-					assertThat(origin.completed()).isEqualTo(1);
-					assertThat(origin.failed()).isZero();
-					assertThat(origin.cancelled()).isEqualTo(2);
-				}));
-		}
-		finally {
-			pool.shutdownNow();
-		}
-	}
-
-	@Test
 	void runsATaskThatIsBothRunnableAndCallableAsTheRunnableItWasScheduledAs() throws Exception {
 		ScheduledExecutorConformanceTests.RunnableAndCallable once = new ScheduledExecutorConformanceTests.RunnableAndCallable();
 		assertThat(this.executor.schedule((Runnable) once, 0, TimeUnit.MILLISECONDS).get(5, TimeUnit.SECONDS)).isNull();
