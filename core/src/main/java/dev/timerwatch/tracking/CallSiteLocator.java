@@ -18,7 +18,7 @@ public final class CallSiteLocator {
 
 	/** Packages whose frames are never an origin. */
 	public static final List<String> DEFAULT_EXCLUDED_PACKAGES = List.of("java.", "javax.", "jdk.", "sun.", "com.sun.",
-			"org.springframework.", "org.aspectj.", "io.micrometer.", "dev.timerwatch.tracking.",
+			"org.springframework.", "org.aspectj.", "io.micrometer.", "reactor.", "dev.timerwatch.tracking.",
 			"dev.timerwatch.scheduling.", "dev.timerwatch.autoconfigure.");
 
 	private static final String CGLIB_MARKER = "$$SpringCGLIB$$";

@@ -46,13 +46,17 @@ public final class TimerLeakOptions {
 	 * ones ({@code VirtualThread-unparker} on Java 21, {@code VirtualThread-unblocker} later),
 	 * here by name, and those of their scheduler's pool, which are ignored by their thread
 	 * group ({@code CarrierThreads}) whatever they are named ({@code ForkJoinPool-1-worker-1},
-	 * as a pool of the application's may be named).
+	 * as a pool of the application's may be named). So are Reactor's shared schedulers
+	 * ({@code Schedulers.parallel()}, {@code single()}, {@code boundedElastic()}) and the shared
+	 * event loops of Reactor Netty and WebFlux, by their default names: a scheduler or a loop
+	 * created per call has a name of its own, and is reported.
 	 */
 	public static final List<String> DEFAULT_IGNORED_THREAD_NAMES = List.of("ForkJoinPool\\.commonPool-worker-\\d+",
 			"Common-Cleaner", "process reaper", "Keep-Alive-Timer", "Keep-Alive-SocketCleaner", "Attach Listener",
 			"JFR .*", "timerwatch-thread-origins(-start)?", "junit-timeout-thread-\\d+", "surefire-forkedjvm-.*",
 			"RMI .*", "Java2D .*", "AWT-.*", "HttpClient-\\d+-Worker-\\d+", "VirtualThread-unparker",
-			"VirtualThread-unblocker");
+			"VirtualThread-unblocker", "parallel-\\d+", "single-\\d+", "boundedElastic-(evictor-)?\\d+",
+			"reactor-http-(nio|epoll|kqueue|uring)-\\d+", "webflux-http-(nio|epoll|kqueue|uring)-\\d+");
 
 	private static final String PREFIX = "timerwatch.test.";
 
