@@ -9,7 +9,8 @@ public enum MisuseType {
 	OVERRUN("make the run shorter, or the period longer; with fixed-rate, late runs bunch up"),
 
 	/** A period so short it is most likely a unit mistake (fixedRate = 5 meant as seconds). */
-	HOT_LOOP("check the period's unit: @Scheduled(fixedRate) is in milliseconds unless timeUnit says otherwise"),
+	HOT_LOOP("check the period's unit: @Scheduled(fixedRate) is in milliseconds unless timeUnit says otherwise, "
+			+ "scheduleAtFixedRate in the unit or Duration it is given"),
 
 	/** A periodic task on a ScheduledExecutorService threw, and the executor silently cancelled it. */
 	SILENT_DEATH("catch exceptions inside the periodic task: one uncaught exception cancels every later run"),
