@@ -221,6 +221,7 @@ sealed class TrackedScheduledFuture<V> extends TrackedTask implements RunnableSc
 			return (failure != null) ? failure : RunnableFutures.failure(this.runnable);
 		}
 
+		// The failure is the run's, as runFailure read it: the future task's own among them.
 		@Override
 		protected Outcome settle(@Nullable Throwable failure) {
 			Outcome outcome = super.settle(failure);
@@ -230,7 +231,7 @@ sealed class TrackedScheduledFuture<V> extends TrackedTask implements RunnableSc
 			if (RunnableFutures.cancelled(this.runnable)) {
 				return Outcome.CANCELLED;
 			}
-			return (RunnableFutures.failure(this.runnable) != null) ? Outcome.FAILED : Outcome.COMPLETED;
+			return (failure != null) ? Outcome.FAILED : Outcome.COMPLETED;
 		}
 
 	}

@@ -39,10 +39,10 @@ import org.jspecify.annotations.Nullable;
  */
 public final class ThreadOrigins implements AutoCloseable {
 
-	// java.lang.VirtualThread and its nested classes.
+	// Classes whose frames (their nested classes' and lambdas' too) start threads for the
+	// runtime: the JDK's virtual threads, and timerwatch's own.
 	private static final String VIRTUAL_THREAD = "java.lang.VirtualThread";
 
-	// The classes of timerwatch that start threads of its own (their nested classes and lambdas too).
 	private static final List<String> OWN_THREAD_STARTERS = List.of("dev.timerwatch.health.TimersSampler",
 			"dev.timerwatch.threads.ThreadLeakTracker", "dev.timerwatch.threads.ThreadOrigins",
 			"dev.timerwatch.threads.JfrThreadStartSource");
@@ -235,17 +235,15 @@ public final class ThreadOrigins implements AutoCloseable {
 			starter++;
 		}
 		String starterClass = (starter < stack.length) ? stack[starter].getClassName() : "";
-		if (startedForTheRuntime(stack)) {
-			return new ThreadOrigin(threadId, threadName, TaskOrigin.unknown(), Arrays.asList(stack), starterClass,
-					false, startedMillis);
-		}
-		for (int i = 0; i < stack.length; i++) {
-			StackTraceElement frame = stack[i];
-			if (!this.locator.isExcluded(frame.getClassName())) {
-				TaskOrigin origin = TaskOrigin.callSite(frame.getClassName(), frame.getMethodName(),
-						frame.getFileName(), frame.getLineNumber());
-				return new ThreadOrigin(threadId, threadName, origin, List.of(stack).subList(i, stack.length),
-						starterClass, i == starter, startedMillis);
+		if (!startedForTheRuntime(stack)) {
+			for (int i = 0; i < stack.length; i++) {
+				StackTraceElement frame = stack[i];
+				if (!this.locator.isExcluded(frame.getClassName())) {
+					TaskOrigin origin = TaskOrigin.callSite(frame.getClassName(), frame.getMethodName(),
+							frame.getFileName(), frame.getLineNumber());
+					return new ThreadOrigin(threadId, threadName, origin, List.of(stack).subList(i, stack.length),
+							starterClass, i == starter, startedMillis);
+				}
 			}
 		}
 		return new ThreadOrigin(threadId, threadName, TaskOrigin.unknown(), Arrays.asList(stack), starterClass,
@@ -263,12 +261,13 @@ public final class ThreadOrigins implements AutoCloseable {
 	static boolean startedForTheRuntime(StackTraceElement[] stack) {
 		for (StackTraceElement frame : stack) {
 			String type = frame.getClassName();
-			if (type.equals(VIRTUAL_THREAD) || type.startsWith(VIRTUAL_THREAD + "$")) {
+			int nested = type.indexOf('$');
+			String outer = (nested < 0) ? type : type.substring(0, nested);
+			if (outer.equals(VIRTUAL_THREAD)) {
 				return true;
 			}
 			if (!(type.startsWith("java.") || type.startsWith("jdk.") || type.startsWith("sun."))) {
-				int nested = type.indexOf('$');
-				return OWN_THREAD_STARTERS.contains((nested < 0) ? type : type.substring(0, nested));
+				return OWN_THREAD_STARTERS.contains(outer);
 			}
 		}
 		return false;
