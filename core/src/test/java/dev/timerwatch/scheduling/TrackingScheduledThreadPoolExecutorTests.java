@@ -165,7 +165,7 @@ class TrackingScheduledThreadPoolExecutorTests {
 	@Test
 	void tellsApartTwoCallSitesThatScheduleTheSameRunnableClass() {
 		PingService service = new PingService();
-		Runnable shared = new SharedTask();
+		Runnable shared = new PingService.Ping();
 		for (int i = 0; i < 20; i++) {
 			service.timeout(this.executor, shared);
 			service.otherTimeout(this.executor, shared);
@@ -174,6 +174,41 @@ class TrackingScheduledThreadPoolExecutorTests {
 			.allSatisfy((origin) -> assertThat(origin.pending()).isEqualTo(20))
 			.extracting((origin) -> origin.origin().getMethodName())
 			.containsExactlyInAnyOrder("timeout", "otherTimeout");
+	}
+
+	@Test
+	void findsASecondCallSiteOfAClassAlreadyTrustedAtAFirstOneByWalkingATaskAgainNowAndThen() {
+		PingService service = new PingService();
+		Runnable shared = new PingService.Ping();
+		for (int i = 0; i < 20; i++) {
+			service.timeout(this.executor, shared);
+		}
+		// Trusted at timeout() now: a task from otherTimeout() is counted there until one, drawn
+		// at random (one in 4,096), is walked again. Not found within 200,000 once in e^48.
+		this.executor.setRemoveOnCancelPolicy(true);
+		int calls = 0;
+		while (origin("otherTimeout") == null && calls < 200_000) {
+			service.otherTimeout(this.executor, shared).cancel(false);
+			calls++;
+		}
+		assertThat(origin("otherTimeout")).as("a second call site found within %d calls", calls).isNotNull();
+		// From then on every task of the class is walked, and counted where it comes from.
+		long timeoutBefore = origin("timeout").scheduled();
+		long otherBefore = origin("otherTimeout").scheduled();
+		for (int i = 0; i < 100; i++) {
+			service.timeout(this.executor, shared);
+			service.otherTimeout(this.executor, shared);
+		}
+		assertThat(origin("timeout").scheduled() - timeoutBefore).isEqualTo(100);
+		assertThat(origin("otherTimeout").scheduled() - otherBefore).isEqualTo(100);
+	}
+
+	private @Nullable OriginStats origin(String methodName) {
+		return this.registry.origins()
+			.stream()
+			.filter((origin) -> origin.origin().getMethodName().equals(methodName))
+			.findFirst()
+			.orElse(null);
 	}
 
 	@Test

@@ -144,6 +144,8 @@ class TaskSchedulerConformanceTests {
 	@MethodSource("schedulers")
 	void aCompletableFutureCompletedBeforeItsRunReadsAlikeAndLeavesNothingPending(String name,
 			Supplier<TaskScheduler> factory) throws Exception {
+		AtomicInteger skipped = new AtomicInteger();
+		AtomicInteger blockers = new AtomicInteger();
 		assertConforms(factory, (scheduler, transcript) -> {
 			if (!(scheduler instanceof AsyncTaskExecutor executor)) {
 				return;
@@ -152,11 +154,23 @@ class TaskSchedulerConformanceTests {
 			CountDownLatch release = new CountDownLatch(1);
 			scheduler.schedule(() -> awaitQuietly(release), Instant.now());
 			scheduler.schedule(() -> awaitQuietly(release), Instant.now());
+			blockers.set(2);
 			AtomicInteger runs = new AtomicInteger();
 			CompletableFuture<?> future = executor.submitCompletable((Runnable) runs::incrementAndGet)
 				.orTimeout(50, TimeUnit.MILLISECONDS);
 			transcript.thrown(() -> future.get(10, TimeUnit.SECONDS));
+			// The timeout fired before the task's run, which the executor then skips.
+			skipped.set((runs.get() == 0) ? 1 : 0);
 			release.countDown();
+		}, (registry) -> {
+			if (name.equals("ThreadPoolTaskScheduler")) {
+				// Both threads of its pool are busy: the task must wait past its timeout.
+				assertThat(skipped.get()).as("the timeout fired before the task ran").isEqualTo(1);
+			}
+			int submitted = (blockers.get() > 0) ? 1 : 0;
+			assertThat(sum(registry, OriginStats::cancelled)).isEqualTo(skipped.get());
+			assertThat(sum(registry, OriginStats::completed)).isEqualTo(blockers.get() + submitted - skipped.get());
+			assertThat(sum(registry, OriginStats::scheduled)).isEqualTo(blockers.get() + submitted);
 		});
 	}
 
