@@ -1,5 +1,7 @@
 package dev.timerwatch.threads;
 
+import java.lang.System.Logger.Level;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -59,17 +61,34 @@ public final class ThreadLeakTracker implements AutoCloseable {
 			"org.apache.coyote.", "org.apache.tomcat.", "org.eclipse.jetty.", "io.undertow.", "org.xnio.",
 			"io.netty.", "reactor.");
 
+	// How long close() waits for a recording that is starting. A start can hang in the JDK: a
+	// recording begun while the JVM shuts down (a SIGTERM during startup) never returned on
+	// Java 17, holding the recorder's lock; close() runs on a shutdown hook, and the JVM would
+	// never exit if it waited for good.
+	static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
+
+	private static final System.Logger logger = System.getLogger(ThreadLeakTracker.class.getName());
+
 	private final SchedulerTracker scheduler;
 
 	private final ExecutorGrouping grouping;
 
+	private final Duration closeWait;
+
 	private volatile @Nullable ThreadOrigins origins;
 
+	// Guards the fields below; never held while the recording starts, which may not return.
 	private final Object lifecycle = new Object();
 
 	private boolean closed;
 
-	private ThreadLeakTracker(TimerRegistry registry) {
+	private boolean starting;
+
+	// close() gave up waiting for the start: the starter closes what it started, if ever.
+	private boolean abandoned;
+
+	private ThreadLeakTracker(TimerRegistry registry, Duration closeWait) {
+		this.closeWait = closeWait;
 		this.scheduler = registry.register(SCHEDULER, "Thread");
 		this.grouping = new ExecutorGrouping(this.scheduler);
 		// Attached once the fields its probe reads are set.
@@ -99,9 +118,14 @@ public final class ThreadLeakTracker implements AutoCloseable {
 	 * @return the tracker, to close when the application stops
 	 */
 	public static ThreadLeakTracker startInBackground(TimerRegistry registry, CallSiteLocator locator) {
-		ThreadLeakTracker tracker = new ThreadLeakTracker(registry);
-		Thread starter = new Thread(() -> tracker.record(locator, () -> new JfrThreadStartSource()),
-				"timerwatch-thread-origins-start");
+		// A lambda, not a constructor reference: the recorder class is loaded inside the guard.
+		return startInBackground(registry, locator, () -> new JfrThreadStartSource(), CLOSE_WAIT);
+	}
+
+	static ThreadLeakTracker startInBackground(TimerRegistry registry, CallSiteLocator locator,
+			Supplier<ThreadStartSource> sources, Duration closeWait) {
+		ThreadLeakTracker tracker = new ThreadLeakTracker(registry, closeWait);
+		Thread starter = new Thread(() -> tracker.record(locator, sources), "timerwatch-thread-origins-start");
 		starter.setDaemon(true);
 		starter.start();
 		return tracker;
@@ -109,23 +133,39 @@ public final class ThreadLeakTracker implements AutoCloseable {
 
 	static ThreadLeakTracker start(TimerRegistry registry, CallSiteLocator locator,
 			Supplier<ThreadStartSource> sources) {
-		ThreadLeakTracker tracker = new ThreadLeakTracker(registry);
+		ThreadLeakTracker tracker = new ThreadLeakTracker(registry, CLOSE_WAIT);
 		tracker.record(locator, sources);
 		return tracker;
 	}
 
-	// Under a lock of its own: close() must not stop a recording halfway through its start.
+	// close() waits for a start under way, so that it leaves no recording behind, but not for
+	// ever: past its wait, what the start brings is closed here.
 	private void record(CallSiteLocator locator, Supplier<ThreadStartSource> sources) {
 		synchronized (this.lifecycle) {
 			if (this.closed) {
 				return;
 			}
-			ThreadOrigins origins = ThreadOrigins.start(locator, sources, this.grouping,
+			this.starting = true;
+		}
+		ThreadOrigins origins = null;
+		try {
+			origins = ThreadOrigins.start(locator, sources, this.grouping,
 					"threads left behind by executors and Timers are not reported");
-			this.origins = origins;
-			if (!origins.isRecording()) {
-				this.scheduler.close();
+		}
+		finally {
+			boolean closeHere;
+			synchronized (this.lifecycle) {
+				this.starting = false;
+				this.origins = origins;
+				closeHere = this.abandoned;
+				this.lifecycle.notifyAll();
 			}
+			if (closeHere && origins != null) {
+				origins.close();
+			}
+		}
+		if (!origins.isRecording()) {
+			this.scheduler.close();
 		}
 	}
 
@@ -153,15 +193,70 @@ public final class ThreadLeakTracker implements AutoCloseable {
 	 */
 	@Override
 	public void close() {
+		ThreadOrigins origins;
 		synchronized (this.lifecycle) {
 			this.closed = true;
-			ThreadOrigins origins = this.origins;
-			if (origins != null) {
-				origins.close();
+			// While the JVM shuts down, the recording goes with it, and its start may never return.
+			boolean exiting = this.starting && jvmShuttingDown();
+			if (!exiting) {
+				awaitStart();
 			}
+			if (this.starting) {
+				this.abandoned = true;
+				if (!exiting) {
+					logger.log(Level.WARNING, "timerwatch's thread recording did not finish starting within "
+							+ this.closeWait.toSeconds() + " s; closing without waiting for it (it is closed when "
+							+ "its start returns)");
+				}
+			}
+			origins = this.origins;
+		}
+		if (origins != null) {
+			origins.close();
 		}
 		this.grouping.close();
 		this.scheduler.close();
+	}
+
+	// The JDK has no query for it: a shutdown hook can be added only until shutdown begins.
+	private static boolean jvmShuttingDown() {
+		Thread probe = new Thread(() -> {
+		}, "timerwatch-shutdown-probe");
+		try {
+			Runtime.getRuntime().addShutdownHook(probe);
+			Runtime.getRuntime().removeShutdownHook(probe);
+			return false;
+		}
+		catch (IllegalStateException ex) {
+			return true;
+		}
+		catch (RuntimeException ex) {
+			// Not allowed to ask: wait, as for any close.
+			return false;
+		}
+	}
+
+	// Under the lifecycle lock, which wait() gives up while it waits.
+	private void awaitStart() {
+		long deadline = System.nanoTime() + this.closeWait.toNanos();
+		boolean interrupted = false;
+		while (this.starting) {
+			long left = deadline - System.nanoTime();
+			if (left <= 0) {
+				break;
+			}
+			try {
+				this.lifecycle.wait(Math.max(1, left / 1_000_000));
+			}
+			catch (InterruptedException ex) {
+				// Kept for the caller; the wait goes on, as a close that returned early would
+				// leave the recording running.
+				interrupted = true;
+			}
+		}
+		if (interrupted) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	/**

@@ -1,7 +1,12 @@
 package dev.timerwatch.threads;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -16,6 +21,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
 
 /**
  * How threads are counted in the registry, fed by a source of starts and ends written here
@@ -220,6 +226,61 @@ class ThreadLeakTrackerTests {
 		});
 		assertThat(this.tracker.isRecording()).isFalse();
 		assertThat(this.registry.schedulers()).isEmpty();
+	}
+
+	@Test
+	void closeWaitsForARecordingThatStartsAndClosesIt() throws Exception {
+		CountDownLatch entered = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		AtomicInteger closes = new AtomicInteger();
+		this.tracker = ThreadLeakTracker.startInBackground(this.registry, locator(),
+				() -> blockingSource(entered, release, closes), Duration.ofSeconds(30));
+		assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+		CompletableFuture<Void> close = CompletableFuture.runAsync(this.tracker::close);
+		Thread.sleep(100);
+		assertThat(close).as("close() waits while the start is under way").isNotDone();
+		release.countDown();
+		close.get(10, TimeUnit.SECONDS);
+		assertThat(closes.get()).isEqualTo(1);
+		assertThat(this.tracker.isRecording()).isFalse();
+	}
+
+	@Test
+	void closeGivesUpOnARecordingWhoseStartHangsAndTheStartClosesItIfItEverReturns() throws Exception {
+		// As a JDK Flight Recorder recording begun while the JVM shuts down did on Java 17: close()
+		// runs on a shutdown hook, and the JVM must still exit.
+		CountDownLatch entered = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		AtomicInteger closes = new AtomicInteger();
+		this.tracker = ThreadLeakTracker.startInBackground(this.registry, locator(),
+				() -> blockingSource(entered, release, closes), Duration.ofMillis(200));
+		assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+		long start = System.nanoTime();
+		this.tracker.close();
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+		assertThat(closes.get()).as("not closed while its start hangs").isZero();
+		release.countDown();
+		await().atMost(Duration.ofSeconds(10)).until(() -> closes.get() == 1);
+		assertThat(this.tracker.isRecording()).isFalse();
+		assertThat(this.registry.schedulers()).isEmpty();
+	}
+
+	private static ThreadStartSource blockingSource(CountDownLatch entered, CountDownLatch release,
+			AtomicInteger closes) {
+		return new ThreadStartSource() {
+
+			@Override
+			public void start(Listener listener) throws InterruptedException {
+				entered.countDown();
+				release.await();
+			}
+
+			@Override
+			public void close() {
+				closes.incrementAndGet();
+			}
+
+		};
 	}
 
 	@Test
