@@ -44,7 +44,8 @@ public final class TimerwatchAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	TimerRegistry timerRegistry(TimerwatchProperties properties) {
+	TimerRegistry timerRegistry(TimerwatchProperties properties, Environment environment) {
+		AotFixedSwitches.warnIfIgnored(environment, "timerwatch.enabled");
 		TimerwatchProperties.Origin origin = properties.getOrigin();
 		CallSiteLocator locator = new CallSiteLocator(origin.getExcludePackages(), origin.getMaxDepth());
 		TimerwatchProperties.Health health = properties.getHealth();
@@ -97,7 +98,9 @@ public final class TimerwatchAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	@ConditionalOnBooleanProperty(name = "timerwatch.threads.enabled", matchIfMissing = true)
-	ThreadLeakTracker timerwatchThreadLeakTracker(TimerRegistry registry, TimerwatchProperties properties) {
+	ThreadLeakTracker timerwatchThreadLeakTracker(TimerRegistry registry, TimerwatchProperties properties,
+			Environment environment) {
+		AotFixedSwitches.warnIfIgnored(environment, "timerwatch.threads.enabled");
 		TimerwatchProperties.Origin origin = properties.getOrigin();
 		List<String> excluded = new ArrayList<>(ThreadLeakTracker.DEFAULT_EXCLUDED_PACKAGES);
 		excluded.addAll(origin.getExcludePackages());
