@@ -54,7 +54,7 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class PairedOverheadBenchmark {
 
-	private static final int BATCH = 64;
+	static final int BATCH = 64;
 
 	private static final int PENDING = 1_000;
 
@@ -65,6 +65,12 @@ public class PairedOverheadBenchmark {
 			"micrometer-remove-on-cancel", "ThreadPoolTaskScheduler-instant", "ThreadPoolTaskScheduler-fixed-rate",
 			"SimpleAsyncTaskScheduler-instant", "SimpleAsyncTaskScheduler-fixed-rate" })
 	public String path;
+
+	// On the TaskScheduler paths, whether each call reads the clock for its instant, as a
+	// caller writing Instant.now().plus(...) does (both sides pay it, which brings the ratio
+	// towards 1), or all calls of an iteration share one instant read before it.
+	@Param({ "true" })
+	public boolean callerClock;
 
 	private Side raw;
 
@@ -77,40 +83,56 @@ public class PairedOverheadBenchmark {
 
 	@Setup(Level.Iteration)
 	public void createSchedulers() {
-		if (this.path.contains("TaskScheduler")) {
-			boolean fixedRate = this.path.endsWith("fixed-rate");
-			boolean threadPool = this.path.startsWith("ThreadPool");
-			this.raw = new TaskSchedulerSide(newTaskScheduler(threadPool), fixedRate);
+		Side[] sides = sides(this.path, this.callerClock);
+		this.raw = sides[0];
+		this.other = sides[1];
+	}
+
+	/**
+	 * The raw scheduler and the other one of a path, each filled with its pending tasks and
+	 * warmed.
+	 * @param path the path
+	 * @param callerClock whether each call on a TaskScheduler reads the clock for its instant
+	 * @return the raw side, then the other
+	 */
+	static Side[] sides(String path, boolean callerClock) {
+		Side raw;
+		Side other;
+		if (path.contains("TaskScheduler")) {
+			boolean fixedRate = path.endsWith("fixed-rate");
+			boolean threadPool = path.startsWith("ThreadPool");
+			raw = new TaskSchedulerSide(newTaskScheduler(threadPool), fixedRate, callerClock);
 			// A registry per iteration: nothing samples, so trackers of earlier iterations'
 			// schedulers would pile up in a shared one.
 			StaticListableBeanFactory beans = new StaticListableBeanFactory(Map.of("timerRegistry", new TimerRegistry()));
 			TaskScheduler tracked = (TaskScheduler) new SchedulerTrackingPostProcessor(
 					beans.getBeanProvider(TimerRegistry.class))
 				.postProcessAfterInitialization(newTaskScheduler(threadPool), "taskScheduler");
-			this.other = new TaskSchedulerSide(tracked, fixedRate);
+			other = new TaskSchedulerSide(tracked, fixedRate, callerClock);
 		}
 		else {
-			boolean removeOnCancel = this.path.endsWith("remove-on-cancel");
+			boolean removeOnCancel = path.endsWith("remove-on-cancel");
 			ScheduledThreadPoolExecutor rawExecutor = new ScheduledThreadPoolExecutor(1);
 			rawExecutor.setRemoveOnCancelPolicy(removeOnCancel);
-			this.raw = new ExecutorSide(rawExecutor, rawExecutor);
-			ScheduledThreadPoolExecutor target = this.path.startsWith("executor")
+			raw = new ExecutorSide(rawExecutor, rawExecutor);
+			ScheduledThreadPoolExecutor target = path.startsWith("executor")
 					? new TrackingScheduledThreadPoolExecutor(1, REGISTRY, "benchmark") : new ScheduledThreadPoolExecutor(1);
 			target.setRemoveOnCancelPolicy(removeOnCancel);
-			ScheduledExecutorService scheduler = switch (this.path.substring(0, this.path.indexOf('-') < 0
-					? this.path.length() : this.path.indexOf('-'))) {
+			ScheduledExecutorService scheduler = switch (path.substring(0, path.indexOf('-') < 0
+					? path.length() : path.indexOf('-'))) {
 				case "decorator" -> new TrackingScheduledExecutorService(target, REGISTRY, "decorated");
 				case "baseline" -> target;
 				case "micrometer" -> new TimedScheduledExecutorService(new SimpleMeterRegistry(), target, "benchmark", "",
 						List.of());
 				default -> target;
 			};
-			this.other = new ExecutorSide(scheduler, target);
+			other = new ExecutorSide(scheduler, target);
 		}
-		this.raw.fill();
-		this.other.fill();
-		this.raw.warm();
-		this.other.warm();
+		raw.fill();
+		other.fill();
+		raw.warm();
+		other.warm();
+		return new Side[] { raw, other };
 	}
 
 	private static TaskScheduler newTaskScheduler(boolean threadPool) {
@@ -224,14 +246,19 @@ public class PairedOverheadBenchmark {
 
 		private final boolean fixedRate;
 
-		TaskSchedulerSide(TaskScheduler scheduler, boolean fixedRate) {
+		private final boolean callerClock;
+
+		private final Instant sharedStart = Instant.now().plusSeconds(3600);
+
+		TaskSchedulerSide(TaskScheduler scheduler, boolean fixedRate, boolean callerClock) {
 			this.scheduler = scheduler;
 			this.fixedRate = fixedRate;
+			this.callerClock = callerClock;
 		}
 
 		@Override
 		boolean scheduleThenCancel() {
-			Instant start = Instant.now().plusSeconds(3600);
+			Instant start = this.callerClock ? Instant.now().plusSeconds(3600) : this.sharedStart;
 			return (this.fixedRate ? this.scheduler.scheduleAtFixedRate(PairedOverheadBenchmark::noop, start,
 					Duration.ofHours(1)) : this.scheduler.schedule(PairedOverheadBenchmark::noop, start)).cancel(false);
 		}
