@@ -197,7 +197,7 @@ public final class ThreadLeakTracker implements AutoCloseable {
 		synchronized (this.lifecycle) {
 			this.closed = true;
 			// While the JVM shuts down, the recording goes with it, and its start may never return.
-			boolean exiting = this.starting && jvmShuttingDown();
+			boolean exiting = this.starting && ThreadOrigins.isShuttingDown();
 			if (!exiting) {
 				awaitStart();
 			}
@@ -216,24 +216,6 @@ public final class ThreadLeakTracker implements AutoCloseable {
 		}
 		this.grouping.close();
 		this.scheduler.close();
-	}
-
-	// The JDK has no query for it: a shutdown hook can be added only until shutdown begins.
-	private static boolean jvmShuttingDown() {
-		Thread probe = new Thread(() -> {
-		}, "timerwatch-shutdown-probe");
-		try {
-			Runtime.getRuntime().addShutdownHook(probe);
-			Runtime.getRuntime().removeShutdownHook(probe);
-			return false;
-		}
-		catch (IllegalStateException ex) {
-			return true;
-		}
-		catch (RuntimeException ex) {
-			// Not allowed to ask: wait, as for any close.
-			return false;
-		}
 	}
 
 	// Under the lifecycle lock, which wait() gives up while it waits.

@@ -274,9 +274,9 @@ public final class ThreadOrigins implements AutoCloseable {
 	}
 
 	// The JDK refuses a new shutdown hook once shutdown has begun, and tells no other way.
-	private static boolean isShuttingDown() {
+	static boolean isShuttingDown() {
 		Thread probe = new Thread(() -> {
-		});
+		}, "timerwatch-shutdown-probe");
 		try {
 			Runtime.getRuntime().addShutdownHook(probe);
 			Runtime.getRuntime().removeShutdownHook(probe);
@@ -284,6 +284,10 @@ public final class ThreadOrigins implements AutoCloseable {
 		}
 		catch (IllegalStateException ex) {
 			return true;
+		}
+		catch (RuntimeException ex) {
+			// Not allowed to ask (a security manager): taken as running.
+			return false;
 		}
 	}
 
