@@ -80,7 +80,8 @@ public final class ThreadLeakTracker implements AutoCloseable {
 	// Guards the fields below; never held while the recording starts, which may not return.
 	private final Object lifecycle = new Object();
 
-	private boolean closed;
+	// Written under the lock; read without it by isRecording().
+	private volatile boolean closed;
 
 	private boolean starting;
 
@@ -156,15 +157,17 @@ public final class ThreadLeakTracker implements AutoCloseable {
 			boolean closeHere;
 			synchronized (this.lifecycle) {
 				this.starting = false;
-				this.origins = origins;
 				closeHere = this.abandoned;
+				if (!closeHere) {
+					this.origins = origins;
+				}
 				this.lifecycle.notifyAll();
 			}
 			if (closeHere && origins != null) {
 				origins.close();
 			}
 		}
-		if (!origins.isRecording()) {
+		if (origins == null || !origins.isRecording()) {
 			this.scheduler.close();
 		}
 	}
@@ -176,7 +179,7 @@ public final class ThreadLeakTracker implements AutoCloseable {
 	 */
 	public boolean isRecording() {
 		ThreadOrigins origins = this.origins;
-		return origins != null && origins.isRecording();
+		return !this.closed && origins != null && origins.isRecording();
 	}
 
 	/**
@@ -193,11 +196,13 @@ public final class ThreadLeakTracker implements AutoCloseable {
 	 */
 	@Override
 	public void close() {
+		// While the JVM shuts down, a recording's start may never return, and it holds the
+		// recorder's lock, which closing any recording of the JVM takes (a second context's
+		// tracker's, say). The JDK's own hook stops every recording then: nothing here waits.
+		boolean exiting = ThreadOrigins.isShuttingDown();
 		ThreadOrigins origins;
 		synchronized (this.lifecycle) {
 			this.closed = true;
-			// While the JVM shuts down, the recording goes with it, and its start may never return.
-			boolean exiting = this.starting && ThreadOrigins.isShuttingDown();
 			if (!exiting) {
 				awaitStart();
 			}
@@ -205,17 +210,28 @@ public final class ThreadLeakTracker implements AutoCloseable {
 				this.abandoned = true;
 				if (!exiting) {
 					logger.log(Level.WARNING, "timerwatch's thread recording did not finish starting within "
-							+ this.closeWait.toSeconds() + " s; closing without waiting for it (it is closed when "
+							+ this.closeWait.toMillis() + " ms; closing without waiting for it (it is closed when "
 							+ "its start returns)");
 				}
 			}
 			origins = this.origins;
 		}
 		if (origins != null) {
-			origins.close();
+			if (exiting) {
+				closeInBackground(origins);
+			}
+			else {
+				origins.close();
+			}
 		}
 		this.grouping.close();
 		this.scheduler.close();
+	}
+
+	private static void closeInBackground(ThreadOrigins origins) {
+		Thread closer = new Thread(origins::close, "timerwatch-thread-origins-close");
+		closer.setDaemon(true);
+		closer.start();
 	}
 
 	// Under the lifecycle lock, which wait() gives up while it waits.

@@ -275,9 +275,9 @@ public final class ThreadOrigins implements AutoCloseable {
 
 	// The JDK refuses a new shutdown hook once shutdown has begun, and tells no other way.
 	static boolean isShuttingDown() {
-		Thread probe = new Thread(() -> {
-		}, "timerwatch-shutdown-probe");
 		try {
+			Thread probe = new Thread(() -> {
+			}, "timerwatch-shutdown-probe");
 			Runtime.getRuntime().addShutdownHook(probe);
 			Runtime.getRuntime().removeShutdownHook(probe);
 			return false;
