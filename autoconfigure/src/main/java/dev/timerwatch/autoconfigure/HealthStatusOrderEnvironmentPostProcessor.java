@@ -4,6 +4,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
+import org.springframework.aot.AotDetector;
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
@@ -34,7 +35,10 @@ public class HealthStatusOrderEnvironmentPostProcessor implements EnvironmentPos
 	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
 		boolean enabled = flag(environment, "timerwatch.enabled");
 		flag(environment, "timerwatch.threads.enabled");
-		if (!enabled) {
+		// On code Spring AOT generated, the health indicator is there if timerwatch was on when
+		// the application was built, whatever the run-time value says; if it was off, an order
+		// naming a status no indicator reports changes nothing.
+		if (!enabled && !AotDetector.useGeneratedArtifacts()) {
 			return;
 		}
 		String leakStatus = environment.getProperty("timerwatch.health.leak-status", "LEAKING")

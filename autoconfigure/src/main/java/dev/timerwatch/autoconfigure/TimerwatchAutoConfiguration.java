@@ -44,8 +44,7 @@ public final class TimerwatchAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	TimerRegistry timerRegistry(TimerwatchProperties properties, Environment environment) {
-		AotFixedSwitches.warnIfIgnored(environment, "timerwatch.enabled");
+	TimerRegistry timerRegistry(TimerwatchProperties properties) {
 		TimerwatchProperties.Origin origin = properties.getOrigin();
 		CallSiteLocator locator = new CallSiteLocator(origin.getExcludePackages(), origin.getMaxDepth());
 		TimerwatchProperties.Health health = properties.getHealth();
@@ -119,8 +118,10 @@ public final class TimerwatchAutoConfiguration {
 	}
 
 	@Bean
-	TrackingSchedulingConfigurer timerwatchSchedulingConfigurer(SchedulerTracking tracking,
-			BeanFactory beanFactory) {
+	TrackingSchedulingConfigurer timerwatchSchedulingConfigurer(SchedulerTracking tracking, BeanFactory beanFactory,
+			Environment environment) {
+		// Here, on a bean every application with this configuration has.
+		AotFixedSwitches.warnIfIgnored(environment, "timerwatch.enabled");
 		return new TrackingSchedulingConfigurer(tracking, beanFactory);
 	}
 

@@ -4,7 +4,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import dev.timerwatch.autoconfigure.scheduling.SchedulerTracking;
+import dev.timerwatch.threads.ThreadLeakTracker;
+import dev.timerwatch.tracking.TimerRegistry;
+
 import org.springframework.aot.AotDetector;
+import org.springframework.beans.factory.support.DefaultListableBeanFactory;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.core.SpringProperties;
@@ -31,6 +37,23 @@ class AotFixedSwitchesTests {
 		assertThat(AotFixedSwitches.warnIfIgnored(environment, "timerwatch.threads.enabled")).isTrue();
 		assertThat(output).contains("timerwatch.threads.enabled=false has no effect")
 			.contains("set timerwatch.threads.enabled=false for the build");
+	}
+
+	@Test
+	void theConfigurationWarnsOfEachSwitchWhereItsPartIsMade(CapturedOutput output) {
+		SpringProperties.setProperty(AotDetector.AOT_ENABLED, "true");
+		MockEnvironment environment = new MockEnvironment().withProperty("timerwatch.enabled", "false")
+			.withProperty("timerwatch.threads.enabled", "false");
+		TimerwatchAutoConfiguration configuration = new TimerwatchAutoConfiguration();
+		DefaultListableBeanFactory beanFactory = new DefaultListableBeanFactory();
+		configuration.timerwatchSchedulingConfigurer(SchedulerTracking.of(TimerRegistry::new, beanFactory), beanFactory,
+				environment);
+		assertThat(output).contains("timerwatch.enabled=false has no effect")
+			.doesNotContain("timerwatch.threads.enabled=false has no effect");
+		try (ThreadLeakTracker tracker = configuration.timerwatchThreadLeakTracker(new TimerRegistry(),
+				Binder.get(new MockEnvironment()).bindOrCreate("timerwatch", TimerwatchProperties.class), environment)) {
+			assertThat(output).contains("timerwatch.threads.enabled=false has no effect");
+		}
 	}
 
 	@Test

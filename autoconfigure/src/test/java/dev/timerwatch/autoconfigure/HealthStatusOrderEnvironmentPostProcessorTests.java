@@ -3,12 +3,14 @@ package dev.timerwatch.autoconfigure;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import org.springframework.aot.AotDetector;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.SpringProperties;
 import org.springframework.mock.env.MockEnvironment;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,6 +30,21 @@ class HealthStatusOrderEnvironmentPostProcessorTests {
 		this.postProcessor.postProcessEnvironment(environment, new SpringApplication());
 		assertThat(environment.getProperty(HealthStatusOrderEnvironmentPostProcessor.ORDER_PROPERTY))
 			.isEqualTo("DOWN,OUT_OF_SERVICE,LEAKY,UP,UNKNOWN");
+	}
+
+	@Test
+	void ranksTheLeakStatusUnderAotEvenWhenTimerwatchIsTurnedOffOnlyAtRunTime() {
+		// The generated code has the health indicator if the build had timerwatch on.
+		SpringProperties.setProperty(AotDetector.AOT_ENABLED, "true");
+		try {
+			MockEnvironment environment = new MockEnvironment().withProperty("timerwatch.enabled", "false");
+			this.postProcessor.postProcessEnvironment(environment, new SpringApplication());
+			assertThat(environment.getProperty(HealthStatusOrderEnvironmentPostProcessor.ORDER_PROPERTY))
+				.isEqualTo("DOWN,OUT_OF_SERVICE,LEAKING,UP,UNKNOWN");
+		}
+		finally {
+			SpringProperties.setProperty(AotDetector.AOT_ENABLED, null);
+		}
 	}
 
 	@Test

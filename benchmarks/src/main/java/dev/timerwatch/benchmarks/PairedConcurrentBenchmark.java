@@ -33,7 +33,10 @@ import org.openjdk.jmh.infra.ThreadParams;
  *
  * <p>A batch counts only if it ran in lockstep: each thread publishes the side of the batch it
  * runs, and a batch is dropped if the other thread was on the other side when it began or
- * ended (a turn boundary crossed, a thread not yet or no longer running). Of the batches kept,
+ * ended (a turn boundary crossed, a thread not yet running). A thread's last batch stays
+ * published after it stops; JMH's synchronized iterations keep that edge short. Batches that
+ * cross a turn boundary are dropped, and a longer batch crosses more often, which favours the
+ * slower side a little. Of the batches kept,
  * the figure read is the median batch time of each side, summed over the two threads, in
  * each iteration: medians leave out the batches a thread was taken off its core in, whose
  * time would be charged to one side while the other thread ran alone. The throughput ratio,
