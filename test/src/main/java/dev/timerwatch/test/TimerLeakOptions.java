@@ -49,14 +49,20 @@ public final class TimerLeakOptions {
 	 * as a pool of the application's may be named). So are Reactor's shared schedulers
 	 * ({@code Schedulers.parallel()}, {@code single()}, {@code boundedElastic()}) and the shared
 	 * event loops of Reactor Netty and WebFlux, by their default names: a scheduler or a loop
-	 * created per call has a name of its own, and is reported.
+	 * created per call has a name of its own, and is reported. So are the workers of an
+	 * embedded server's pool (Tomcat's {@code http-nio-8080-exec-N}, Jetty's {@code qtpN-M},
+	 * Undertow's {@code XNIO-N task-M}): the pool belongs to the test's context, grows when
+	 * requests arrive at once and ends its extra workers after a minute idle. So is timerwatch's
+	 * sampler, started by a context that a test's {@code @DirtiesContext} replaces.
 	 */
 	public static final List<String> DEFAULT_IGNORED_THREAD_NAMES = List.of("ForkJoinPool\\.commonPool-worker-\\d+",
 			"Common-Cleaner", "process reaper", "Keep-Alive-Timer", "Keep-Alive-SocketCleaner", "Attach Listener",
 			"JFR .*", "timerwatch-thread-origins(-start)?", "junit-timeout-thread-\\d+", "surefire-forkedjvm-.*",
 			"RMI .*", "Java2D .*", "AWT-.*", "HttpClient-\\d+-Worker-\\d+", "VirtualThread-unparker",
 			"VirtualThread-unblocker", "parallel-\\d+", "single-\\d+", "boundedElastic-(evictor-)?\\d+",
-			"reactor-http-(nio|epoll|kqueue|uring)-\\d+", "webflux-http-(nio|epoll|kqueue|uring)-\\d+");
+			"reactor-http-(nio|epoll|kqueue|uring)-\\d+", "webflux-http-(nio|epoll|kqueue|uring)-\\d+",
+			"(http|https|ajp|h2c)(-[a-z]+)?-nio2?-.+-exec-\\d+", "qtp\\d+-\\d+", "XNIO-\\d+ task-\\d+",
+			"timerwatch-sampler");
 
 	private static final String PREFIX = "timerwatch.test.";
 

@@ -1,6 +1,7 @@
 package dev.timerwatch.test;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Properties;
 
 import dev.timerwatch.tracking.TaskOrigin;
@@ -83,6 +84,17 @@ class TimerLeakOptionsTests {
 		assertThat(options.ignores(origin("org.legacy.jobs.Sweeper"))).isTrue();
 		assertThat(options.ignores(origin("com.example.PollerFactory"))).isFalse();
 		assertThat(options.ignores(origin("org.legacyx.Sweeper"))).isFalse();
+	}
+
+	@Test
+	void theWorkersOfEmbeddedServersAreIgnoredByDefaultAndPoolsNamedAlikeAreNot() {
+		TimerLeakOptions options = TimerLeakOptions.defaults();
+		assertThat(List.of("http-nio-8080-exec-1", "http-nio-auto-1-exec-40", "https-jsse-nio-8443-exec-3",
+				"http-nio-127.0.0.1-8080-exec-2", "http-nio2-8080-exec-1", "ajp-nio-8009-exec-1", "qtp1234567-42",
+				"XNIO-1 task-7", "timerwatch-sampler"))
+			.allSatisfy((name) -> assertThat(options.ignoresThreadNamed(name)).as(name).isTrue());
+		assertThat(List.of("pool-3-thread-1", "mail-exec-1", "http-client-1", "XNIO-1 I/O-1x", "qtp-worker"))
+			.allSatisfy((name) -> assertThat(options.ignoresThreadNamed(name)).as(name).isFalse());
 	}
 
 	@Test
