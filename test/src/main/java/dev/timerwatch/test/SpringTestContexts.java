@@ -54,6 +54,15 @@ final class SpringTestContexts {
 		return false;
 	}
 
+	/**
+	 * The application context the test runs on now, as Spring's extension has it.
+	 * @param extensionContext the test's
+	 * @return the application context, typed loosely so that callers need no Spring type
+	 */
+	static Object contextOf(ExtensionContext extensionContext) {
+		return SpringExtension.getApplicationContext(extensionContext);
+	}
+
 	static TimerLeakOptions apply(ExtensionContext extensionContext, TimerLeakOptions options) {
 		ContextView view = viewOf(SpringExtension.getApplicationContext(extensionContext));
 		return options.withRegistries(view.registries()).withIgnoredThreadPatterns(view.threadNames);

@@ -10,6 +10,7 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.BeforeTestExecutionCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ExtensionContext.Namespace;
 import org.junit.platform.commons.support.AnnotationSupport;
@@ -18,13 +19,16 @@ import org.junit.platform.commons.support.AnnotationSupport;
  * The JUnit Jupiter extension behind {@link VerifyNoTimerLeaks}: begins a check before each
  * test (before its {@code @BeforeEach} methods) and verifies it after (after its
  * {@code @AfterEach} methods). In a Spring test, it also checks the tasks of the test's
- * application context and leaves the threads of the context's own executors alone.
+ * application context and leaves the threads of the context's own executors alone; it fails a
+ * test whose context Spring replaced after the check began, which it cannot check.
  */
-public final class TimerLeakExtension implements BeforeEachCallback, AfterEachCallback {
+public final class TimerLeakExtension implements BeforeEachCallback, BeforeTestExecutionCallback, AfterEachCallback {
 
 	private static final Namespace NAMESPACE = Namespace.create(TimerLeakExtension.class);
 
 	private static final String CHECK = "check";
+
+	private static final String SPRING_CONTEXT = "springContext";
 
 	private static final boolean SPRING_TEST_PRESENT = isPresent(
 			"org.springframework.test.context.junit.jupiter.SpringExtension");
@@ -64,8 +68,24 @@ public final class TimerLeakExtension implements BeforeEachCallback, AfterEachCa
 		}
 		if (settings.springTest) {
 			options = SpringTestContexts.apply(context, options);
+			context.getStore(NAMESPACE).put(SPRING_CONTEXT, SpringTestContexts.contextOf(context));
 		}
 		context.getStore(NAMESPACE).put(CHECK, TimerLeaks.begin(options));
+	}
+
+	// Spring's callbacks have all run by now. A context they replaced after the snapshot was
+	// taken (@DirtiesContext before the method, with this extension registered first) is not
+	// the one the snapshot saw: its leaks would be missed and its own threads blamed.
+	@Override
+	public void beforeTestExecution(ExtensionContext context) {
+		Object snapshotContext = context.getStore(NAMESPACE).remove(SPRING_CONTEXT);
+		if (snapshotContext != null && snapshotContext != SpringTestContexts.contextOf(context)) {
+			context.getStore(NAMESPACE).remove(CHECK);
+			throw new IllegalStateException("@VerifyNoTimerLeaks took its snapshot before Spring replaced this test's "
+					+ "application context (@DirtiesContext before the test), so it cannot check the context the "
+					+ "test runs on: write @VerifyNoTimerLeaks below @SpringBootTest (or the annotation that brings "
+					+ "SpringExtension), so that Spring's callbacks run first");
+		}
 	}
 
 	@Override

@@ -11,6 +11,8 @@ import dev.timerwatch.test.fixtures.IgnoringTests;
 import dev.timerwatch.test.fixtures.LeakySessionTests;
 import dev.timerwatch.test.fixtures.Leftovers;
 import dev.timerwatch.test.fixtures.MethodLevelTests;
+import dev.timerwatch.test.fixtures.ReplacedBeforeTheTestCheckedBelowTests;
+import dev.timerwatch.test.fixtures.ReplacedBeforeTheTestTests;
 import dev.timerwatch.test.fixtures.SessionManager;
 import dev.timerwatch.test.fixtures.SharedContextFirstTests;
 import dev.timerwatch.test.fixtures.SharedContextSecondTests;
@@ -155,6 +157,24 @@ class VerifyNoTimerLeaksTests {
 			.isEqualTo(TestExecutionResult.Status.SUCCESSFUL);
 		assertThat(failureOf(results, "leavesAThreadNothingIgnores")).hasMessageContaining("java.util.Timer started at "
 				+ FixtureSources.origin(IgnoringTests.class, "leavesAThreadNothingIgnores", "not ignored"));
+	}
+
+	@Test
+	void aCheckWhoseSnapshotSawAContextSpringReplacedBeforeTheTestFailsSayingWhereToWriteTheAnnotation() {
+		Map<String, TestExecutionResult> results = run(ReplacedBeforeTheTestTests.class);
+		assertThat(failureOf(results, "leavesASessionOpenOnAFreshContext"))
+			.isInstanceOf(IllegalStateException.class)
+			.hasMessageContaining("before Spring replaced this test's application context")
+			.hasMessageContaining("write @VerifyNoTimerLeaks below @SpringBootTest");
+	}
+
+	@Test
+	void writtenBelowSpringBootTestACheckSeesTheContextReplacedBeforeTheTest() {
+		Map<String, TestExecutionResult> results = run(ReplacedBeforeTheTestCheckedBelowTests.class);
+		assertThat(failureOf(results, "leavesASessionOpenOnAFreshContext")).isInstanceOf(TimerLeakError.class)
+			.hasMessageContaining("SessionManager.open(SessionManager.java:20)");
+		assertThat(results.get("closesItsSessionOnAFreshContext").getStatus())
+			.isEqualTo(TestExecutionResult.Status.SUCCESSFUL);
 	}
 
 	@Test
