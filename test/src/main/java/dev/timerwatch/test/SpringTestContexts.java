@@ -63,8 +63,14 @@ final class SpringTestContexts {
 		return SpringExtension.getApplicationContext(extensionContext);
 	}
 
-	static TimerLeakOptions apply(ExtensionContext extensionContext, TimerLeakOptions options) {
-		ContextView view = viewOf(SpringExtension.getApplicationContext(extensionContext));
+	/**
+	 * What the given application context adds to a check's options.
+	 * @param applicationContext the test's, as {@link #contextOf} gave it
+	 * @param options the options so far
+	 * @return the options with the context's registries and its executors' thread names
+	 */
+	static TimerLeakOptions apply(Object applicationContext, TimerLeakOptions options) {
+		ContextView view = viewOf((ApplicationContext) applicationContext);
 		return options.withRegistries(view.registries()).withIgnoredThreadPatterns(view.threadNames);
 	}
 

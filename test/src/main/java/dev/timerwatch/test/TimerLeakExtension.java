@@ -67,8 +67,9 @@ public final class TimerLeakExtension implements BeforeEachCallback, BeforeTestE
 			options = apply(options, onMethod.get());
 		}
 		if (settings.springTest) {
-			options = SpringTestContexts.apply(context, options);
-			context.getStore(NAMESPACE).put(SPRING_CONTEXT, SpringTestContexts.contextOf(context));
+			Object springContext = SpringTestContexts.contextOf(context);
+			options = SpringTestContexts.apply(springContext, options);
+			context.getStore(NAMESPACE).put(SPRING_CONTEXT, springContext);
 		}
 		context.getStore(NAMESPACE).put(CHECK, TimerLeaks.begin(options));
 	}
