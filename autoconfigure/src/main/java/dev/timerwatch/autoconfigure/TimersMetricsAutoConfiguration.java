@@ -4,6 +4,7 @@ import dev.timerwatch.health.TimersSampler;
 import dev.timerwatch.metrics.TimersMetrics;
 import dev.timerwatch.misuse.MisuseDetector;
 import dev.timerwatch.tracking.TimerRegistry;
+import dev.timerwatch.trend.LeakDetector;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -29,9 +30,9 @@ public final class TimersMetricsAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	TimersMetrics timersMetrics(TimerRegistry registry, TimerwatchProperties properties,
-			ObjectProvider<MisuseDetector> misuses) {
+			ObjectProvider<MisuseDetector> misuses, ObjectProvider<LeakDetector> leaks) {
 		TimersMetrics metrics = new TimersMetrics(registry, properties.getMetrics().getMaxOrigins(),
-				misuses.getIfAvailable());
+				misuses.getIfAvailable(), leaks.getIfAvailable());
 		registry.addObserver(metrics);
 		return metrics;
 	}

@@ -15,6 +15,8 @@ import java.util.function.ToLongFunction;
 import dev.timerwatch.tracking.OriginStats;
 import dev.timerwatch.tracking.SchedulerTracker;
 import dev.timerwatch.tracking.TaskOrigin;
+import dev.timerwatch.trend.LeakDetector;
+import dev.timerwatch.trend.OriginVerdict;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -25,7 +27,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The meters of one scheduler in one meter registry: its retained cancelled tasks, and the
- * counts and run timers of its origins. Origins come and go (the registry drops idle ones),
+ * counts, leak verdicts and run timers of its origins. Origins come and go (the registry drops idle ones),
  * and so do their meters. Each origin finds its meters as an attachment under this binding's
  * key, so that a scheduler bound to several meter registries records into each.
  */
@@ -38,6 +40,9 @@ final class SchedulerMeters {
 	private final MeterRegistry meterRegistry;
 
 	private final int maxOrigins;
+
+	// Whose last sample says which origins leak; null: no timers.leaking gauges.
+	private final @Nullable LeakDetector detector;
 
 	// What origins find their meters under: one per meter registry.
 	private final Object attachmentKey;
@@ -75,10 +80,12 @@ final class SchedulerMeters {
 	// Guarded by this: once removed, nothing binds here again.
 	private boolean removed;
 
-	SchedulerMeters(SchedulerTracker scheduler, MeterRegistry meterRegistry, int maxOrigins, Object attachmentKey) {
+	SchedulerMeters(SchedulerTracker scheduler, MeterRegistry meterRegistry, int maxOrigins,
+			@Nullable LeakDetector detector, Object attachmentKey) {
 		this.scheduler = scheduler;
 		this.meterRegistry = meterRegistry;
 		this.maxOrigins = maxOrigins;
+		this.detector = detector;
 		this.attachmentKey = attachmentKey;
 	}
 
@@ -123,8 +130,12 @@ final class SchedulerMeters {
 		if (this.tagged < this.maxOrigins) {
 			this.tagged++;
 			Tags tags = Tags.of("scheduler", this.scheduler.name(), "origin", origin.origin().describe());
-			List<Meter> counts = bindCounts(tags, origin, OriginStats::pending, OriginStats::scheduled,
-					OriginStats::completedAsCounted, OriginStats::cancelledAsCounted, OriginStats::failedAsCounted);
+			List<Meter> counts = new ArrayList<>(bindCounts(tags, origin, OriginStats::pending,
+					OriginStats::scheduled, OriginStats::completedAsCounted, OriginStats::cancelledAsCounted,
+					OriginStats::failedAsCounted));
+			if (this.detector != null) {
+				counts.add(leakingGauge(tags, origin, this::leaking));
+			}
 			meters = new OriginMeters(false, counts, runTimers(tags));
 		}
 		else {
@@ -139,6 +150,10 @@ final class SchedulerMeters {
 								(retired) -> retired.retiredCancelled),
 						(scheduler) -> scheduler.folded(OriginStats::failedAsCounted,
 								(retired) -> retired.retiredFailed)));
+				if (this.detector != null) {
+					this.foldedMeters.add(leakingGauge(tags, this,
+							(scheduler) -> scheduler.folded(scheduler::leaking, (retired) -> 0)));
+				}
 				this.foldedTimers = runTimers(tags);
 			}
 			this.folded.add(origin);
@@ -157,6 +172,26 @@ final class SchedulerMeters {
 			sum += figure.applyAsLong(origin);
 		}
 		return sum;
+	}
+
+	// 1 if the detector's last sample judged this very origin leaking (one made again since,
+	// under the same id, is not judged until the next sample): read, never judged here.
+	private long leaking(OriginStats origin) {
+		LeakDetector detector = this.detector;
+		if (detector == null) {
+			return 0;
+		}
+		OriginVerdict verdict = detector.report().verdict(origin.id());
+		return (verdict != null && verdict.origin() == origin && verdict.isLeaking()) ? 1 : 0;
+	}
+
+	private <T> Gauge leakingGauge(Tags tags, T state, ToDoubleFunction<T> leaking) {
+		return Gauge.builder("timers.leaking", state, leaking)
+			.tags(tags)
+			.description("Origins the leak detector judges leaking at its last sample, as the timers health "
+					+ "indicator does: 1 or 0 per origin, a count for origin=other")
+			.strongReference(true)
+			.register(this.meterRegistry);
 	}
 
 	private void unbind(OriginStats origin) {

@@ -15,15 +15,21 @@ import dev.timerwatch.tracking.OriginStats;
 import dev.timerwatch.tracking.SchedulerTracker;
 import dev.timerwatch.tracking.TaskObserver;
 import dev.timerwatch.tracking.TimerRegistry;
+import dev.timerwatch.trend.LeakDetector;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Publishes tracked schedulers and origins as Micrometer meters: pending tasks and task
- * counts per origin, retained cancelled tasks per scheduler, and the lag and duration of
- * every run.
+ * Publishes tracked schedulers and origins as Micrometer meters: pending tasks, task counts
+ * and the leak detector's verdict per origin, retained cancelled tasks per scheduler, and the
+ * lag and duration of every run.
+ *
+ * <p>The verdict ({@code timers.leaking}) is the detector's, read from its last sample, so
+ * that an alert rule on it fires exactly when the {@code timers} health indicator is
+ * {@code LEAKING} for that origin: a rule on the pending count alone would have to judge a
+ * leak from a level that cannot tell one from churn.
  *
  * <p>Origins appear while the application runs, so meters are bound by {@link #refresh()}
  * (after every health sample) rather than once; a scheduler's meters are removed once it has
@@ -41,13 +47,35 @@ public class TimersMetrics implements MeterBinder, TaskObserver {
 
 	private final @Nullable MisuseDetector misuses;
 
+	private final @Nullable LeakDetector leaks;
+
 	// Read on every run, so an array: no iterator, and one element in the usual case.
 	private volatile RegistryMeters[] bound = new RegistryMeters[0];
 
+	/**
+	 * Create meters with no leak verdicts.
+	 * @param registry the tracked schedulers
+	 * @param maxOrigins how many origins per scheduler get an {@code origin} tag of their own
+	 * @param misuses the misuse findings to count, or {@code null}
+	 */
 	public TimersMetrics(TimerRegistry registry, int maxOrigins, @Nullable MisuseDetector misuses) {
+		this(registry, maxOrigins, misuses, null);
+	}
+
+	/**
+	 * Create meters.
+	 * @param registry the tracked schedulers
+	 * @param maxOrigins how many origins per scheduler get an {@code origin} tag of their own
+	 * @param misuses the misuse findings to count, or {@code null}
+	 * @param leaks the detector whose verdicts {@code timers.leaking} publishes, or
+	 * {@code null} for no such gauge
+	 */
+	public TimersMetrics(TimerRegistry registry, int maxOrigins, @Nullable MisuseDetector misuses,
+			@Nullable LeakDetector leaks) {
 		this.registry = registry;
 		this.maxOrigins = maxOrigins;
 		this.misuses = misuses;
+		this.leaks = leaks;
 	}
 
 	@Override
@@ -140,7 +168,8 @@ public class TimersMetrics implements MeterBinder, TaskObserver {
 			for (SchedulerTracker scheduler : live) {
 				this.schedulers
 					.computeIfAbsent(scheduler,
-							(key) -> new SchedulerMeters(key, this.meterRegistry, TimersMetrics.this.maxOrigins, this))
+							(key) -> new SchedulerMeters(key, this.meterRegistry, TimersMetrics.this.maxOrigins,
+									TimersMetrics.this.leaks, this))
 					.bindOrigins();
 			}
 		}

@@ -109,6 +109,9 @@ class TimersAutoConfigurationTests {
 					.isEqualTo(1.0);
 				assertThat(meters.get("timers.scheduled").tags("origin", origin).functionCounter().count())
 					.isEqualTo(1.0);
+				// The detector's verdict, wired in: one pending timeout is no leak.
+				assertThat(meters.get("timers.leaking").tags("scheduler", "executor", "origin", origin).gauge().value())
+					.isZero();
 				assertThat(meters.get("timers.retained.cancelled").tags("scheduler", "executor").gauge().value())
 					.isZero();
 				executor.shutdownNow();

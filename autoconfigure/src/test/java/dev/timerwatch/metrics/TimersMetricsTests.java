@@ -1,5 +1,6 @@
 package dev.timerwatch.metrics;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -10,7 +11,12 @@ import java.util.concurrent.atomic.AtomicLong;
 import dev.timerwatch.scheduling.TrackingScheduledExecutorService;
 import dev.timerwatch.scheduling.TrackingScheduledThreadPoolExecutor;
 import dev.timerwatch.tracking.CallSiteLocator;
+import dev.timerwatch.tracking.SchedulerTracker;
+import dev.timerwatch.tracking.TaskKind;
+import dev.timerwatch.tracking.TaskOrigin;
 import dev.timerwatch.tracking.TimerRegistry;
+import dev.timerwatch.trend.LeakDetector;
+import dev.timerwatch.trend.OriginVerdict;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -252,6 +258,79 @@ class TimersMetricsTests {
 
 	private double otherCount(String name) {
 		return this.meterRegistry.get(name).tag("scheduler", "timeouts").tag("origin", "other").functionCounter().count();
+	}
+
+	@Test
+	void anOriginsLeakingGaugeIsOneExactlyWhileTheDetectorJudgesItLeaking() {
+		LeakDetector detector = new LeakDetector(this.registry, Duration.ofSeconds(1), Duration.ofSeconds(20), 0.5,
+				this.clock::get);
+		TimersMetrics metrics = new TimersMetrics(this.registry, 50, null, detector);
+		metrics.bindTo(this.meterRegistry);
+		SchedulerTracker scheduler = this.registry.register("sessions", "Test");
+		TaskOrigin leaky = TaskOrigin.callSite("com.example.Sessions", "open", "Sessions.java", 42);
+		TaskOrigin steady = TaskOrigin.callSite("com.example.Reports", "start", "Reports.java", 7);
+		scheduler.admit(steady, TaskKind.FIXED_RATE);
+		boolean sawLeak = false;
+		boolean sawLeakEnd = false;
+		// A periodic task per session, never cancelled, for two minutes; then no new session.
+		for (int second = 0; second < 240; second++) {
+			if (second < 120) {
+				scheduler.admit(leaky, TaskKind.FIXED_RATE);
+			}
+			this.clock.addAndGet(1_000);
+			detector.sample();
+			metrics.refresh();
+			boolean judged = judgedLeaking(detector, scheduler, leaky);
+			assertThat(leakingOf("sessions", leaky)).as("timers.leaking of the leaky line at %d s", second)
+				.isEqualTo(judged ? 1.0 : 0.0);
+			assertThat(judgedLeaking(detector, scheduler, steady)).isFalse();
+			assertThat(leakingOf("sessions", steady)).as("timers.leaking of the steady line at %d s", second)
+				.isZero();
+			sawLeak |= judged;
+			sawLeakEnd |= sawLeak && !judged;
+		}
+		assertThat(sawLeak).as("the leak was found").isTrue();
+		assertThat(sawLeakEnd).as("the leak ended once it stopped rising").isTrue();
+	}
+
+	@Test
+	void theLeakingGaugeOfOriginsFoldedAsOtherCountsTheLeakingOnes() {
+		LeakDetector detector = new LeakDetector(this.registry, Duration.ofSeconds(1), Duration.ofSeconds(20), 0.5,
+				this.clock::get);
+		TimersMetrics foldingAll = new TimersMetrics(this.registry, 0, null, detector);
+		foldingAll.bindTo(this.meterRegistry);
+		SchedulerTracker scheduler = this.registry.register("sessions", "Test");
+		List<TaskOrigin> leaky = List.of(TaskOrigin.callSite("com.example.Sessions", "open", "Sessions.java", 42),
+				TaskOrigin.callSite("com.example.Sessions", "resume", "Sessions.java", 57));
+		scheduler.admit(TaskOrigin.callSite("com.example.Reports", "start", "Reports.java", 7), TaskKind.FIXED_RATE);
+		for (int second = 0; second < 120; second++) {
+			leaky.forEach((line) -> scheduler.admit(line, TaskKind.FIXED_RATE));
+			this.clock.addAndGet(1_000);
+			detector.sample();
+			foldingAll.refresh();
+			long judged = leaky.stream().filter((line) -> judgedLeaking(detector, scheduler, line)).count();
+			assertThat(this.meterRegistry.get("timers.leaking").tag("origin", "other").gauge().value())
+				.as("timers.leaking of origin=other at %d s", second)
+				.isEqualTo(judged);
+		}
+		assertThat(detector.report().leaking()).hasSize(2);
+	}
+
+	private static boolean judgedLeaking(LeakDetector detector, SchedulerTracker scheduler, TaskOrigin line) {
+		return detector.report()
+			.verdicts()
+			.stream()
+			.filter((verdict) -> verdict.origin().scheduler() == scheduler && verdict.origin().origin().equals(line))
+			.anyMatch(OriginVerdict::isLeaking);
+	}
+
+	private double leakingOf(String scheduler, TaskOrigin line) {
+		Gauge leaking = this.meterRegistry.find("timers.leaking")
+			.tag("scheduler", scheduler)
+			.tag("origin", line.describe())
+			.gauge();
+		assertThat(leaking).as("timers.leaking of %s", line.describe()).isNotNull();
+		return leaking.value();
 	}
 
 }

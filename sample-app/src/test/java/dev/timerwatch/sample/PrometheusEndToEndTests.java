@@ -36,9 +36,10 @@ import static org.awaitility.Awaitility.await;
 /**
  * The fleet chain against a real Prometheus: it scrapes the running sample app with the
  * shipped alert rules (their 15-minute durations cut to seconds), the leaky ping monitor
- * brings {@code TimerLeak} to firing, and every query of the Grafana dashboard in
- * {@code ops/grafana/} returns data from the same server. The dashboard's panels, drawn from
- * those answers, are written to {@code target/dashboard-snapshot.html}.
+ * brings {@code TimerLeak} to firing for the origins the health indicator names, and every
+ * query of the Grafana dashboard in {@code ops/grafana/} returns data from the same server.
+ * The dashboard's panels, drawn from those answers, are written to
+ * {@code target/dashboard-snapshot.html}.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "timerwatch.health.sample-interval=200ms", "timerwatch.health.window=2s" })
@@ -101,7 +102,7 @@ class PrometheusEndToEndTests {
 
 	@Test
 	@Order(1)
-	void leakyScenarioBringsTheTimerLeakAlertToFiring() {
+	void leakyScenarioBringsTheTimerLeakAlertToFiringForTheOriginsTheHealthIndicatorNames() throws Exception {
 		List<Map<String, Object>> firing = await().atMost(PATIENCE)
 			.pollInterval(Duration.ofSeconds(1))
 			.until(() -> this.prometheus.query("ALERTS{alertname=\"TimerLeak\", alertstate=\"firing\"}"),
@@ -112,6 +113,19 @@ class PrometheusEndToEndTests {
 			.containsEntry("scheduler", "taskScheduler")
 			.hasEntrySatisfying("origin", (origin) -> assertThat(origin)
 				.startsWith("dev.timerwatch.sample.scenario.PingMonitorScenario.leakyPing(PingMonitorScenario.java:")));
+		// The alert is the detector's verdict: the health indicator names the same origins (a
+		// leak lasts at least a window, 2 s here, and goes on while the scenario runs).
+		List<String> alerted = firing.stream().map((alert) -> labels(alert).get("origin")).toList();
+		assertThat(healthLeakingOrigins()).containsAll(alerted);
+	}
+
+	@SuppressWarnings("unchecked")
+	private List<String> healthLeakingOrigins() throws IOException, InterruptedException {
+		Map<String, Object> timers = JsonParserFactory.getJsonParser().parseMap(send("GET", "/actuator/health/timers"));
+		assertThat(timers).containsEntry("status", "LEAKING");
+		List<Map<String, Object>> leaking = (List<Map<String, Object>>) ((Map<String, Object>) timers.get("details"))
+			.get("leaking");
+		return leaking.stream().map((origin) -> (String) origin.get("origin")).toList();
 	}
 
 	@Test
@@ -161,12 +175,13 @@ class PrometheusEndToEndTests {
 		return (Map<String, String>) sample.get("metric");
 	}
 
-	private void send(String method, String path) throws IOException, InterruptedException {
+	private String send(String method, String path) throws IOException, InterruptedException {
 		HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + path))
 			.method(method, HttpRequest.BodyPublishers.noBody())
 			.build();
 		HttpResponse<String> response = this.http.send(request, HttpResponse.BodyHandlers.ofString());
 		assertThat(response.statusCode()).as("%s %s", method, path).isEqualTo(200);
+		return response.body();
 	}
 
 }
