@@ -262,8 +262,7 @@ class TimersMetricsTests {
 
 	@Test
 	void anOriginsLeakingGaugeIsOneExactlyWhileTheDetectorJudgesItLeaking() {
-		LeakDetector detector = new LeakDetector(this.registry, Duration.ofSeconds(1), Duration.ofSeconds(20), 0.5,
-				this.clock::get);
+		LeakDetector detector = detectorOnTwentySecondWindows();
 		TimersMetrics metrics = new TimersMetrics(this.registry, 50, null, detector);
 		metrics.bindTo(this.meterRegistry);
 		SchedulerTracker scheduler = this.registry.register("sessions", "Test");
@@ -295,8 +294,7 @@ class TimersMetricsTests {
 
 	@Test
 	void theLeakingGaugeOfOriginsFoldedAsOtherCountsTheLeakingOnes() {
-		LeakDetector detector = new LeakDetector(this.registry, Duration.ofSeconds(1), Duration.ofSeconds(20), 0.5,
-				this.clock::get);
+		LeakDetector detector = detectorOnTwentySecondWindows();
 		TimersMetrics foldingAll = new TimersMetrics(this.registry, 0, null, detector);
 		foldingAll.bindTo(this.meterRegistry);
 		SchedulerTracker scheduler = this.registry.register("sessions", "Test");
@@ -314,6 +312,10 @@ class TimersMetricsTests {
 				.isEqualTo(judged);
 		}
 		assertThat(detector.report().leaking()).hasSize(2);
+	}
+
+	private LeakDetector detectorOnTwentySecondWindows() {
+		return new LeakDetector(this.registry, Duration.ofSeconds(1), Duration.ofSeconds(20), 0.5, this.clock::get);
 	}
 
 	private static boolean judgedLeaking(LeakDetector detector, SchedulerTracker scheduler, TaskOrigin line) {
