@@ -34,6 +34,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Scope;
 import org.springframework.scheduling.annotation.EnableScheduling;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -139,6 +140,24 @@ class MisuseDetectionTests {
 				assertThat(output).contains("(java.lang.IllegalStateException: connection reset)");
 				context.getBean(ScheduledThreadPoolExecutor.class).shutdownNow();
 			});
+	}
+
+	@Test
+	void aTaskWhoseTriggerThrowsIsASilentDeath(CapturedOutput output) {
+		this.contextRunner.withBean("dynamicScheduler", ThreadPoolTaskScheduler.class, () -> {
+			ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
+			scheduler.initialize();
+			return scheduler;
+		}).run((context) -> {
+			new MisbehavingJobs.DynamicSchedule().start(context.getBean(ThreadPoolTaskScheduler.class));
+			MisuseDescriptor finding = awaitFinding(context, MisuseType.SILENT_DEATH);
+			assertThat(finding.getOrigin()).contains("MisbehavingJobs$DynamicSchedule.start");
+			assertThat(finding.getScheduler()).isEqualTo("dynamicScheduler");
+			assertThat(finding.getEvidence())
+				.isEqualTo("1 periodic task(s) stopped for ever after throwing java.lang.IllegalStateException");
+			assertCountedAndLoggedOnce(context, output, MisuseType.SILENT_DEATH);
+			assertThat(output).contains("(java.lang.IllegalStateException: database unavailable)");
+		});
 	}
 
 	@Test

@@ -12,8 +12,12 @@ public enum MisuseType {
 	HOT_LOOP("check the period's unit: @Scheduled(fixedRate) is in milliseconds unless timeUnit says otherwise, "
 			+ "scheduleAtFixedRate in the unit or Duration it is given"),
 
-	/** A periodic task on a ScheduledExecutorService threw, and the executor silently cancelled it. */
-	SILENT_DEATH("catch exceptions inside the periodic task: one uncaught exception cancels every later run"),
+	/**
+	 * A periodic task on a ScheduledExecutorService threw, and the executor silently cancelled
+	 * it; or the Trigger of a TaskScheduler's task threw, and Spring silently dropped the task.
+	 */
+	SILENT_DEATH("catch exceptions inside the periodic task (and its Trigger): one uncaught exception cancels "
+			+ "every later run"),
 
 	/** A scheduled method that fails run after run, which Spring only logs. */
 	REPEATED_FAILURE("fix the failing run, or alert on it: Spring logs each failure and runs the method again"),

@@ -208,7 +208,23 @@ public abstract sealed class TrackedCommand<V> extends TrackedTask implements Ru
 	 */
 	public void onNoNextRun(int runsHandedOff) {
 		try {
-			noNextRun(runsHandedOff);
+			noNextRun(runsHandedOff, false);
+		}
+		catch (Throwable ex) {
+			TrackingFailures.report(ex);
+		}
+	}
+
+	/**
+	 * The trigger that decides the command's runs threw when asked for the next run, after
+	 * it had answered before: Spring drops the command without a word (the exception goes to
+	 * a future nobody reads), so the command fails once the runs already handed off are over.
+	 * @param runsHandedOff the trigger's non-null answers so far
+	 * @param failure what the trigger threw
+	 */
+	public void onTriggerFailed(int runsHandedOff, Throwable failure) {
+		try {
+			triggerFailed(runsHandedOff, failure);
 		}
 		catch (Throwable ex) {
 			TrackingFailures.report(ex);

@@ -743,8 +743,9 @@ public final class OriginStats {
 	}
 
 	/**
-	 * What the last failed run threw. Its message may carry anything the application put in
-	 * it, so it is for the log and for readers allowed to see details.
+	 * What the last failed run (or a trigger that ended its task by throwing) threw. Its message
+	 * may carry anything the application put in it, so it is for the log and for readers allowed
+	 * to see details.
 	 * @return the exception's class and message, or {@code null}
 	 */
 	public @Nullable String lastFailure() {
@@ -762,12 +763,17 @@ public final class OriginStats {
 	void runEndedWith(@Nullable Throwable failure) {
 		if (failure != null) {
 			this.consecutiveFailedRuns = this.consecutiveFailedRuns + 1;
-			this.lastFailureType = failure.getClass().getName();
-			this.lastFailure = describe(failure);
+			failedWith(failure);
 		}
 		else if (this.consecutiveFailedRuns != 0) {
 			this.consecutiveFailedRuns = 0;
 		}
+	}
+
+	// What a failed run threw, or a trigger that ended its task by throwing.
+	void failedWith(Throwable failure) {
+		this.lastFailureType = failure.getClass().getName();
+		this.lastFailure = describe(failure);
 	}
 
 	/**

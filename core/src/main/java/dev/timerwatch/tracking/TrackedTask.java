@@ -29,6 +29,8 @@ import org.jspecify.annotations.Nullable;
  *                                   none is due {@link #noNextRun}; with a run still due or running,
  * PENDING | RUNNING + DUE            it records how many runs are still due, and the last of them
  *                                   to end settles COMPLETED (or FAILED) in {@link #runEnded}
+ * PENDING  -&gt; FAILED               the same, when the trigger threw instead of answering: the task
+ *                                   ends FAILED, now or with the last run due (TRIGGER_FAILED)
  * </pre>
  * A fixed-rate run of a {@code ScheduledThreadPoolExecutor} re-queues its task before the run's
  * own bookkeeping is over, so two runs of one task may overlap by a few instructions; the state
@@ -86,10 +88,14 @@ public abstract class TrackedTask {
 
 	private static final int DUE = 0b11 << 6;
 
-	// Runs in progress, in bits 8 to 15: at most 255 are tracked at once.
+	// Runs in progress, in bits 8 to 14: at most 127 are tracked at once.
 	private static final int ONE_RUN = 1 << 8;
 
-	private static final int RUNS = 0xFF << 8;
+	private static final int RUNS = 0x7F << 8;
+
+	// Bit 15, set with DUE when the trigger threw instead of answering: Spring drops the task
+	// (telling no one but a future nobody reads), so it failed, whatever its last run did.
+	private static final int TRIGGER_FAILED = 1 << 15;
 
 	// Runs started, in bits 16 to 31, wrapping: without it, a whole overlapping run (start,
 	// then end) would restore the very state word another thread read before deciding how the
@@ -326,7 +332,8 @@ public abstract class TrackedTask {
 				continue;
 			}
 			int next = ((s & CANCEL_REQUESTED) != 0) ? CANCELLED : switch (settle(failure)) {
-				case RESCHEDULED -> ((s & DUE) == ONE_DUE) ? ((failure != null) ? FAILED : COMPLETED) : PENDING;
+				case RESCHEDULED -> ((s & DUE) == ONE_DUE)
+						? ((failure != null || (s & TRIGGER_FAILED) != 0) ? FAILED : COMPLETED) : PENDING;
 				case COMPLETED -> COMPLETED;
 				case FAILED -> FAILED;
 				case CANCELLED -> CANCELLED;
@@ -432,12 +439,14 @@ public abstract class TrackedTask {
 
 	/**
 	 * What decides the task's runs (a {@code Trigger}) has no next one. A pending task with no
-	 * run still due completes now; otherwise the last due or running run to end completes it.
-	 * A task that has ended is left as it is. Idempotent.
+	 * run still due ends now; otherwise the last due or running run to end ends it. A task that
+	 * has ended is left as it is. Idempotent.
 	 * @param runsHandedOff how many runs the trigger has given the scheduler so far (its
 	 * non-null answers), compared with the runs started to know how many are still due
+	 * @param triggerFailed whether the trigger threw rather than answered: the task then ends
+	 * as failed, otherwise as completed (or failed, if its last run threw)
 	 */
-	protected final void noNextRun(int runsHandedOff) {
+	protected final void noNextRun(int runsHandedOff, boolean triggerFailed) {
 		for (;;) {
 			int s = this.state;
 			int phase = s & PHASE;
@@ -446,17 +455,31 @@ public abstract class TrackedTask {
 			}
 			int due = (runsHandedOff - (s >>> 16)) & 0xFFFF;
 			if (phase == PENDING && due == 0) {
-				if (STATE.compareAndSet(this, s, with(s, COMPLETED))) {
-					count(COMPLETED);
+				int next = triggerFailed ? FAILED : COMPLETED;
+				if (STATE.compareAndSet(this, s, with(s, next))) {
+					count(next);
 					ended();
 					return;
 				}
 				continue;
 			}
-			if (STATE.compareAndSet(this, s, s | (Math.min(3, 1 + due) * ONE_DUE))) {
+			int ending = Math.min(3, 1 + due) * ONE_DUE | (triggerFailed ? TRIGGER_FAILED : 0);
+			if (STATE.compareAndSet(this, s, s | ending)) {
 				return;
 			}
 		}
+	}
+
+	/**
+	 * The trigger that decides the task's runs threw instead of answering: the task fails as
+	 * {@link #noNextRun} would end it, and its origin remembers what the trigger threw as it
+	 * does a failed run's exception (no run failed, so no run is counted).
+	 * @param runsHandedOff how many runs the trigger has given the scheduler so far
+	 * @param failure what the trigger threw
+	 */
+	protected final void triggerFailed(int runsHandedOff, Throwable failure) {
+		origin().failedWith(failure);
+		noNextRun(runsHandedOff, true);
 	}
 
 	/**

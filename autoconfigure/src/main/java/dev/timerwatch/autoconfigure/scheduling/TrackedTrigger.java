@@ -12,9 +12,9 @@ import org.springframework.scheduling.TriggerContext;
 /**
  * The user's {@link Trigger}, telling the tracked task when it has no next run. Spring's
  * schedulers ask the trigger once before the first run and once per run after that; when it
- * answers {@code null} (or throws, which also ends the task inside Spring) the task is over
- * once the runs already handed off have run, without any future completing or being
- * cancelled, so nothing else would tell the tracker. The answers are counted so that a run
+ * answers {@code null} the task is over (completed) once the runs already handed off have run,
+ * and when it throws, which also ends the task inside Spring, the task has failed, without any
+ * future completing or being cancelled either way, so nothing else would tell the tracker. The answers are counted so that a run
  * handed off but not yet started when the trigger ends (a {@code SimpleAsyncTaskScheduler}
  * asks right after the hand-off) is still tracked.
  */
@@ -39,10 +39,10 @@ final class TrackedTrigger implements Trigger {
 		}
 		catch (RuntimeException | Error ex) {
 			// On the first call the scheduling call itself throws, and the admission takes the
-			// task out of the counts; later, Spring drops the task.
+			// task out of the counts; later, Spring drops the task, telling no one: it failed.
 			int handedOff = this.runsHandedOff.get();
 			if (handedOff > 0) {
-				this.command.onNoNextRun(handedOff);
+				this.command.onTriggerFailed(handedOff, ex);
 			}
 			throw ex;
 		}

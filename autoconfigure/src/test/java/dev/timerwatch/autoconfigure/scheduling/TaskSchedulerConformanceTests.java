@@ -244,6 +244,33 @@ class TaskSchedulerConformanceTests {
 
 	@ParameterizedTest(name = "{0}")
 	@MethodSource("schedulers")
+	void aTriggerThatThrowsAfterItsFirstAnswerReadsAlikeAndEndsAsFailed(String name,
+			Supplier<TaskScheduler> factory) throws Exception {
+		assertConforms(factory, (scheduler, transcript) -> {
+			AtomicInteger asked = new AtomicInteger();
+			AtomicInteger runs = new AtomicInteger();
+			IllegalStateException unavailable = new IllegalStateException("database unavailable");
+			Trigger onceThenThrows = (context) -> {
+				if (asked.incrementAndGet() > 1) {
+					throw unavailable;
+				}
+				return Instant.now().plusMillis(1);
+			};
+			ScheduledFuture<?> future = scheduler.schedule(runs::incrementAndGet, onceThenThrows);
+			awaitTrue(() -> asked.get() > 1 && future.isDone());
+			transcript.add(asked.get(), runs.get(), future.isCancelled());
+			transcript.thrown(() -> future.get());
+		}, (registry) -> {
+			assertThat(sum(registry, OriginStats::failed)).isEqualTo(1);
+			assertThat(sum(registry, OriginStats::completed)).isZero();
+			assertThat(sum(registry, OriginStats::runs)).isEqualTo(1);
+			assertThat(registry.origins()).extracting(OriginStats::lastFailure)
+				.containsExactly("java.lang.IllegalStateException: database unavailable");
+		});
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("schedulers")
 	void executorMethodsReturnAlike(String name, Supplier<TaskScheduler> factory) throws Exception {
 		assertConforms(factory, (scheduler, transcript) -> {
 			if (!(scheduler instanceof org.springframework.core.task.AsyncTaskExecutor executor)) {
