@@ -32,7 +32,7 @@ public final class TimersMetricsAutoConfiguration {
 	TimersMetrics timersMetrics(TimerRegistry registry, TimerwatchProperties properties,
 			ObjectProvider<MisuseDetector> misuses, ObjectProvider<LeakDetector> leaks) {
 		TimersMetrics metrics = new TimersMetrics(registry, properties.getMetrics().getMaxOrigins(),
-				misuses.getIfAvailable(), leaks.getIfAvailable());
+				misuses.getIfAvailable(), leaks.getIfAvailable(), properties.getHealth().getSampleInterval());
 		registry.addObserver(metrics);
 		return metrics;
 	}

@@ -16,6 +16,7 @@ import dev.timerwatch.tracking.OriginStats;
 import dev.timerwatch.tracking.SchedulerTracker;
 import dev.timerwatch.tracking.TaskOrigin;
 import dev.timerwatch.trend.LeakDetector;
+import dev.timerwatch.trend.LeakReport;
 import dev.timerwatch.trend.OriginVerdict;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -43,6 +44,9 @@ final class SchedulerMeters {
 
 	// Whose last sample says which origins leak; null: no timers.leaking gauges.
 	private final @Nullable LeakDetector detector;
+
+	// A verdict older than this is stale: the sampler fails or has stopped (see TimersMetrics).
+	private final long staleAfterMillis;
 
 	// What origins find their meters under: one per meter registry.
 	private final Object attachmentKey;
@@ -81,11 +85,12 @@ final class SchedulerMeters {
 	private boolean removed;
 
 	SchedulerMeters(SchedulerTracker scheduler, MeterRegistry meterRegistry, int maxOrigins,
-			@Nullable LeakDetector detector, Object attachmentKey) {
+			@Nullable LeakDetector detector, long staleAfterMillis, Object attachmentKey) {
 		this.scheduler = scheduler;
 		this.meterRegistry = meterRegistry;
 		this.maxOrigins = maxOrigins;
 		this.detector = detector;
+		this.staleAfterMillis = staleAfterMillis;
 		this.attachmentKey = attachmentKey;
 	}
 
@@ -175,13 +180,20 @@ final class SchedulerMeters {
 	}
 
 	// 1 if the detector's last sample judged this very origin leaking (one made again since,
-	// under the same id, is not judged until the next sample): read, never judged here.
+	// under the same id, is not judged until the next sample), and that sample is not stale:
+	// read, never judged here.
 	private long leaking(OriginStats origin) {
 		LeakDetector detector = this.detector;
 		if (detector == null) {
 			return 0;
 		}
-		OriginVerdict verdict = detector.report().verdict(origin.id());
+		LeakReport report = detector.report();
+		if (report.sampledAtMillis() >= 0
+				&& detector.currentTimeMillis() - report.sampledAtMillis() > this.staleAfterMillis) {
+			// No sample for three intervals: the health indicator is UNKNOWN and names no leak.
+			return 0;
+		}
+		OriginVerdict verdict = report.verdict(origin.id());
 		return (verdict != null && verdict.origin() == origin && verdict.isLeaking()) ? 1 : 0;
 	}
 

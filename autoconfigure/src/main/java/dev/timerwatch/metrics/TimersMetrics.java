@@ -1,5 +1,6 @@
 package dev.timerwatch.metrics;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -49,6 +50,9 @@ public class TimersMetrics implements MeterBinder, TaskObserver {
 
 	private final @Nullable LeakDetector leaks;
 
+	// How old a verdict may be before it is no longer news, as the health indicator has it.
+	private final long staleAfterMillis;
+
 	// Read on every run, so an array: no iterator, and one element in the usual case.
 	private volatile RegistryMeters[] bound = new RegistryMeters[0];
 
@@ -72,10 +76,29 @@ public class TimersMetrics implements MeterBinder, TaskObserver {
 	 */
 	public TimersMetrics(TimerRegistry registry, int maxOrigins, @Nullable MisuseDetector misuses,
 			@Nullable LeakDetector leaks) {
+		this(registry, maxOrigins, misuses, leaks, null);
+	}
+
+	/**
+	 * Create meters whose leak verdicts go stale as the {@code timers} health indicator's do.
+	 * @param registry the tracked schedulers
+	 * @param maxOrigins how many origins per scheduler get an {@code origin} tag of their own
+	 * @param misuses the misuse findings to count, or {@code null}
+	 * @param leaks the detector whose verdicts {@code timers.leaking} publishes, or
+	 * {@code null} for no such gauge
+	 * @param sampleInterval how often the detector samples, or {@code null}: a verdict older
+	 * than three intervals (and at least 30 seconds) is stale, since the sampler fails or has
+	 * stopped, and {@code timers.leaking} then reads 0, as the health indicator, which is
+	 * UNKNOWN then, names no leak
+	 */
+	public TimersMetrics(TimerRegistry registry, int maxOrigins, @Nullable MisuseDetector misuses,
+			@Nullable LeakDetector leaks, @Nullable Duration sampleInterval) {
 		this.registry = registry;
 		this.maxOrigins = maxOrigins;
 		this.misuses = misuses;
 		this.leaks = leaks;
+		this.staleAfterMillis = (sampleInterval != null) ? Math.max(3 * sampleInterval.toMillis(), 30_000)
+				: Long.MAX_VALUE;
 	}
 
 	@Override
@@ -169,7 +192,7 @@ public class TimersMetrics implements MeterBinder, TaskObserver {
 				this.schedulers
 					.computeIfAbsent(scheduler,
 							(key) -> new SchedulerMeters(key, this.meterRegistry, TimersMetrics.this.maxOrigins,
-									TimersMetrics.this.leaks, this))
+									TimersMetrics.this.leaks, TimersMetrics.this.staleAfterMillis, this))
 					.bindOrigins();
 			}
 		}

@@ -8,6 +8,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
+import dev.timerwatch.health.TimersHealthIndicator;
 import dev.timerwatch.scheduling.TrackingScheduledExecutorService;
 import dev.timerwatch.scheduling.TrackingScheduledThreadPoolExecutor;
 import dev.timerwatch.tracking.CallSiteLocator;
@@ -21,6 +22,9 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -312,6 +316,36 @@ class TimersMetricsTests {
 				.isEqualTo(judged);
 		}
 		assertThat(detector.report().leaking()).hasSize(2);
+	}
+
+	@Test
+	void aLeakingGaugeFallsToZeroOnceTheVerdictIsStaleAsTheHealthIndicatorThenNamesNoLeak() {
+		LeakDetector detector = detectorOnTwentySecondWindows();
+		TimersMetrics metrics = new TimersMetrics(this.registry, 50, null, detector, Duration.ofSeconds(1));
+		metrics.bindTo(this.meterRegistry);
+		TimersHealthIndicator health = new TimersHealthIndicator(this.registry, detector, new Status("LEAKING"), null,
+				Duration.ofSeconds(1));
+		SchedulerTracker scheduler = this.registry.register("sessions", "Test");
+		TaskOrigin leaky = TaskOrigin.callSite("com.example.Sessions", "open", "Sessions.java", 42);
+		for (int second = 0; second < 120 && !judgedLeaking(detector, scheduler, leaky); second++) {
+			scheduler.admit(leaky, TaskKind.FIXED_RATE);
+			this.clock.addAndGet(1_000);
+			detector.sample();
+			metrics.refresh();
+		}
+		assertThat(health.health(true).getStatus()).isEqualTo(new Status("LEAKING"));
+		assertThat(leakingOf("sessions", leaky)).isEqualTo(1.0);
+		// From now on every sample fails (the detector throws): TimersSampler still runs its
+		// listeners, so the meters are refreshed and scraped, but the verdict is never renewed.
+		for (int second = 0; second < 60; second++) {
+			this.clock.addAndGet(1_000);
+			metrics.refresh();
+		}
+		Health stale = health.health(true);
+		assertThat(stale.getStatus()).isEqualTo(Status.UNKNOWN);
+		assertThat(stale.getDetails()).doesNotContainKey("leaking");
+		assertThat(leakingOf("sessions", leaky)).as("timers.leaking of a verdict the health indicator calls stale")
+			.isZero();
 	}
 
 	private LeakDetector detectorOnTwentySecondWindows() {
