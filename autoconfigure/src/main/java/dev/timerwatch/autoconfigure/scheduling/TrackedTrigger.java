@@ -37,9 +37,11 @@ final class TrackedTrigger implements Trigger {
 		try {
 			next = this.trigger.nextExecution(triggerContext);
 		}
-		catch (RuntimeException | Error ex) {
+		catch (Throwable ex) {
 			// On the first call the scheduling call itself throws, and the admission takes the
 			// task out of the counts; later, Spring drops the task, telling no one: it failed.
+			// Any throwable: a checked exception thrown sneakily (a Kotlin trigger's IOException)
+			// ends the task as well, and is thrown on as it is.
 			int handedOff = this.runsHandedOff.get();
 			if (handedOff > 0) {
 				this.command.onTriggerFailed(handedOff, ex);

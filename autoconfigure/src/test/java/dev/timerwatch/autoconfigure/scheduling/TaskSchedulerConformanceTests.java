@@ -271,6 +271,33 @@ class TaskSchedulerConformanceTests {
 
 	@ParameterizedTest(name = "{0}")
 	@MethodSource("schedulers")
+	void aTriggerThatThrowsACheckedExceptionSneakilyAfterItsFirstAnswerReadsAlikeAndEndsAsFailed(String name,
+			Supplier<TaskScheduler> factory) throws Exception {
+		// A Kotlin trigger that reads the next time from a database throws its IOException as is.
+		IOException unavailable = new IOException("database unavailable");
+		assertConforms(factory, (scheduler, transcript) -> {
+			AtomicInteger asked = new AtomicInteger();
+			AtomicInteger runs = new AtomicInteger();
+			Trigger onceThenThrows = (context) -> {
+				if (asked.incrementAndGet() > 1) {
+					throw ThrowingScheduler.<RuntimeException>sneaky(unavailable);
+				}
+				return Instant.now().plusMillis(1);
+			};
+			ScheduledFuture<?> future = scheduler.schedule(runs::incrementAndGet, onceThenThrows);
+			awaitTrue(() -> asked.get() > 1 && future.isDone() && runs.get() == 1);
+			transcript.add(asked.get(), runs.get(), future.isCancelled());
+			transcript.thrown(() -> future.get());
+		}, (registry) -> {
+			assertThat(sum(registry, OriginStats::failed)).isEqualTo(1);
+			assertThat(sum(registry, OriginStats::completed)).isZero();
+			assertThat(registry.origins()).extracting(OriginStats::lastFailure)
+				.containsExactly("java.io.IOException: database unavailable");
+		});
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("schedulers")
 	void executorMethodsReturnAlike(String name, Supplier<TaskScheduler> factory) throws Exception {
 		assertConforms(factory, (scheduler, transcript) -> {
 			if (!(scheduler instanceof org.springframework.core.task.AsyncTaskExecutor executor)) {
@@ -565,7 +592,7 @@ class TaskSchedulerConformanceTests {
 		}
 
 		@SuppressWarnings("unchecked")
-		private static <E extends Throwable> E sneaky(Throwable ex) throws E {
+		static <E extends Throwable> E sneaky(Throwable ex) throws E {
 			throw (E) ex;
 		}
 
