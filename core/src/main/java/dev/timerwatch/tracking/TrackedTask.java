@@ -28,7 +28,7 @@ import org.jspecify.annotations.Nullable;
  * PENDING  -&gt; COMPLETED            the thread that learns a trigger-driven task has no next run and
  *                                   none is due {@link #noNextRun}; with a run still due or running,
  * PENDING | RUNNING + DUE            it records how many runs are still due, and the last of them
- *                                   to end settles COMPLETED (or FAILED) in {@link #runEnded}
+ *                                   to end settles COMPLETED in {@link #runEnded}, whatever it threw
  * PENDING  -&gt; FAILED               the same, when the trigger threw instead of answering: the task
  *                                   ends FAILED, now or with the last run due (TRIGGER_FAILED)
  * </pre>
@@ -332,8 +332,11 @@ public abstract class TrackedTask {
 				continue;
 			}
 			int next = ((s & CANCEL_REQUESTED) != 0) ? CANCELLED : switch (settle(failure)) {
-				case RESCHEDULED -> ((s & DUE) == ONE_DUE)
-						? ((failure != null || (s & TRIGGER_FAILED) != 0) ? FAILED : COMPLETED) : PENDING;
+				// The trigger's end decides: a last run that threw was logged and followed, as
+				// any run of the task, by the trigger, whose null completes the task on every
+				// scheduler (ThreadPoolTaskScheduler asks it after the run, and completes it).
+				case RESCHEDULED -> ((s & DUE) == ONE_DUE) ? (((s & TRIGGER_FAILED) != 0) ? FAILED : COMPLETED)
+						: PENDING;
 				case COMPLETED -> COMPLETED;
 				case FAILED -> FAILED;
 				case CANCELLED -> CANCELLED;
@@ -444,7 +447,8 @@ public abstract class TrackedTask {
 	 * @param runsHandedOff how many runs the trigger has given the scheduler so far (its
 	 * non-null answers), compared with the runs started to know how many are still due
 	 * @param triggerFailed whether the trigger threw rather than answered: the task then ends
-	 * as failed, otherwise as completed (or failed, if its last run threw)
+	 * as failed, otherwise as completed (whether its last run threw or not, as a scheduler that
+	 * asks the trigger after the run has it)
 	 */
 	protected final void noNextRun(int runsHandedOff, boolean triggerFailed) {
 		for (;;) {

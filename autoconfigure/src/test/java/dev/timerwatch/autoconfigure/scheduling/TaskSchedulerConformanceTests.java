@@ -298,6 +298,30 @@ class TaskSchedulerConformanceTests {
 
 	@ParameterizedTest(name = "{0}")
 	@MethodSource("schedulers")
+	void aTriggerThatAnswersNullAfterARunThatThrewEndsItsTaskAsCompletedOnEveryScheduler(String name,
+			Supplier<TaskScheduler> factory) throws Exception {
+		assertConforms(factory, (scheduler, transcript) -> {
+			AtomicInteger asked = new AtomicInteger();
+			AtomicInteger runs = new AtomicInteger();
+			Trigger once = (context) -> (asked.incrementAndGet() > 1) ? null : Instant.now().plusMillis(1);
+			ScheduledFuture<?> future = scheduler.schedule(() -> {
+				runs.incrementAndGet();
+				throw new IllegalStateException("this run failed");
+			}, once);
+			awaitTrue(() -> asked.get() > 1 && future.isDone() && runs.get() == 1);
+			transcript.add(asked.get(), runs.get(), future.isCancelled());
+			transcript.thrown(() -> future.get());
+		}, (registry) -> {
+			// Spring logged the run's failure and asked the trigger, which said no more: the
+			// task ended as its trigger planned, completed (README, "Semantics"), whichever
+			// scheduler ran it, and whether the trigger was asked before or after the run.
+			assertThat(sum(registry, OriginStats::completed)).as("completed").isEqualTo(1);
+			assertThat(sum(registry, OriginStats::failed)).as("failed").isZero();
+		});
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("schedulers")
 	void executorMethodsReturnAlike(String name, Supplier<TaskScheduler> factory) throws Exception {
 		assertConforms(factory, (scheduler, transcript) -> {
 			if (!(scheduler instanceof org.springframework.core.task.AsyncTaskExecutor executor)) {
