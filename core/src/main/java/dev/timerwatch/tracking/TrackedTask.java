@@ -516,6 +516,11 @@ public abstract class TrackedTask {
 			if ((s & PHASE) != PENDING || (s >>> 16) != runsStartedAtFailure) {
 				return true;
 			}
+			if ((s & DUE) != 0) {
+				// Its trigger has ended (its future is done for that), with a run handed off
+				// and not yet started: that run settles the task, as the trigger ended it.
+				return true;
+			}
 			if (!stoppedByItsScheduler()) {
 				return false;
 			}

@@ -11,11 +11,13 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
 import java.util.stream.Stream;
 
 import dev.timerwatch.fixtures.TaskSchedulers;
+import dev.timerwatch.tracking.CallSiteLocator;
 import dev.timerwatch.tracking.OriginStats;
 import dev.timerwatch.tracking.TimerRegistry;
 import org.junit.jupiter.api.AfterEach;
@@ -26,6 +28,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.scheduling.TaskScheduler;
 import org.springframework.scheduling.Trigger;
 import org.springframework.scheduling.concurrent.SimpleAsyncTaskScheduler;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -174,6 +177,68 @@ class TaskSchedulerRaceTests {
 			// The future is the truth: a task cancelled just after its trigger ended counts as
 			// cancelled, as its future says.
 			awaitCounts(registry, tasks - cancelledCount - failedCount, cancelledCount, failedCount);
+		}
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("schedulers")
+	void triggersThatEndAfterARunThatFailedRacingMaintenanceCompleteEachTaskExactlyOnce(String name,
+			Supplier<TaskScheduler> factory, boolean tracked) throws Exception {
+		// Every advance() is a maintenance, as if an epoch had passed: it looks at the tasks whose
+		// run failed, to settle as failed those whose scheduler stopped them (their future done).
+		AtomicLong ticks = new AtomicLong();
+		TimerRegistry registry = new TimerRegistry(CallSiteLocator.withDefaults(), ticks::incrementAndGet, 1);
+		TaskScheduler raw = factory.get();
+		this.shutdowns.add(() -> TaskSchedulers.close(raw));
+		// Spring logs each failed run; the test has thousands.
+		if (raw instanceof ThreadPoolTaskScheduler threadPool) {
+			threadPool.setErrorHandler((ex) -> {
+			});
+		}
+		else if (raw instanceof SimpleAsyncTaskScheduler simple) {
+			simple.setErrorHandler((ex) -> {
+			});
+		}
+		TaskScheduler scheduler = tracked ? TaskSchedulers.trackedAsABean(raw, registry) : raw;
+		AtomicBoolean stop = new AtomicBoolean();
+		Thread maintenance = new Thread(() -> {
+			while (!stop.get()) {
+				registry.advance();
+			}
+		});
+		maintenance.start();
+		try {
+			int tasks = REPETITIONS / 4;
+			List<ScheduledFuture<?>> futures = new ArrayList<>();
+			AtomicInteger lastRuns = new AtomicInteger();
+			for (int i = 0; i < tasks; i++) {
+				int firings = 2 + (i % 2);
+				AtomicInteger asked = new AtomicInteger();
+				AtomicInteger ran = new AtomicInteger();
+				Trigger trigger = (context) -> (asked.incrementAndGet() > firings) ? null : Instant.now();
+				// Every run but the last fails; Spring's error handler suppresses it and runs on.
+				futures.add(scheduler.schedule(() -> {
+					if (ran.incrementAndGet() < firings) {
+						throw new IllegalStateException("a run that failed");
+					}
+					lastRuns.incrementAndGet();
+				}, trigger));
+			}
+			awaitAllDone(futures);
+			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+			while (lastRuns.get() < tasks && System.nanoTime() < deadline) {
+				Thread.sleep(5);
+			}
+			assertThat(lastRuns.get()).as("last runs").isEqualTo(tasks);
+			assertThat(futures).noneMatch(ScheduledFuture::isCancelled);
+			if (tracked) {
+				// The trigger ended each task, which its scheduler did not stop: completed.
+				awaitCounts(registry, tasks, 0, 0);
+			}
+		}
+		finally {
+			stop.set(true);
+			maintenance.join();
 		}
 	}
 
