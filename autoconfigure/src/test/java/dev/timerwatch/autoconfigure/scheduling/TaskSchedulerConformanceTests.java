@@ -257,7 +257,9 @@ class TaskSchedulerConformanceTests {
 				return Instant.now().plusMillis(1);
 			};
 			ScheduledFuture<?> future = scheduler.schedule(runs::incrementAndGet, onceThenThrows);
-			awaitTrue(() -> asked.get() > 1 && future.isDone());
+			// On SimpleAsyncTaskScheduler the trigger throws, and the future is done, as soon as
+			// the run is handed off, before it has run: the transcript waits for the run too.
+			awaitTrue(() -> asked.get() > 1 && future.isDone() && runs.get() == 1);
 			transcript.add(asked.get(), runs.get(), future.isCancelled());
 			transcript.thrown(() -> future.get());
 		}, (registry) -> {
