@@ -43,6 +43,12 @@ final class LaneWatch {
 
 	private boolean trusted;
 
+	// The ended count at the last sample, and when it last grew: a lane learning whose tasks
+	// have stopped ending is judged as one none of whose tasks has ended.
+	private long endedSeen;
+
+	private long lastEndMillis = -1;
+
 	LaneWatch(Lane lane, long windowMillis, long intervalMillis, double minGrowthPerMinute) {
 		this.lane = lane;
 		this.windowMillis = windowMillis;
@@ -75,6 +81,10 @@ final class LaneWatch {
 		this.ages.observe(epochs, now);
 		long longest = this.ages.longestLifetimeMillis();
 		boolean anyEnded = this.ages.hasSeenAnEnd();
+		if (this.ages.endedCount() > this.endedSeen) {
+			this.endedSeen = this.ages.endedCount();
+			this.lastEndMillis = now;
+		}
 		// With nothing ended, the line may keep every task, or may be warming up with tasks
 		// that live long: one window, and a rise lasting over a quarter of one, tell them apart.
 		long horizon;
@@ -114,6 +124,16 @@ final class LaneWatch {
 				learning = false;
 				fresh = true;
 			}
+			else if (learning && pendingNow > 0 && endsStalled(longest, now)) {
+				// Learning, but none of its tasks has ended for a window, and for three times
+				// the longest lifetime it has seen, while it has tasks: whatever taught it (a
+				// leak's tasks cancelled once, say) is over, and a line that now keeps every
+				// task would never be trusted, nor judged. So it is judged as a lane none of
+				// whose tasks has ended, past the longest lifetime it has seen, until one ends.
+				horizon = Math.max(this.windowMillis, Math.round(HORIZON_FACTOR * longest));
+				learning = false;
+				fresh = true;
+			}
 		}
 		long outlivedNow = learning ? 0 : this.ages.olderThan(horizon, now);
 		this.minima.add(now, outlivedNow);
@@ -122,6 +142,10 @@ final class LaneWatch {
 		return new LaneVerdict(this.lane, pendingNow, outlivedNow, learning ? -1 : horizon, longest,
 				outlivedNow - this.outlived.counts()[0], this.episode.since(), this.episode.risePerMinute(),
 				!learning && this.minima.judges());
+	}
+
+	private boolean endsStalled(long longest, long now) {
+		return now - this.lastEndMillis > Math.max(this.windowMillis, TRUST_AFTER_LIFETIMES * longest);
 	}
 
 	/**

@@ -150,7 +150,9 @@ public final class OriginVerdict {
 		if (this.horizonMillis < 0) {
 			return "learning how long this origin's " + tasks(true) + " live: the longest seen is "
 					+ duration(this.longestLifetimeMillis) + ", trusted once watched for "
-					+ LaneWatch.TRUST_AFTER_LIFETIMES + " times that";
+					+ LaneWatch.TRUST_AFTER_LIFETIMES + " times that and once " + LaneWatch.TRUST_AFTER_ENDED
+					+ " times more of them have ended than are pending younger than " + LaneWatch.HORIZON_FACTOR
+					+ " times it";
 		}
 		// An origin of kind THREAD counts live executors, Timers and threads, not tasks.
 		boolean threads = this.origin.kinds().contains(TaskKind.THREAD);

@@ -85,6 +85,51 @@ class LaneWatchTests {
 		assertThat(verdict().evidence()).startsWith("learning how long this origin's tasks live");
 	}
 
+	@Test
+	void aLeakThatComesBackAfterItsLeakedTasksWereCancelledIsFoundAgain() {
+		// A periodic leak on a new line, found against a window.
+		List<ManualTask> leaked = new ArrayList<>();
+		for (int i = 0; i < 60; i++) {
+			leaked.add(task(TaskKind.FIXED_RATE));
+			sampleFor(INTERVAL);
+		}
+		assertThat(verdict().isLeaking()).isTrue();
+		// The leak stops and ends; then its tasks are cancelled, all at once: the only tasks
+		// of the lane ever to end, which leave it learning.
+		for (int i = 0; i < 60 && verdict().isLeaking(); i++) {
+			sampleFor(INTERVAL);
+		}
+		assertThat(verdict().isLeaking()).as("the leak ended once it stopped").isFalse();
+		leaked.forEach(ManualTask::end);
+		sampleFor(Duration.ofSeconds(10));
+		assertThat(verdict().pending()).isZero();
+		// The leak comes back, and no task of the line ends again: found again, once the
+		// lane has seen no end for a window and three times the longest lifetime it saw.
+		int samples = 0;
+		while (!verdict().isLeaking() && samples < 300) {
+			task(TaskKind.FIXED_RATE);
+			sampleFor(INTERVAL);
+			samples++;
+		}
+		assertThat(verdict().isLeaking()).as("found again within 300 samples").isTrue();
+		assertThat(verdict().evidence()).contains("older than");
+	}
+
+	@Test
+	void aLearningLaneWhoseTasksKeepEndingIsNotJudgedAsNew() {
+		// Tasks of one line, a few cancelled early and the others living far longer than the
+		// window: learning, and as long as tasks keep ending, nothing counts as outlived.
+		for (int i = 0; i < 300; i++) {
+			ManualTask task = task(TaskKind.ONCE);
+			if (i % 10 == 0) {
+				task.end();
+			}
+			sampleFor(INTERVAL);
+			assertThat(verdict().outlived()).as("after %d samples", i + 1).isZero();
+		}
+		assertThat(verdict().horizonMillis()).isEqualTo(-1);
+	}
+
 	private OriginVerdict verdict() {
 		return this.detector.report().verdicts().get(0);
 	}
