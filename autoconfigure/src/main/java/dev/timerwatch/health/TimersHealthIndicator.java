@@ -75,8 +75,7 @@ public class TimersHealthIndicator extends AbstractHealthIndicator {
 		this.detector = detector;
 		this.leakStatus = leakStatus;
 		this.maxPending = maxPending;
-		this.staleAfterMillis = (sampleInterval != null)
-				? Math.max(3 * sampleInterval.toMillis(), 30_000) : Long.MAX_VALUE;
+		this.staleAfterMillis = LeakDetector.staleAfterMillis(sampleInterval);
 	}
 
 	@Override
@@ -97,11 +96,7 @@ public class TimersHealthIndicator extends AbstractHealthIndicator {
 		if (this.maxPending != null) {
 			builder.withDetail("maxPending", this.maxPending);
 		}
-		// Dated from the first attempt until a sample succeeds: a sampler that fails from its
-		// first sample is as stale as one that fails later. None before the first attempt.
-		long sampledAt = (report.sampledAtMillis() >= 0) ? report.sampledAtMillis()
-				: this.detector.firstSampleAttemptMillis();
-		long age = (sampledAt >= 0) ? this.detector.currentTimeMillis() - sampledAt : -1;
+		long age = this.detector.verdictAgeMillis();
 		boolean stale = age > this.staleAfterMillis;
 		List<OriginVerdict> leaking = stale ? List.of() : report.leaking();
 		if (!leaking.isEmpty()) {

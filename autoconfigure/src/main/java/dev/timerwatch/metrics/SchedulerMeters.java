@@ -28,8 +28,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The meters of one scheduler in one meter registry: its retained cancelled tasks, and the
- * counts, leak verdicts and run timers of its origins. Origins come and go (the registry drops idle ones),
- * and so do their meters. Each origin finds its meters as an attachment under this binding's
+ * counts, leak verdicts and run timers of its origins. Origins come and go (the registry
+ * drops idle ones), and so do their meters. Each origin finds its meters as an attachment under this binding's
  * key, so that a scheduler bound to several meter registries records into each.
  */
 final class SchedulerMeters {
@@ -188,8 +188,7 @@ final class SchedulerMeters {
 			return 0;
 		}
 		LeakReport report = detector.report();
-		if (report.sampledAtMillis() >= 0
-				&& detector.currentTimeMillis() - report.sampledAtMillis() > this.staleAfterMillis) {
+		if (detector.verdictAgeMillis() > this.staleAfterMillis) {
 			// No sample for three intervals: the health indicator is UNKNOWN and names no leak.
 			return 0;
 		}

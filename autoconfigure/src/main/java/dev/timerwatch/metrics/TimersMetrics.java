@@ -63,20 +63,7 @@ public class TimersMetrics implements MeterBinder, TaskObserver {
 	 * @param misuses the misuse findings to count, or {@code null}
 	 */
 	public TimersMetrics(TimerRegistry registry, int maxOrigins, @Nullable MisuseDetector misuses) {
-		this(registry, maxOrigins, misuses, null);
-	}
-
-	/**
-	 * Create meters.
-	 * @param registry the tracked schedulers
-	 * @param maxOrigins how many origins per scheduler get an {@code origin} tag of their own
-	 * @param misuses the misuse findings to count, or {@code null}
-	 * @param leaks the detector whose verdicts {@code timers.leaking} publishes, or
-	 * {@code null} for no such gauge
-	 */
-	public TimersMetrics(TimerRegistry registry, int maxOrigins, @Nullable MisuseDetector misuses,
-			@Nullable LeakDetector leaks) {
-		this(registry, maxOrigins, misuses, leaks, null);
+		this(registry, maxOrigins, misuses, null, null);
 	}
 
 	/**
@@ -97,8 +84,7 @@ public class TimersMetrics implements MeterBinder, TaskObserver {
 		this.maxOrigins = maxOrigins;
 		this.misuses = misuses;
 		this.leaks = leaks;
-		this.staleAfterMillis = (sampleInterval != null) ? Math.max(3 * sampleInterval.toMillis(), 30_000)
-				: Long.MAX_VALUE;
+		this.staleAfterMillis = LeakDetector.staleAfterMillis(sampleInterval);
 	}
 
 	@Override

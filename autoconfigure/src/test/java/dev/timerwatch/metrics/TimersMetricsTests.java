@@ -267,7 +267,7 @@ class TimersMetricsTests {
 	@Test
 	void anOriginsLeakingGaugeIsOneExactlyWhileTheDetectorJudgesItLeaking() {
 		LeakDetector detector = detectorOnTwentySecondWindows();
-		TimersMetrics metrics = new TimersMetrics(this.registry, 50, null, detector);
+		TimersMetrics metrics = new TimersMetrics(this.registry, 50, null, detector, null);
 		metrics.bindTo(this.meterRegistry);
 		SchedulerTracker scheduler = this.registry.register("sessions", "Test");
 		TaskOrigin leaky = TaskOrigin.callSite("com.example.Sessions", "open", "Sessions.java", 42);
@@ -299,7 +299,7 @@ class TimersMetricsTests {
 	@Test
 	void theLeakingGaugeOfOriginsFoldedAsOtherCountsTheLeakingOnes() {
 		LeakDetector detector = detectorOnTwentySecondWindows();
-		TimersMetrics foldingAll = new TimersMetrics(this.registry, 0, null, detector);
+		TimersMetrics foldingAll = new TimersMetrics(this.registry, 0, null, detector, null);
 		foldingAll.bindTo(this.meterRegistry);
 		SchedulerTracker scheduler = this.registry.register("sessions", "Test");
 		List<TaskOrigin> leaky = List.of(TaskOrigin.callSite("com.example.Sessions", "open", "Sessions.java", 42),

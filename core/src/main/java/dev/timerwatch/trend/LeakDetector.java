@@ -9,6 +9,7 @@ import java.util.function.LongSupplier;
 
 import dev.timerwatch.tracking.OriginStats;
 import dev.timerwatch.tracking.TimerRegistry;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Finds origins whose pending tasks keep outliving every lifetime their healthy tasks have.
@@ -168,6 +169,30 @@ public final class LeakDetector {
 	 */
 	public long firstSampleAttemptMillis() {
 		return this.firstAttemptMillis;
+	}
+
+	/**
+	 * How old a verdict may be before its readers call it stale: the sampler fails (its log
+	 * says why) or has stopped, and a verdict that may no longer hold is told as none. Three
+	 * sampling intervals, and at least 30 seconds.
+	 * @param sampleInterval how often the detector samples, or {@code null} for readers that
+	 * never call a verdict stale
+	 * @return milliseconds, {@link Long#MAX_VALUE} for never
+	 */
+	public static long staleAfterMillis(@Nullable Duration sampleInterval) {
+		return (sampleInterval != null) ? Math.max(3 * sampleInterval.toMillis(), 30_000) : Long.MAX_VALUE;
+	}
+
+	/**
+	 * How long ago the last verdict was made: since the last sample, or since the first
+	 * attempt while none has succeeded, so that a sampler failing from its first sample is as
+	 * stale as one that fails later.
+	 * @return milliseconds by the detector's clock, or -1 before the first attempt
+	 */
+	public long verdictAgeMillis() {
+		long sampledAt = (this.report.sampledAtMillis() >= 0) ? this.report.sampledAtMillis()
+				: this.firstAttemptMillis;
+		return (sampledAt >= 0) ? this.clock.getAsLong() - sampledAt : -1;
 	}
 
 	/**

@@ -14,9 +14,9 @@ import org.springframework.scheduling.TriggerContext;
  * schedulers ask the trigger once before the first run and once per run after that; when it
  * answers {@code null} the task is over (completed) once the runs already handed off have run,
  * and when it throws, which also ends the task inside Spring, the task has failed, without any
- * future completing or being cancelled either way, so nothing else would tell the tracker. The answers are counted so that a run
- * handed off but not yet started when the trigger ends (a {@code SimpleAsyncTaskScheduler}
- * asks right after the hand-off) is still tracked.
+ * future completing or being cancelled either way, so nothing else would tell the tracker.
+ * The answers are counted so that a run handed off but not yet started when the trigger ends
+ * (a {@code SimpleAsyncTaskScheduler} asks right after the hand-off) is still tracked.
  */
 final class TrackedTrigger implements Trigger {
 
